@@ -1,0 +1,185 @@
+/**
+ * @file config.h
+ * @brief Compile-time sizes and limits, with defaults.
+ *
+ * The build normally generates these from the root Kconfig (CMake runs kconfiglib's
+ * genconfig; ESP-IDF and Zephyr generate their own sdkconfig.h / autoconf.h). Point
+ * AMBC_KCONFIG_HEADER at that header (-DAMBC_KCONFIG_HEADER=\"ambc_kconfig.h\") and
+ * its values win. Every value missing there falls back to the default below, so a
+ * build with no Kconfig tooling at all also works. Only ints live here: Kconfig
+ * emits no line for a bool that is off, so a bool cannot be back-filled safely.
+ *
+ * These defaults must equal the Kconfig defaults: tests/scripts/check_config_defaults.py
+ * fails the suite when they drift.
+ */
+#ifndef AMBC_CONFIG_H
+#define AMBC_CONFIG_H
+
+#ifdef AMBC_KCONFIG_HEADER
+#include AMBC_KCONFIG_HEADER
+#endif
+
+/**
+ * Largest batch id, bytes including the NUL.
+ * Size of ambc_batch_t.id, ambc_page_t.first_id and last_id. Today's ids are 32 characters
+ * ("msgbatch_" + 23); the API says the format may change, so the default leaves room. A longer
+ * id is an error (AMBC_ERR_STRING_TOO_LONG), never truncated. Range 16..256, default 64.
+ */
+#ifndef CONFIG_AMBC_ID_MAX
+#define CONFIG_AMBC_ID_MAX 64
+#endif
+#if CONFIG_AMBC_ID_MAX < 16 || CONFIG_AMBC_ID_MAX > 256
+#error "CONFIG_AMBC_ID_MAX must be in 16..256"
+#endif
+
+/**
+ * Largest results_url, bytes including the NUL.
+ * Size of ambc_batch_t.results_url. A longer URL is an error (AMBC_ERR_STRING_TOO_LONG). Range
+ * 32..2048, default 192.
+ */
+#ifndef CONFIG_AMBC_URL_MAX
+#define CONFIG_AMBC_URL_MAX 192
+#endif
+#if CONFIG_AMBC_URL_MAX < 32 || CONFIG_AMBC_URL_MAX > 2048
+#error "CONFIG_AMBC_URL_MAX must be in 32..2048"
+#endif
+
+/**
+ * Record buffer: largest single batch object, bytes.
+ * Each element of a list page is cut out of the stream into this buffer and token-parsed on
+ * its own, so it bounds the size of one MessageBatch object as sent (about 550 bytes today,
+ * whitespace and unknown keys included), not the page. A larger object is
+ * AMBC_ERR_RECORD_TOO_LARGE. Range 256..65536, default 1536.
+ */
+#ifndef CONFIG_AMBC_RECORD_BUF_SIZE
+#define CONFIG_AMBC_RECORD_BUF_SIZE 1536
+#endif
+#if CONFIG_AMBC_RECORD_BUF_SIZE < 256 || CONFIG_AMBC_RECORD_BUF_SIZE > 65536
+#error "CONFIG_AMBC_RECORD_BUF_SIZE must be in 256..65536"
+#endif
+
+/**
+ * jsmn tokens for one batch object.
+ * A MessageBatch with all ten keys needs 33 tokens; unknown keys the API adds later need more.
+ * More tokens than this is AMBC_ERR_JSON_TOO_MANY_TOKENS. Each token is 20 bytes. Range
+ * 16..1024, default 64.
+ */
+#ifndef CONFIG_AMBC_JSON_MAX_TOKENS
+#define CONFIG_AMBC_JSON_MAX_TOKENS 64
+#endif
+#if CONFIG_AMBC_JSON_MAX_TOKENS < 16 || CONFIG_AMBC_JSON_MAX_TOKENS > 1024
+#error "CONFIG_AMBC_JSON_MAX_TOKENS must be in 16..1024"
+#endif
+
+/**
+ * Deepest JSON nesting accepted.
+ * The streaming scanner keeps one bit per level. Deeper input is AMBC_ERR_JSON_DEPTH. Range
+ * 4..64, default 32.
+ */
+#ifndef CONFIG_AMBC_JSON_MAX_DEPTH
+#define CONFIG_AMBC_JSON_MAX_DEPTH 32
+#endif
+#if CONFIG_AMBC_JSON_MAX_DEPTH < 4 || CONFIG_AMBC_JSON_MAX_DEPTH > 64
+#error "CONFIG_AMBC_JSON_MAX_DEPTH must be in 4..64"
+#endif
+
+/**
+ * Scanner scalar buffer, bytes.
+ * The streaming scanner decodes keys, numbers and strings into this buffer; a string longer
+ * than it is delivered in parts (that is how megabyte strings stream through), a key longer
+ * than it is reported as an unknown key. Range 32..1024, default 96.
+ */
+#ifndef CONFIG_AMBC_JSON_SCALAR_MAX
+#define CONFIG_AMBC_JSON_SCALAR_MAX 96
+#endif
+#if CONFIG_AMBC_JSON_SCALAR_MAX < 32 || CONFIG_AMBC_JSON_SCALAR_MAX > 1024
+#error "CONFIG_AMBC_JSON_SCALAR_MAX must be in 32..1024"
+#endif
+
+/**
+ * Longest status, header, chunk-size or trailer line, bytes.
+ * Lines are never buffered whole (only the values ambc needs are), so this is a limit, not
+ * RAM. A longer line is AMBC_ERR_HTTP_LINE_TOO_LONG. Range 64..65535, default 8192.
+ */
+#ifndef CONFIG_AMBC_HTTP_LINE_MAX
+#define CONFIG_AMBC_HTTP_LINE_MAX 8192
+#endif
+#if CONFIG_AMBC_HTTP_LINE_MAX < 64 || CONFIG_AMBC_HTTP_LINE_MAX > 65535
+#error "CONFIG_AMBC_HTTP_LINE_MAX must be in 64..65535"
+#endif
+
+/**
+ * Largest header section, bytes.
+ * Total bytes of the status line and headers (and of trailers). More is
+ * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 256..1048576, default 32768.
+ */
+#ifndef CONFIG_AMBC_HTTP_HEADERS_MAX
+#define CONFIG_AMBC_HTTP_HEADERS_MAX 32768
+#endif
+#if CONFIG_AMBC_HTTP_HEADERS_MAX < 256 || CONFIG_AMBC_HTTP_HEADERS_MAX > 1048576
+#error "CONFIG_AMBC_HTTP_HEADERS_MAX must be in 256..1048576"
+#endif
+
+/**
+ * Largest header value ambc keeps, bytes including the NUL.
+ * Header values ambc interprets (content-length, transfer-encoding, connection, retry-after,
+ * retry-after-ms, x-should-retry, content-encoding) are held in a buffer of this size while
+ * their line is parsed. A longer value of such a header is AMBC_ERR_HTTP_HEADER_VALUE. Range
+ * 16..256, default 48.
+ */
+#ifndef CONFIG_AMBC_HTTP_VALUE_MAX
+#define CONFIG_AMBC_HTTP_VALUE_MAX 48
+#endif
+#if CONFIG_AMBC_HTTP_VALUE_MAX < 16 || CONFIG_AMBC_HTTP_VALUE_MAX > 256
+#error "CONFIG_AMBC_HTTP_VALUE_MAX must be in 16..256"
+#endif
+
+/**
+ * Content-Type kept, bytes including the NUL.
+ * Informational only: a longer Content-Type is kept truncated and flagged. Range 8..256,
+ * default 48.
+ */
+#ifndef CONFIG_AMBC_CONTENT_TYPE_MAX
+#define CONFIG_AMBC_CONTENT_TYPE_MAX 48
+#endif
+#if CONFIG_AMBC_CONTENT_TYPE_MAX < 8 || CONFIG_AMBC_CONTENT_TYPE_MAX > 256
+#error "CONFIG_AMBC_CONTENT_TYPE_MAX must be in 8..256"
+#endif
+
+/**
+ * request-id kept, bytes including the NUL.
+ * The API's request-id header (users quote it to support). A longer value is kept truncated
+ * and flagged. Range 16..256, default 64.
+ */
+#ifndef CONFIG_AMBC_REQUEST_ID_MAX
+#define CONFIG_AMBC_REQUEST_ID_MAX 64
+#endif
+#if CONFIG_AMBC_REQUEST_ID_MAX < 16 || CONFIG_AMBC_REQUEST_ID_MAX > 256
+#error "CONFIG_AMBC_REQUEST_ID_MAX must be in 16..256"
+#endif
+
+/**
+ * Error type text kept, bytes including the NUL.
+ * The raw error.type string beside its enum. A longer type is kept truncated and flagged.
+ * Range 16..128, default 32.
+ */
+#ifndef CONFIG_AMBC_ERROR_TYPE_MAX
+#define CONFIG_AMBC_ERROR_TYPE_MAX 32
+#endif
+#if CONFIG_AMBC_ERROR_TYPE_MAX < 16 || CONFIG_AMBC_ERROR_TYPE_MAX > 128
+#error "CONFIG_AMBC_ERROR_TYPE_MAX must be in 16..128"
+#endif
+
+/**
+ * Error message kept, bytes including the NUL.
+ * error.message is kept up to this size; longer messages are kept truncated (on a UTF-8
+ * boundary) and flagged. Range 16..4096, default 256.
+ */
+#ifndef CONFIG_AMBC_ERROR_MESSAGE_MAX
+#define CONFIG_AMBC_ERROR_MESSAGE_MAX 256
+#endif
+#if CONFIG_AMBC_ERROR_MESSAGE_MAX < 16 || CONFIG_AMBC_ERROR_MESSAGE_MAX > 4096
+#error "CONFIG_AMBC_ERROR_MESSAGE_MAX must be in 16..4096"
+#endif
+
+#endif /* AMBC_CONFIG_H */
