@@ -1,0 +1,486 @@
+/*
+ * Streaming JSON scanner (see include/ambc/json.h).
+ *
+ * One byte-driven state machine. The only per-text memory is one bit per nesting level
+ * and the scalar buffer; strings are scanned in runs so the common case (plain bytes)
+ * costs a compare per byte and one memcpy per run.
+ */
+#include <string.h>
+
+#include "ambc/json.h"
+#include "json_util.h"
+
+enum {
+    ST_VALUE,        /* a value must come (after ':' or ',' in an array) */
+    ST_VALUE_OR_END, /* after '[': a value or ']' */
+    ST_KEY_OR_END,   /* after '{': a key or '}' */
+    ST_KEY,          /* after ',' in an object: a key */
+    ST_COLON,        /* after a key */
+    ST_AFTER,        /* after a value inside a container: ',' or the closer */
+    ST_DONE,         /* the root value is complete: only whitespace may follow */
+    ST_STRING,       /* inside a string (key or value) */
+    ST_ESCAPE,       /* after a backslash */
+    ST_UNICODE,      /* inside \uXXXX; sub counts digits */
+    ST_NUMBER,       /* sub holds the number sub-state */
+    ST_LITERAL,      /* sub holds literal index << 3 | position */
+};
+
+/* Number sub-states; the ones marked "may end" can be followed by a delimiter. */
+enum { N_MINUS, N_ZERO /* may end */, N_INT /* may end */, N_DOT, N_FRAC /* may end */,
+       N_EXP, N_EXP_SIGN, N_EXP_DIGITS /* may end */ };
+
+enum {
+    F_KEY = 1u << 0,       /* the string being scanned is a key */
+    F_TRUNC = 1u << 2,     /* the key or number overflowed buf */
+    F_HIGH = 1u << 3,      /* a high surrogate was seen; a low one must follow at once */
+    F_STARTED = 1u << 4,   /* a root value has begun */
+};
+
+static const char *const literals[3] = {"true", "false", "null"};
+static const ambc_json_event_type_t literal_events[3] = {AMBC_JSON_TRUE, AMBC_JSON_FALSE,
+                                                         AMBC_JSON_NULL};
+
+void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx)
+{
+    memset(s, 0, sizeof(*s));
+    s->fn = fn;
+    s->ctx = ctx;
+    s->state = ST_VALUE;
+    s->quiet = 255;
+}
+
+void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth)
+{
+    s->quiet = depth;
+}
+
+static bool muted(const ambc_json_scan_t *s)
+{
+    return s->depth > s->quiet;
+}
+
+static ambc_status_t emit(ambc_json_scan_t *s, ambc_json_event_type_t type, size_t offset,
+                          bool partial)
+{
+    ambc_json_event_t ev;
+    if (s->fn == NULL) {
+        return AMBC_OK;
+    }
+    ev.type = type;
+    ev.depth = s->depth;
+    ev.partial = partial;
+    ev.truncated = (s->flags & F_TRUNC) != 0;
+    ev.text = NULL;
+    ev.len = 0;
+    if (type == AMBC_JSON_KEY || type == AMBC_JSON_STRING || type == AMBC_JSON_NUMBER) {
+        ev.text = s->buf;
+        ev.len = s->len;
+    }
+    ev.offset = offset;
+    return s->fn(s->ctx, &ev);
+}
+
+static bool is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* A value just ended: decide what may follow it. */
+static void value_done(ambc_json_scan_t *s)
+{
+    s->state = (uint8_t)(s->depth == 0 ? ST_DONE : ST_AFTER);
+}
+
+static ambc_status_t open_container(ambc_json_scan_t *s, bool object, size_t i)
+{
+    ambc_status_t st;
+    if (s->depth >= CONFIG_AMBC_JSON_MAX_DEPTH) {
+        return AMBC_ERR_JSON_DEPTH;
+    }
+    st = emit(s, object ? AMBC_JSON_OBJ_BEGIN : AMBC_JSON_ARR_BEGIN, i, false);
+    if (object) {
+        s->objects |= (uint64_t)1 << s->depth;
+    } else {
+        s->objects &= ~((uint64_t)1 << s->depth);
+    }
+    s->depth++;
+    s->state = (uint8_t)(object ? ST_KEY_OR_END : ST_VALUE_OR_END);
+    return st;
+}
+
+static bool top_is_object(const ambc_json_scan_t *s)
+{
+    return ((s->objects >> (s->depth - 1u)) & 1u) != 0;
+}
+
+static ambc_status_t close_container(ambc_json_scan_t *s, bool object, size_t i)
+{
+    if (s->depth == 0 || top_is_object(s) != object) {
+        return AMBC_ERR_JSON_INVALID;
+    }
+    s->depth--;
+    value_done(s);
+    return emit(s, object ? AMBC_JSON_OBJ_END : AMBC_JSON_ARR_END, i, false);
+}
+
+static void begin_scalar(ambc_json_scan_t *s, uint8_t state, uint8_t sub)
+{
+    s->state = state;
+    s->sub = sub;
+    s->len = 0;
+    s->flags = (uint8_t)(s->flags & ~(F_TRUNC | F_HIGH | F_KEY));
+}
+
+/* The first byte of a value. */
+static ambc_status_t value_start(ambc_json_scan_t *s, unsigned char c, size_t i)
+{
+    s->flags = (uint8_t)(s->flags | F_STARTED);
+    switch (c) {
+    case '{':
+        return open_container(s, true, i);
+    case '[':
+        return open_container(s, false, i);
+    case '"':
+        begin_scalar(s, ST_STRING, 0);
+        return AMBC_OK;
+    case 't':
+        begin_scalar(s, ST_LITERAL, (0u << 3) | 1u);
+        return AMBC_OK;
+    case 'f':
+        begin_scalar(s, ST_LITERAL, (1u << 3) | 1u);
+        return AMBC_OK;
+    case 'n':
+        begin_scalar(s, ST_LITERAL, (2u << 3) | 1u);
+        return AMBC_OK;
+    case '-':
+        begin_scalar(s, ST_NUMBER, N_MINUS);
+        break;
+    default:
+        if (c < '0' || c > '9') {
+            return AMBC_ERR_JSON_INVALID;
+        }
+        begin_scalar(s, ST_NUMBER, c == '0' ? N_ZERO : N_INT);
+        break;
+    }
+    s->buf[0] = (char)c;
+    s->len = 1;
+    return AMBC_OK;
+}
+
+/* Structural states: whitespace, punctuation and the start of values. */
+static ambc_status_t step_structure(ambc_json_scan_t *s, unsigned char c, size_t i)
+{
+    if (is_ws(c)) {
+        return AMBC_OK;
+    }
+    switch (s->state) {
+    case ST_VALUE:
+        return value_start(s, c, i);
+    case ST_VALUE_OR_END:
+        return c == ']' ? close_container(s, false, i) : value_start(s, c, i);
+    case ST_KEY_OR_END:
+        if (c == '}') {
+            return close_container(s, true, i);
+        }
+        /* fall through */
+    case ST_KEY:
+        if (c != '"') {
+            return AMBC_ERR_JSON_INVALID;
+        }
+        begin_scalar(s, ST_STRING, 0);
+        s->flags = (uint8_t)(s->flags | F_KEY);
+        return AMBC_OK;
+    case ST_COLON:
+        if (c != ':') {
+            return AMBC_ERR_JSON_INVALID;
+        }
+        s->state = ST_VALUE;
+        return AMBC_OK;
+    case ST_AFTER:
+        if (c == ',') {
+            s->state = (uint8_t)(top_is_object(s) ? ST_KEY : ST_VALUE);
+            return AMBC_OK;
+        }
+        if (c == '}' || c == ']') {
+            return close_container(s, c == '}', i);
+        }
+        return AMBC_ERR_JSON_INVALID;
+    default: /* ST_DONE */
+        return AMBC_ERR_JSON_INVALID;
+    }
+}
+
+/* Append decoded string bytes, flushing a part of a long string value first if needed.
+ * n is at most 4 when called for one decoded character, so a part never splits one. */
+static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
+{
+    while (n > 0) {
+        size_t room = sizeof(s->buf) - s->len;
+        size_t take;
+        if (room == 0 || (n <= 4 && n > room)) {
+            ambc_status_t st;
+            if (s->flags & F_KEY) {
+                s->flags = (uint8_t)(s->flags | F_TRUNC);
+                return AMBC_OK;
+            }
+            st = emit(s, AMBC_JSON_STRING, i, true);
+            s->len = 0;
+            if (st != AMBC_OK) {
+                return st;
+            }
+            continue;
+        }
+        take = n < room ? n : room;
+        memcpy(s->buf + s->len, p, take);
+        s->len = (uint16_t)(s->len + take);
+        p += take;
+        n -= take;
+    }
+    return AMBC_OK;
+}
+
+static ambc_status_t end_string(ambc_json_scan_t *s, size_t i)
+{
+    bool key = (s->flags & F_KEY) != 0;
+    if (s->flags & F_HIGH) {
+        return AMBC_ERR_JSON_INVALID; /* a high surrogate with no low one */
+    }
+    s->state = (uint8_t)(key ? ST_COLON : ST_AFTER);
+    if (!key) {
+        value_done(s);
+    }
+    if (muted(s)) {
+        return AMBC_OK;
+    }
+    return emit(s, key ? AMBC_JSON_KEY : AMBC_JSON_STRING, i, false);
+}
+
+/* Scan a run of string bytes starting at *pi; stops after the closing quote or a backslash. */
+static ambc_status_t scan_string(ambc_json_scan_t *s, const char *data, size_t len, size_t *pi)
+{
+    size_t i = *pi;
+    size_t start = i;
+    unsigned char c = 0;
+    ambc_status_t st = AMBC_OK;
+    if (s->flags & F_HIGH) {
+        /* only "\u<low surrogate>" may follow a high surrogate */
+        if ((unsigned char)data[i] != '\\') {
+            return AMBC_ERR_JSON_INVALID;
+        }
+    }
+    while (i < len) {
+        c = (unsigned char)data[i];
+        if (c == '"' || c == '\\' || c < 0x20u) {
+            break;
+        }
+        i++;
+    }
+    if (i > start && !muted(s)) {
+        st = put(s, data + start, i - start, i - 1);
+    }
+    *pi = i;
+    if (st != AMBC_OK || i == len) {
+        return st;
+    }
+    *pi = i + 1;
+    if (c == '"') {
+        return end_string(s, i);
+    }
+    if (c == '\\') {
+        s->state = ST_ESCAPE;
+        return AMBC_OK;
+    }
+    return AMBC_ERR_JSON_INVALID; /* a raw control character */
+}
+
+static ambc_status_t step_escape(ambc_json_scan_t *s, unsigned char c, size_t i)
+{
+    char out;
+    if (c == 'u') {
+        s->state = ST_UNICODE;
+        s->sub = 0;
+        s->ucode = 0;
+        return AMBC_OK;
+    }
+    out = json_simple_escape(c);
+    if (out == 0 || (s->flags & F_HIGH)) {
+        return AMBC_ERR_JSON_INVALID;
+    }
+    s->state = ST_STRING;
+    return muted(s) ? AMBC_OK : put(s, &out, 1, i);
+}
+
+static ambc_status_t step_unicode(ambc_json_scan_t *s, unsigned char c, size_t i)
+{
+    int h = json_hex(c);
+    char out[4];
+    uint32_t cp;
+    if (h < 0) {
+        return AMBC_ERR_JSON_INVALID;
+    }
+    s->ucode = (s->ucode << 4) | (uint32_t)h;
+    if (++s->sub < 4) {
+        return AMBC_OK;
+    }
+    s->state = ST_STRING;
+    cp = s->ucode & 0xFFFFu;
+    if (s->flags & F_HIGH) {
+        if (!JSON_IS_LOW_SURROGATE(cp)) {
+            return AMBC_ERR_JSON_INVALID;
+        }
+        s->flags = (uint8_t)(s->flags & ~F_HIGH);
+        cp = 0x10000u + (((uint32_t)s->high - 0xD800u) << 10) + (cp - 0xDC00u);
+    } else if (JSON_IS_HIGH_SURROGATE(cp)) {
+        s->flags = (uint8_t)(s->flags | F_HIGH);
+        s->high = (uint16_t)cp; /* kept for the pair */
+        return AMBC_OK;
+    } else if (JSON_IS_LOW_SURROGATE(cp)) {
+        return AMBC_ERR_JSON_INVALID;
+    }
+    if (muted(s)) {
+        return AMBC_OK;
+    }
+    return put(s, out, json_utf8_put(cp, out), i);
+}
+
+/* Append one number byte; a number longer than the buffer keeps its prefix, flagged. */
+static void number_put(ambc_json_scan_t *s, unsigned char c)
+{
+    if (muted(s)) {
+        return;
+    }
+    if (s->len < sizeof(s->buf)) {
+        s->buf[s->len++] = (char)c;
+    } else {
+        s->flags = (uint8_t)(s->flags | F_TRUNC);
+    }
+}
+
+static bool number_may_end(uint8_t sub)
+{
+    return sub == N_ZERO || sub == N_INT || sub == N_FRAC || sub == N_EXP_DIGITS;
+}
+
+static ambc_status_t end_number(ambc_json_scan_t *s, size_t i)
+{
+    value_done(s);
+    return muted(s) ? AMBC_OK : emit(s, AMBC_JSON_NUMBER, i, false);
+}
+
+/* The next sub-state for byte c, or 0xFF when c cannot continue the number. */
+static uint8_t number_next(uint8_t sub, unsigned char c)
+{
+    bool digit = c >= '0' && c <= '9';
+    switch (sub) {
+    case N_MINUS:
+        return digit ? (c == '0' ? N_ZERO : N_INT) : 0xFF;
+    case N_ZERO:
+    case N_INT:
+        if (digit) {
+            return sub == N_INT ? N_INT : 0xFF; /* no leading zeros */
+        }
+        return c == '.' ? N_DOT : (c == 'e' || c == 'E') ? N_EXP : 0xFF;
+    case N_DOT:
+        return digit ? N_FRAC : 0xFF;
+    case N_FRAC:
+        return digit ? N_FRAC : (c == 'e' || c == 'E') ? N_EXP : 0xFF;
+    case N_EXP:
+        return (c == '+' || c == '-') ? N_EXP_SIGN : digit ? N_EXP_DIGITS : 0xFF;
+    default: /* N_EXP_SIGN, N_EXP_DIGITS */
+        return digit ? N_EXP_DIGITS : 0xFF;
+    }
+}
+
+/* Returns through *consumed whether c belonged to the number (else it is re-read). */
+static ambc_status_t step_number(ambc_json_scan_t *s, unsigned char c, size_t i, bool *consumed)
+{
+    uint8_t next = number_next(s->sub, c);
+    if (next != 0xFF) {
+        s->sub = next;
+        number_put(s, c);
+        return AMBC_OK;
+    }
+    if (!number_may_end(s->sub)) {
+        return AMBC_ERR_JSON_INVALID;
+    }
+    *consumed = false;
+    return end_number(s, i);
+}
+
+static ambc_status_t step_literal(ambc_json_scan_t *s, unsigned char c, size_t i)
+{
+    unsigned which = (unsigned)s->sub >> 3;
+    unsigned pos = s->sub & 7u;
+    const char *lit = literals[which];
+    if ((unsigned char)lit[pos] != c) {
+        return AMBC_ERR_JSON_INVALID;
+    }
+    pos++;
+    s->sub = (uint8_t)((which << 3) | pos);
+    if (lit[pos] != '\0') {
+        return AMBC_OK;
+    }
+    value_done(s);
+    return muted(s) ? AMBC_OK : emit(s, literal_events[which], i, false);
+}
+
+static ambc_status_t step(ambc_json_scan_t *s, const char *data, size_t len, size_t *pi)
+{
+    unsigned char c = (unsigned char)data[*pi];
+    bool consumed = true;
+    ambc_status_t st;
+    switch (s->state) {
+    case ST_STRING:
+        return scan_string(s, data, len, pi);
+    case ST_ESCAPE:
+        st = step_escape(s, c, *pi);
+        break;
+    case ST_UNICODE:
+        st = step_unicode(s, c, *pi);
+        break;
+    case ST_NUMBER:
+        st = step_number(s, c, *pi, &consumed);
+        break;
+    case ST_LITERAL:
+        st = step_literal(s, c, *pi);
+        break;
+    default:
+        st = step_structure(s, c, *pi);
+        break;
+    }
+    if (consumed) {
+        (*pi)++;
+    }
+    return st;
+}
+
+ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t len)
+{
+    size_t i = 0;
+    if (s->err != AMBC_OK) {
+        return s->err;
+    }
+    while (i < len) {
+        ambc_status_t st = step(s, data, len, &i);
+        if (st != AMBC_OK) {
+            s->err = st;
+            return st;
+        }
+    }
+    return AMBC_OK;
+}
+
+ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s)
+{
+    if (s->err != AMBC_OK) {
+        return s->err;
+    }
+    if (s->state == ST_NUMBER && s->depth == 0 && number_may_end(s->sub)) {
+        s->err = end_number(s, 0);
+        return s->err;
+    }
+    if (s->state != ST_DONE) {
+        s->err = AMBC_ERR_JSON_UNEXPECTED_END;
+    }
+    return s->err;
+}

@@ -1,0 +1,72 @@
+/* Internal helpers shared by the streaming scanner and the one-shot unescaper. */
+#ifndef AMBC_CORE_JSON_UTIL_H
+#define AMBC_CORE_JSON_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Value of a hex digit, or -1. */
+static inline int json_hex(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = (unsigned char)(c | 0x20u);
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* The byte a one-character escape stands for, or 0 when c is not one. */
+static inline char json_simple_escape(unsigned char c)
+{
+    switch (c) {
+    case '"':
+    case '\\':
+    case '/':
+        return (char)c;
+    case 'b':
+        return '\b';
+    case 'f':
+        return '\f';
+    case 'n':
+        return '\n';
+    case 'r':
+        return '\r';
+    case 't':
+        return '\t';
+    default:
+        return 0;
+    }
+}
+
+#define JSON_IS_HIGH_SURROGATE(u) ((u) >= 0xD800u && (u) <= 0xDBFFu)
+#define JSON_IS_LOW_SURROGATE(u)  ((u) >= 0xDC00u && (u) <= 0xDFFFu)
+
+/* Write code point cp (<= 0x10FFFF, not a surrogate) as UTF-8; returns 1..4. */
+static inline size_t json_utf8_put(uint32_t cp, char *out)
+{
+    if (cp < 0x80u) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800u) {
+        out[0] = (char)(0xC0u | (cp >> 6));
+        out[1] = (char)(0x80u | (cp & 0x3Fu));
+        return 2;
+    }
+    if (cp < 0x10000u) {
+        out[0] = (char)(0xE0u | (cp >> 12));
+        out[1] = (char)(0x80u | ((cp >> 6) & 0x3Fu));
+        out[2] = (char)(0x80u | (cp & 0x3Fu));
+        return 3;
+    }
+    out[0] = (char)(0xF0u | (cp >> 18));
+    out[1] = (char)(0x80u | ((cp >> 12) & 0x3Fu));
+    out[2] = (char)(0x80u | ((cp >> 6) & 0x3Fu));
+    out[3] = (char)(0x80u | (cp & 0x3Fu));
+    return 4;
+}
+
+#endif

@@ -1,0 +1,97 @@
+/**
+ * @file api_error.h
+ * @brief The API error record, and the streaming parser of error bodies.
+ *
+ * An error response keeps its HTTP status and request-id whatever its body is. A body of
+ * the API's shape, {"type":"error","error":{"type":"...","message":"..."},"request_id":"..."},
+ * adds the error type (an enum plus its raw text) and the message (truncated to a fixed
+ * buffer on a UTF-8 boundary, and flagged). A body of any other shape (an HTML 502 from a
+ * proxy, a 413 from the edge) is not an error of the parser: `from_body` stays false.
+ * Never match on `message`: the API changes its text.
+ */
+#ifndef AMBC_API_ERROR_H
+#define AMBC_API_ERROR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ambc/config.h"
+#include "ambc/json.h"
+#include "ambc/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** `error.type`. Types the API adds later map to UNKNOWN (their text is in type_text). */
+typedef enum {
+    AMBC_API_ERROR_NONE = 0, /**< the body gave no type (not JSON, or not the error shape) */
+    AMBC_API_ERROR_INVALID_REQUEST,   /**< invalid_request_error (400) */
+    AMBC_API_ERROR_AUTHENTICATION,    /**< authentication_error (401) */
+    AMBC_API_ERROR_BILLING,           /**< billing_error (402) */
+    AMBC_API_ERROR_PERMISSION,        /**< permission_error (403) */
+    AMBC_API_ERROR_NOT_FOUND,         /**< not_found_error (404) */
+    AMBC_API_ERROR_CONFLICT,          /**< conflict_error (409) */
+    AMBC_API_ERROR_REQUEST_TOO_LARGE, /**< request_too_large (413) */
+    AMBC_API_ERROR_RATE_LIMIT,        /**< rate_limit_error (429) */
+    AMBC_API_ERROR_API,               /**< api_error (500) */
+    AMBC_API_ERROR_TIMEOUT,           /**< timeout_error (504) */
+    AMBC_API_ERROR_OVERLOADED,        /**< overloaded_error (529) */
+    AMBC_API_ERROR_UNKNOWN,           /**< a type this version does not know */
+} ambc_api_error_type_t;
+
+/** One API error. Every string is NUL-terminated. */
+typedef struct {
+    uint16_t http_status;
+    ambc_api_error_type_t type;
+    bool from_body;          /**< the body had the API's error shape */
+    bool type_truncated;
+    bool message_truncated;
+    bool request_id_truncated;
+    char type_text[CONFIG_AMBC_ERROR_TYPE_MAX];
+    char message[CONFIG_AMBC_ERROR_MESSAGE_MAX];
+    char request_id[CONFIG_AMBC_REQUEST_ID_MAX]; /**< the header's; the body's if no header */
+} ambc_api_error_t;
+
+/** Error-body parser state. Caller-allocated; fields private. */
+typedef struct {
+    ambc_json_scan_t scan;
+    ambc_api_error_t *err;
+    uint8_t key;      /* which known key's value comes next */
+    uint8_t seen;     /* bits of the keys seen */
+    bool failed;      /* not the error shape: stop looking */
+} ambc_api_error_parser_t;
+
+/**
+ * @brief Start on the body of a response with an error status.
+ * @param p           caller-owned parser state.
+ * @param err         caller-owned record, reset here; written during feed/finish.
+ * @param http_status the response's status.
+ * @param request_id  the response's request-id header, "" or NULL if none; copied.
+ * @param request_id_truncated whether the HTTP layer already had to truncate it.
+ */
+void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *err,
+                                uint16_t http_status, const char *request_id,
+                                bool request_id_truncated);
+
+/**
+ * @brief Feed the next slice of the body. Never fails: a body that is not the error shape
+ *        just stops being parsed. `data` is read during the call only.
+ */
+void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len);
+
+/** @brief End of body: sets `from_body` when the whole body was the error shape. */
+void ambc_api_error_parser_finish(ambc_api_error_parser_t *p);
+
+/** @brief "invalid_request_error" etc. for a type; "unknown" / "none" for those two. */
+const char *ambc_api_error_type_name(ambc_api_error_type_t type);
+
+/** @brief The enum for an error.type text of len bytes (AMBC_API_ERROR_UNKNOWN if new). */
+ambc_api_error_type_t ambc_api_error_type_from_text(const char *text, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMBC_API_ERROR_H */

@@ -1,0 +1,145 @@
+/**
+ * @file json.h
+ * @brief Streaming JSON scanner: validates and tokenizes a JSON text fed in slices of any size.
+ *
+ * The scanner is the one piece that sees every body byte. It keeps no more than one nesting
+ * bit per level and one small scalar buffer, so it handles a 1 GB body in the same RAM as a
+ * 10 byte one. It reports what it sees as events to a callback; the page parser, the record
+ * cutter and the error parser are consumers of those events.
+ *
+ * It accepts exactly RFC 8259 JSON: no trailing commas, no doubled colons, no missing
+ * commas, no leading zeros, no bare control characters in strings, no lone UTF-16
+ * surrogates in \\u escapes. It does not check that raw bytes are valid UTF-8.
+ *
+ * Strings are decoded (escapes resolved, \\uXXXX and surrogate pairs turned into UTF-8)
+ * into the scalar buffer. A string value longer than the buffer is delivered in several
+ * AMBC_JSON_STRING events, all but the last with `partial` set: that is how the very large
+ * text values of a results line can pass through without being held whole. A part boundary
+ * never splits an escape, but may split a multi-byte UTF-8 character written raw.
+ *
+ * Depth: the root value has depth 0; the members of a root object or elements of a root
+ * array have depth 1, and so on. BEGIN and END events carry the depth of the container value.
+ */
+#ifndef AMBC_JSON_H
+#define AMBC_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ambc/config.h"
+#include "ambc/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if CONFIG_AMBC_JSON_MAX_DEPTH > 64
+#error "the scanner keeps one bit per level in a uint64_t"
+#endif
+
+typedef enum {
+    AMBC_JSON_OBJ_BEGIN, /**< `{`; `offset` is its position in the current slice */
+    AMBC_JSON_OBJ_END,   /**< `}`; `offset` is its position in the current slice */
+    AMBC_JSON_ARR_BEGIN, /**< `[` */
+    AMBC_JSON_ARR_END,   /**< `]` */
+    AMBC_JSON_KEY,       /**< an object key, decoded; `truncated` if longer than the buffer */
+    AMBC_JSON_STRING,    /**< (part of) a string value, decoded; `partial` if more parts follow */
+    AMBC_JSON_NUMBER,    /**< a number as written; `truncated` if longer than the buffer */
+    AMBC_JSON_TRUE,
+    AMBC_JSON_FALSE,
+    AMBC_JSON_NULL,
+} ambc_json_event_type_t;
+
+/** One scanner event. Everything it points to is valid only during the callback. */
+typedef struct {
+    ambc_json_event_type_t type;
+    uint8_t depth;     /**< depth of the value (see the file comment) */
+    bool partial;      /**< STRING: more parts of the same string follow */
+    bool truncated;    /**< KEY, NUMBER: longer than CONFIG_AMBC_JSON_SCALAR_MAX; text is a prefix */
+    const char *text;  /**< KEY, STRING, NUMBER: the bytes (not NUL-terminated); else NULL */
+    size_t len;        /**< bytes at text */
+    size_t offset;     /**< position in the slice passed to the current feed call of the byte
+                            that produced the event (`{`, `}`, `[`, `]`, closing quote, ...) */
+} ambc_json_event_t;
+
+/**
+ * Event callback. Return AMBC_OK to go on; any other status stops the scan, and the feed
+ * call returns that status (and keeps returning it).
+ */
+typedef ambc_status_t (*ambc_json_event_fn)(void *ctx, const ambc_json_event_t *ev);
+
+/** Scanner state. Caller-allocated; all fields are private. */
+typedef struct {
+    ambc_json_event_fn fn;
+    void *ctx;
+    uint64_t objects; /* bit d set: the container open at level d is an object */
+    ambc_status_t err;
+    uint32_t ucode;   /* \u escape accumulator */
+    uint16_t high;    /* a pending high surrogate */
+    uint16_t len;     /* bytes in buf */
+    uint8_t depth;    /* open containers */
+    uint8_t state;
+    uint8_t sub;      /* number sub-state, literal position, hex digit count */
+    uint8_t flags;
+    uint8_t quiet;    /* scalars deeper than this are not decoded */
+    char buf[CONFIG_AMBC_JSON_SCALAR_MAX];
+} ambc_json_scan_t;
+
+/**
+ * @brief Prepare a scanner for one JSON text.
+ * @param s   caller-owned state; the scanner keeps no pointer to anything else but fn/ctx.
+ * @param fn  event callback (may be NULL to only validate).
+ * @param ctx passed to fn.
+ */
+void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
+
+/**
+ * @brief Scan the next slice of the text.
+ *
+ * @param data the slice; read only during the call (events point into it or into the
+ *             scanner's own buffer).
+ * @param len  any length, 0 included.
+ * @return AMBC_OK; AMBC_ERR_JSON_INVALID (any grammar violation, including a second value
+ *         after the root); AMBC_ERR_JSON_DEPTH; or the status a callback returned. Errors
+ *         are sticky.
+ */
+ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t len);
+
+/**
+ * @brief End of input.
+ * @return AMBC_OK when exactly one complete value was seen (a number at the root is
+ *         completed here); AMBC_ERR_JSON_UNEXPECTED_END when the text stopped inside a
+ *         value or was empty; the sticky error if there was one.
+ */
+ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s);
+
+/**
+ * @brief Set how deep scalars are decoded and reported.
+ *
+ * Keys, strings, numbers and literals at a depth greater than `depth` are validated but
+ * neither decoded nor reported; container BEGIN/END events are always reported. This is
+ * the fast path for values a consumer skips or copies raw. The default (after init) is
+ * 255: everything is reported. May be called from inside a callback.
+ */
+void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth);
+
+/**
+ * @brief Decode one JSON string's contents (the bytes between its quotes) into UTF-8.
+ *
+ * For strings already known to be valid (cut out by the scanner); it re-checks anyway.
+ * @param in       escaped contents, not NUL-terminated, length in_len.
+ * @param out      receives the decoded bytes and a NUL.
+ * @param out_size size of out, NUL included.
+ * @param out_len  decoded length without the NUL (may be NULL).
+ * @return AMBC_OK; AMBC_ERR_STRING_TOO_LONG when out cannot hold it all (out then holds
+ *         nothing usable: out[0] is NUL); AMBC_ERR_JSON_INVALID on a bad escape.
+ */
+ambc_status_t ambc_json_unescape(const char *in, size_t in_len, char *out, size_t out_size,
+                                 size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMBC_JSON_H */

@@ -1,0 +1,337 @@
+/* Unit tests for core/json_scan.c: the streaming JSON scanner. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ambc/json.h"
+
+/* Every event rendered into one line, so two runs compare with one strcmp. */
+typedef struct {
+    char log[16384];
+    size_t len;
+    int abort_after; /* abort with AMBC_ERR_ABORTED at this event number (0 = never) */
+    int events;
+} rec_t;
+
+static void logf_(rec_t *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    r->len += (size_t)vsnprintf(r->log + r->len, sizeof(r->log) - r->len, fmt, ap);
+    va_end(ap);
+}
+
+static ambc_status_t record(void *ctx, const ambc_json_event_t *ev)
+{
+    rec_t *r = ctx;
+    static const char *const names[] = {"{", "}", "[", "]", "K", "S", "N", "T", "F", "Z"};
+    r->events++;
+    if (r->abort_after && r->events == r->abort_after) {
+        return AMBC_ERR_ABORTED;
+    }
+    logf_(r, "%s%u", names[ev->type], ev->depth);
+    if (ev->text) {
+        logf_(r, "(%.*s)%s%s", (int)ev->len, ev->text, ev->partial ? "+" : "",
+              ev->truncated ? "!" : "");
+    }
+    logf_(r, " ");
+    return AMBC_OK;
+}
+
+static ambc_status_t scan_split(const char *doc, size_t len, size_t split, rec_t *r)
+{
+    ambc_json_scan_t s;
+    ambc_status_t st;
+    memset(r, 0, sizeof(*r));
+    ambc_json_scan_init(&s, record, r);
+    st = ambc_json_scan_feed(&s, doc, split);
+    if (st == AMBC_OK) {
+        st = ambc_json_scan_feed(&s, doc + split, len - split);
+    }
+    if (st == AMBC_OK) {
+        st = ambc_json_scan_finish(&s);
+    }
+    return st;
+}
+
+static ambc_status_t scan_bytewise(const char *doc, size_t len, rec_t *r)
+{
+    ambc_json_scan_t s;
+    ambc_status_t st = AMBC_OK;
+    size_t i;
+    memset(r, 0, sizeof(*r));
+    ambc_json_scan_init(&s, record, r);
+    for (i = 0; i < len && st == AMBC_OK; i++) {
+        st = ambc_json_scan_feed(&s, doc + i, 1);
+    }
+    return st == AMBC_OK ? ambc_json_scan_finish(&s) : st;
+}
+
+/* The doc must give `expect` as its event log and status, whole, split anywhere, bytewise. */
+static void check_doc(const char *doc, ambc_status_t want, const char *expect)
+{
+    static rec_t whole, part;
+    size_t len = strlen(doc), k;
+    assert_int_equal(scan_split(doc, len, len, &whole), want);
+    if (expect != NULL) {
+        assert_string_equal(whole.log, expect);
+    }
+    for (k = 0; k <= len; k++) {
+        assert_int_equal(scan_split(doc, len, k, &part), want);
+        if (want == AMBC_OK) {
+            assert_string_equal(part.log, whole.log);
+        }
+    }
+    assert_int_equal(scan_bytewise(doc, len, &part), want);
+    if (want == AMBC_OK) {
+        assert_string_equal(part.log, whole.log);
+    }
+}
+
+static void test_events_and_depths(void **state)
+{
+    (void)state;
+    check_doc("{\"a\":[1,-2.5e+3,true,false,null,\"x\"],\"b\":{}}", AMBC_OK,
+              "{0 K1(a) [1 N2(1) N2(-2.5e+3) T2 F2 Z2 S2(x) ]1 K1(b) {1 }1 }0 ");
+    check_doc(" \t\r\n[ ]\n", AMBC_OK, "[0 ]0 ");
+    check_doc("0", AMBC_OK, "N0(0) ");
+    check_doc("-0.0E-0", AMBC_OK, "N0(-0.0E-0) ");
+    check_doc("\"\"", AMBC_OK, "S0() ");
+    check_doc("[[[]],{\"\":\"\"}]", AMBC_OK, "[0 [1 [2 ]2 ]1 {1 K2() S2() }1 ]0 ");
+}
+
+static void test_escapes_decoded(void **state)
+{
+    (void)state;
+    check_doc("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", AMBC_OK, "[0 S1(\"\\/\b\f\n\r\t) ]0 ");
+    check_doc("\"\\u0041\\u00e9\\u20AC\\ud83d\\ude00\"", AMBC_OK,
+              "S0(A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80) ");
+    check_doc("{\"k\\u0065y\":1}", AMBC_OK, "{0 K1(key) N1(1) }0 ");
+}
+
+static void test_long_string_in_parts(void **state)
+{
+    static char doc[4000], got[4000];
+    rec_t *r = calloc(1, sizeof(*r));
+    ambc_json_scan_t s;
+    size_t i, glen = 0;
+    (void)state;
+    doc[0] = '"';
+    for (i = 1; i < 3000; i++) {
+        doc[i] = (char)('a' + i % 26);
+    }
+    memcpy(doc + 1000, "\\u00e9", 6); /* an escape somewhere in the middle */
+    doc[3000] = '"';
+    doc[3001] = 0;
+    assert_int_equal(scan_split(doc, 3001, 1500, r), AMBC_OK);
+    /* reassemble: every part but the last is flagged partial and at most the buffer size */
+    {
+        char *p = r->log;
+        while ((p = strstr(p, "S0(")) != NULL) {
+            char *end;
+            p += 3;
+            end = strstr(p, ")+ ");
+            if (end == NULL) {
+                end = strstr(p, ") ");
+            }
+            assert_true((size_t)(end - p) <= CONFIG_AMBC_JSON_SCALAR_MAX);
+            memcpy(got + glen, p, (size_t)(end - p));
+            glen += (size_t)(end - p);
+            p = end;
+        }
+    }
+    assert_int_equal(glen, 2999 - 6 + 2);
+    assert_memory_equal(got, doc + 1, 999);
+    assert_memory_equal(got + 999, "\xc3\xa9", 2);
+    assert_memory_equal(got + 1001, doc + 1006, 3000 - 1006);
+    free(r);
+}
+
+static void test_key_truncated_flagged(void **state)
+{
+    char doc[400];
+    rec_t *r = calloc(1, sizeof(*r));
+    (void)state;
+    memset(doc, 'k', sizeof(doc));
+    doc[0] = '{';
+    doc[1] = '"';
+    memcpy(doc + 300, "\":1}", 5);
+    assert_int_equal(scan_split(doc, strlen(doc), 10, r), AMBC_OK);
+    assert_non_null(strstr(r->log, ")! N1(1)"));
+    free(r);
+}
+
+static void test_quiet_depth(void **state)
+{
+    ambc_json_scan_t s;
+    rec_t *r = calloc(1, sizeof(*r));
+    const char *doc = "{\"a\":{\"b\":[1,\"x\"]},\"c\":2}";
+    (void)state;
+    ambc_json_scan_init(&s, record, r);
+    ambc_json_scan_set_quiet_depth(&s, 1);
+    assert_int_equal(ambc_json_scan_feed(&s, doc, strlen(doc)), AMBC_OK);
+    assert_int_equal(ambc_json_scan_finish(&s), AMBC_OK);
+    assert_string_equal(r->log, "{0 K1(a) {1 [2 ]2 }1 K1(c) N1(2) }0 ");
+    free(r);
+}
+
+static ambc_status_t record_offsets(void *ctx, const ambc_json_event_t *ev)
+{
+    rec_t *r = ctx;
+    logf_(r, "%d@%zu ", (int)ev->type, ev->offset);
+    return AMBC_OK;
+}
+
+static void test_offsets_point_at_brackets(void **state)
+{
+    ambc_json_scan_t s;
+    rec_t *r = calloc(1, sizeof(*r));
+    (void)state;
+    /* offsets are relative to the slice of the feed call that produced the event */
+    ambc_json_scan_init(&s, record_offsets, r);
+    assert_int_equal(ambc_json_scan_feed(&s, "[ {}", 4), AMBC_OK);
+    assert_int_equal(ambc_json_scan_feed(&s, "  ]", 3), AMBC_OK);
+    assert_int_equal(ambc_json_scan_finish(&s), AMBC_OK);
+    assert_string_equal(r->log, "2@0 0@2 1@3 3@2 ");
+    free(r);
+}
+
+static void test_callback_abort_is_sticky(void **state)
+{
+    ambc_json_scan_t s;
+    rec_t *r = calloc(1, sizeof(*r));
+    (void)state;
+    r->abort_after = 2;
+    ambc_json_scan_init(&s, record, r);
+    assert_int_equal(ambc_json_scan_feed(&s, "[1,2]", 5), AMBC_ERR_ABORTED);
+    assert_int_equal(ambc_json_scan_feed(&s, "", 0), AMBC_ERR_ABORTED);
+    assert_int_equal(ambc_json_scan_finish(&s), AMBC_ERR_ABORTED);
+    free(r);
+}
+
+static const struct {
+    const char *doc;
+    ambc_status_t want;
+} bad[] = {
+    {"", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"   ", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"{", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"[1,", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"{\"a\":", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"\"abc", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"\"\\u00", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"tru", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"-", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"{\"a\":1,}", AMBC_ERR_JSON_INVALID},  /* trailing comma, object */
+    {"[1,]", AMBC_ERR_JSON_INVALID},        /* trailing comma, array */
+    {"[,1]", AMBC_ERR_JSON_INVALID},
+    {"{,}", AMBC_ERR_JSON_INVALID},
+    {"{\"a\"::1}", AMBC_ERR_JSON_INVALID},  /* doubled colon */
+    {"{\"a\" 1}", AMBC_ERR_JSON_INVALID},   /* missing colon */
+    {"{\"a\":1 \"b\":2}", AMBC_ERR_JSON_INVALID}, /* missing comma */
+    {"[1 2]", AMBC_ERR_JSON_INVALID},
+    {"[\"a\" \"b\"]", AMBC_ERR_JSON_INVALID},
+    {"{a:1}", AMBC_ERR_JSON_INVALID},       /* unquoted key */
+    {"{1:1}", AMBC_ERR_JSON_INVALID},
+    {"['a']", AMBC_ERR_JSON_INVALID},
+    {"01", AMBC_ERR_JSON_INVALID},          /* leading zero */
+    {"-01", AMBC_ERR_JSON_INVALID},
+    {"1.", AMBC_ERR_JSON_UNEXPECTED_END},
+    {"[1.]", AMBC_ERR_JSON_INVALID},
+    {"[1e]", AMBC_ERR_JSON_INVALID},
+    {"[1e+]", AMBC_ERR_JSON_INVALID},
+    {"[.5]", AMBC_ERR_JSON_INVALID},
+    {"[+1]", AMBC_ERR_JSON_INVALID},
+    {"[-]", AMBC_ERR_JSON_INVALID},
+    {"[0x1]", AMBC_ERR_JSON_INVALID},
+    {"[Infinity]", AMBC_ERR_JSON_INVALID},
+    {"[truE]", AMBC_ERR_JSON_INVALID},
+    {"[nul]", AMBC_ERR_JSON_INVALID},
+    {"[true1]", AMBC_ERR_JSON_INVALID},
+    {"\"a\tb\"", AMBC_ERR_JSON_INVALID},    /* raw control character */
+    {"\"a\nb\"", AMBC_ERR_JSON_INVALID},
+    {"\"\\x\"", AMBC_ERR_JSON_INVALID},     /* unknown escape */
+    {"\"\\U0041\"", AMBC_ERR_JSON_INVALID},
+    {"\"\\u12G4\"", AMBC_ERR_JSON_INVALID},
+    {"\"\\udc00\"", AMBC_ERR_JSON_INVALID}, /* lone low surrogate */
+    {"\"\\ud83d\"", AMBC_ERR_JSON_INVALID}, /* lone high surrogate */
+    {"\"\\ud83dx\"", AMBC_ERR_JSON_INVALID},
+    {"\"\\ud83d\\n\"", AMBC_ERR_JSON_INVALID},
+    {"\"\\ud83d\\u0041\"", AMBC_ERR_JSON_INVALID},
+    {"\"\\ud83d\\ud83d\"", AMBC_ERR_JSON_INVALID},
+    {"{}{}", AMBC_ERR_JSON_INVALID},        /* two roots */
+    {"1 2", AMBC_ERR_JSON_INVALID},
+    {"[}", AMBC_ERR_JSON_INVALID},          /* mismatched closers */
+    {"{]", AMBC_ERR_JSON_INVALID},
+    {"[]]", AMBC_ERR_JSON_INVALID},
+    {"}", AMBC_ERR_JSON_INVALID},
+    {"\xef\xbb\xbf{}", AMBC_ERR_JSON_INVALID}, /* a BOM is not JSON */
+    {"{\"a\":1}\x00", AMBC_ERR_JSON_INVALID},
+};
+
+static void test_rejects_invalid(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        static rec_t r;
+        size_t len = strlen(bad[i].doc) + (strcmp(bad[i].doc, "{\"a\":1}") == 0 ? 1 : 0);
+        ambc_status_t st = scan_split(bad[i].doc, len, len / 2, &r);
+        if (st != bad[i].want) {
+            fail_msg("input %zu (%s): got %d want %d", i, bad[i].doc, st, bad[i].want);
+        }
+        st = scan_bytewise(bad[i].doc, len, &r);
+        if (st != bad[i].want) {
+            fail_msg("bytewise input %zu (%s): got %d want %d", i, bad[i].doc, st, bad[i].want);
+        }
+    }
+}
+
+static void test_depth_limit(void **state)
+{
+    char doc[2 * 70 + 1];
+    rec_t *r = calloc(1, sizeof(*r));
+    int d;
+    (void)state;
+    for (d = CONFIG_AMBC_JSON_MAX_DEPTH; d <= CONFIG_AMBC_JSON_MAX_DEPTH + 1; d++) {
+        memset(doc, '[', (size_t)d);
+        memset(doc + d, ']', (size_t)d);
+        doc[2 * d] = 0;
+        assert_int_equal(scan_split(doc, (size_t)(2 * d), (size_t)d, r),
+                         d == CONFIG_AMBC_JSON_MAX_DEPTH ? AMBC_OK : AMBC_ERR_JSON_DEPTH);
+    }
+    free(r);
+}
+
+static void test_errors_are_sticky(void **state)
+{
+    ambc_json_scan_t s;
+    (void)state;
+    ambc_json_scan_init(&s, NULL, NULL);
+    assert_int_equal(ambc_json_scan_feed(&s, "[1,]", 4), AMBC_ERR_JSON_INVALID);
+    assert_int_equal(ambc_json_scan_feed(&s, "[]", 2), AMBC_ERR_JSON_INVALID);
+    assert_int_equal(ambc_json_scan_finish(&s), AMBC_ERR_JSON_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_events_and_depths),
+        cmocka_unit_test(test_escapes_decoded),
+        cmocka_unit_test(test_long_string_in_parts),
+        cmocka_unit_test(test_key_truncated_flagged),
+        cmocka_unit_test(test_quiet_depth),
+        cmocka_unit_test(test_offsets_point_at_brackets),
+        cmocka_unit_test(test_callback_abort_is_sticky),
+        cmocka_unit_test(test_rejects_invalid),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_errors_are_sticky),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
