@@ -89,6 +89,8 @@ const char *ambc_strerror(ambc_status_t status)
         return "AMBC_ERR_TLS_IO: a TLS record error after the handshake";
     case AMBC_ERR_API:
         return "AMBC_ERR_API: the API answered with an HTTP error status; see ambc_api_error_t";
+    case AMBC_ERR_API_LOOP:
+        return "AMBC_ERR_API_LOOP: a page said has_more but gave the same cursor again";
     }
     return "AMBC_ERR_?: unknown status";
 }

@@ -116,8 +116,8 @@
 #ifndef CONFIG_AMBC_HTTP_HEADERS_MAX
 #define CONFIG_AMBC_HTTP_HEADERS_MAX 32768
 #endif
-#if CONFIG_AMBC_HTTP_HEADERS_MAX < 256 || CONFIG_AMBC_HTTP_HEADERS_MAX > 1048576
-#error "CONFIG_AMBC_HTTP_HEADERS_MAX must be in 256..1048576"
+#if CONFIG_AMBC_HTTP_HEADERS_MAX < 4096 || CONFIG_AMBC_HTTP_HEADERS_MAX > 1048576
+#error "CONFIG_AMBC_HTTP_HEADERS_MAX must be in 4096..1048576"
 #endif
 
 /**
@@ -180,6 +180,68 @@
 #endif
 #if CONFIG_AMBC_ERROR_MESSAGE_MAX < 16 || CONFIG_AMBC_ERROR_MESSAGE_MAX > 4096
 #error "CONFIG_AMBC_ERROR_MESSAGE_MAX must be in 16..4096"
+#endif
+
+/**
+ * Request buffer, bytes.
+ * One HTTP request head is written here whole before it is sent (request line, query, headers
+ * including the API key). A request that does not fit is AMBC_ERR_BUFFER_TOO_SMALL before
+ * anything is sent. The buffer is wiped after each send. Range 256..8192, default 1024.
+ */
+#ifndef CONFIG_AMBC_REQUEST_BUF_SIZE
+#define CONFIG_AMBC_REQUEST_BUF_SIZE 1024
+#endif
+#if CONFIG_AMBC_REQUEST_BUF_SIZE < 256 || CONFIG_AMBC_REQUEST_BUF_SIZE > 8192
+#error "CONFIG_AMBC_REQUEST_BUF_SIZE must be in 256..8192"
+#endif
+
+/**
+ * Receive buffer, bytes.
+ * Bytes are read from the stream into this buffer and parsed in place; any size works, larger
+ * means fewer stream calls. TLS keeps its own record buffer below it. Range 64..16384, default 512.
+ */
+#ifndef CONFIG_AMBC_RX_BUF_SIZE
+#define CONFIG_AMBC_RX_BUF_SIZE 512
+#endif
+#if CONFIG_AMBC_RX_BUF_SIZE < 64 || CONFIG_AMBC_RX_BUF_SIZE > 16384
+#error "CONFIG_AMBC_RX_BUF_SIZE must be in 64..16384"
+#endif
+
+/**
+ * Connect timeout (including the TLS handshake), ms.
+ * Default for ambc_client_options_t.connect_timeout_ms. Range 100..600000, default 10000.
+ */
+#ifndef CONFIG_AMBC_CONNECT_TIMEOUT_MS
+#define CONFIG_AMBC_CONNECT_TIMEOUT_MS 10000
+#endif
+#if CONFIG_AMBC_CONNECT_TIMEOUT_MS < 100 || CONFIG_AMBC_CONNECT_TIMEOUT_MS > 600000
+#error "CONFIG_AMBC_CONNECT_TIMEOUT_MS must be in 100..600000"
+#endif
+
+/**
+ * Idle timeout per send or receive, ms.
+ * The longest wait for any progress on a connection (a stalled server ends the call with
+ * AMBC_ERR_NET_TIMEOUT). Default for ambc_client_options_t.io_timeout_ms. Range 100..600000,
+ * default 30000.
+ */
+#ifndef CONFIG_AMBC_IO_TIMEOUT_MS
+#define CONFIG_AMBC_IO_TIMEOUT_MS 30000
+#endif
+#if CONFIG_AMBC_IO_TIMEOUT_MS < 100 || CONFIG_AMBC_IO_TIMEOUT_MS > 600000
+#error "CONFIG_AMBC_IO_TIMEOUT_MS must be in 100..600000"
+#endif
+
+/**
+ * Longest API key, bytes including the NUL.
+ * Bounds the stack copy made to compose "Bearer KEY" (wiped right after the request is
+ * written). Today's keys are about 110 bytes. A longer key is AMBC_ERR_INVALID_ARG. Range
+ * 32..1024, default 256.
+ */
+#ifndef CONFIG_AMBC_API_KEY_MAX
+#define CONFIG_AMBC_API_KEY_MAX 256
+#endif
+#if CONFIG_AMBC_API_KEY_MAX < 32 || CONFIG_AMBC_API_KEY_MAX > 1024
+#error "CONFIG_AMBC_API_KEY_MAX must be in 32..1024"
 #endif
 
 #endif /* AMBC_CONFIG_H */

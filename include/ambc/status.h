@@ -75,7 +75,8 @@ typedef enum {
     AMBC_ERR_TLS_IO = -106,        /**< a TLS record error after the handshake */
 
     /* API */
-    AMBC_ERR_API = -120, /**< the API answered with an HTTP error status; see ambc_api_error_t */
+    AMBC_ERR_API = -120,      /**< the API answered with an HTTP error status; see ambc_api_error_t */
+    AMBC_ERR_API_LOOP = -121, /**< a page said has_more but gave the same cursor again */
 } ambc_status_t;
 
 /**

@@ -5,7 +5,7 @@ every CONFIG_AMBC_* it emits with the #ifndef defaults of config.h, both ways.
 """
 import os, re, subprocess, sys, tempfile
 
-root = sys.argv[1]
+root = os.path.abspath(sys.argv[1])
 with tempfile.TemporaryDirectory() as tmp:
     hdr = os.path.join(tmp, "gen.h")
     env = dict(os.environ, KCONFIG_CONFIG=os.path.join(tmp, "none.config"), srctree=root)

@@ -1,0 +1,446 @@
+/*
+ * The client: builds requests, runs one exchange over the port's stream, routes the body to
+ * the page parser or the error parser, and walks pages (see include/ambc/ambc.h).
+ */
+#include <string.h>
+
+#include "ambc/ambc.h"
+#include "http_encode.h"
+
+#define BATCHES_PATH "/v1/messages/batches"
+#define MAX_HEADERS 9
+#define MAX_QUERY 4
+
+/* Wipe memory that held the API key in a way the compiler may not drop. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = (volatile unsigned char *)p;
+    while (n--) {
+        *v++ = 0;
+    }
+}
+
+static bool has_crlf(const char *s)
+{
+    return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
+                               ambc_stream_t stream, const ambc_clock_t *clock)
+{
+    if (c == NULL || opt == NULL || stream.ops == NULL || clock == NULL ||
+        opt->api_key == NULL || opt->api_key[0] == '\0' || has_crlf(opt->api_key) ||
+        has_crlf(opt->anthropic_version) || has_crlf(opt->extra_betas) ||
+        has_crlf(opt->workspace_id) || has_crlf(opt->host)) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    memset(c, 0, offsetof(ambc_client_t, body));
+    c->opt = *opt;
+    if (c->opt.host == NULL) {
+        c->opt.host = AMBC_DEFAULT_HOST;
+    }
+    if (c->opt.port == 0) {
+        c->opt.port = 443;
+    }
+    if (c->opt.anthropic_version == NULL) {
+        c->opt.anthropic_version = AMBC_DEFAULT_VERSION;
+    }
+    if (c->opt.connect_timeout_ms == 0) {
+        c->opt.connect_timeout_ms = CONFIG_AMBC_CONNECT_TIMEOUT_MS;
+    }
+    if (c->opt.io_timeout_ms == 0) {
+        c->opt.io_timeout_ms = CONFIG_AMBC_IO_TIMEOUT_MS;
+    }
+    c->stream = stream;
+    c->clock = clock;
+    return AMBC_OK;
+}
+
+void ambc_client_close(ambc_client_t *c)
+{
+    if (c->connected) {
+        c->stream.ops->close(c->stream.ctx);
+        c->connected = false;
+    }
+}
+
+const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c)
+{
+    return &c->error;
+}
+
+ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
+{
+    return c->stats;
+}
+
+/* ---- one exchange ------------------------------------------------------------------- */
+
+static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
+{
+    ambc_client_t *c = (ambc_client_t *)ctx;
+    c->body_is_error = resp->status < 200 || resp->status > 299;
+    if (c->body_is_error) {
+        ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
+                                   resp->request_id_truncated);
+    } else {
+        ambc_page_parser_init(&c->body.page, (ambc_page_mode_t)c->mode, c->page, &c->record,
+                              c->on_batch, c->on_batch_ctx);
+    }
+    return AMBC_OK;
+}
+
+static ambc_status_t on_body(void *ctx, const uint8_t *data, size_t len)
+{
+    ambc_client_t *c = (ambc_client_t *)ctx;
+    if (c->body_is_error) {
+        ambc_api_error_parser_feed(&c->body.error, data, len);
+        return AMBC_OK;
+    }
+    return ambc_page_parser_feed(&c->body.page, data, len);
+}
+
+static const ambc_http_callbacks_t callbacks = {on_headers, on_body};
+
+/* The body is complete: the page's own verdict, or the API error. */
+static ambc_status_t finish_body(ambc_client_t *c)
+{
+    if (c->body_is_error) {
+        ambc_api_error_parser_finish(&c->body.error);
+        return AMBC_ERR_API;
+    }
+    return ambc_page_parser_finish(&c->body.page);
+}
+
+/* Read and parse until the response is complete. AMBC_ERR_NET_CLOSED with no response
+ * byte received means the server dropped the connection before answering. */
+static ambc_status_t read_response(ambc_client_t *c)
+{
+    ambc_http_response_init(&c->resp, &callbacks, c);
+    while (!ambc_http_response_done(&c->resp)) {
+        size_t n = 0;
+        ambc_status_t st =
+            c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, c->opt.io_timeout_ms);
+        if (st == AMBC_OK && n == 0) { /* orderly close: ends a close-framed body */
+            st = ambc_http_response_finish(&c->resp);
+            if (st != AMBC_OK && !ambc_http_response_started(&c->resp)) {
+                st = AMBC_ERR_NET_CLOSED;
+            }
+            c->stream.ops->close(c->stream.ctx);
+            c->connected = false;
+            return st == AMBC_OK ? finish_body(c) : st;
+        }
+        if (st == AMBC_OK) {
+            st = ambc_http_response_feed(&c->resp, c->rx, n);
+        }
+        if (st != AMBC_OK) {
+            return st;
+        }
+    }
+    return finish_body(c);
+}
+
+static ambc_status_t connect_stream(ambc_client_t *c)
+{
+    ambc_status_t st = c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port,
+                                              c->opt.connect_timeout_ms);
+    if (st == AMBC_OK) {
+        c->connected = true;
+        c->stats.connects++;
+    }
+    return st;
+}
+
+/* Send the request in c->request and read the answer. A connection kept alive from an
+ * earlier request may have been closed by the server in the meantime: if it fails before
+ * any response byte arrived, the request is sent once more on a new connection. */
+static ambc_status_t exchange(ambc_client_t *c, size_t len)
+{
+    ambc_status_t st = AMBC_OK;
+    int attempt;
+    for (attempt = 0; attempt < 2; attempt++) {
+        bool reused = c->connected;
+        if (!c->connected && (st = connect_stream(c)) != AMBC_OK) {
+            break;
+        }
+        c->stats.requests++;
+        st = ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request, len,
+                                  c->opt.io_timeout_ms);
+        if (st == AMBC_OK) {
+            st = read_response(c);
+        }
+        if (st == AMBC_OK || st == AMBC_ERR_API || !reused ||
+            ambc_http_response_started(&c->resp) ||
+            (st != AMBC_ERR_NET_CLOSED && st != AMBC_ERR_NET_IO && st != AMBC_ERR_TLS_IO)) {
+            break;
+        }
+        ambc_client_close(c); /* stale keep-alive connection: once more on a new one */
+        c->stats.reconnects++;
+    }
+    wipe(c->request, len);
+    if (st == AMBC_OK || st == AMBC_ERR_API) {
+        if (!c->resp.keep_alive) {
+            ambc_client_close(c);
+        }
+    } else {
+        ambc_client_close(c); /* the stream is in an unknown state after any other error */
+    }
+    return st;
+}
+
+/* ---- requests ----------------------------------------------------------------------- */
+
+/* Header values that must be composed. Lives on the stack of one request; `auth` holds the
+ * key for a bearer header and is wiped as soon as the request is written. */
+typedef struct {
+    ambc_http_field_t headers[MAX_HEADERS];
+    char host[96];
+    char beta[96];
+    char auth[7 + CONFIG_AMBC_API_KEY_MAX];
+} head_t;
+
+/* "Bearer KEY" for the authorization header, or the key itself for x-api-key. */
+static ambc_status_t key_value(const ambc_client_t *c, head_t *h, const char **value)
+{
+    size_t len = strlen(c->opt.api_key);
+    if (c->opt.key_header != AMBC_KEY_BEARER) {
+        *value = c->opt.api_key;
+        return AMBC_OK;
+    }
+    if (len >= CONFIG_AMBC_API_KEY_MAX) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    memcpy(h->auth, "Bearer ", 7);
+    memcpy(h->auth + 7, c->opt.api_key, len + 1);
+    *value = h->auth;
+    return AMBC_OK;
+}
+
+static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
+{
+    const ambc_client_options_t *o = &c->opt;
+    size_t k = 0;
+    const char *key;
+    ambc_status_t st = key_value(c, h, &key);
+    if (st != AMBC_OK) {
+        return st;
+    }
+    h->headers[k++] =
+        (ambc_http_field_t){o->key_header == AMBC_KEY_BEARER ? "authorization" : "x-api-key", key};
+    h->headers[k++] = (ambc_http_field_t){"anthropic-version", o->anthropic_version};
+    h->headers[k++] = (ambc_http_field_t){"accept", "application/json"};
+    h->headers[k++] = (ambc_http_field_t){"user-agent", AMBC_USER_AGENT};
+    if (o->beta || o->extra_betas != NULL) {
+        const char *sep = o->beta && o->extra_betas != NULL ? "," : "";
+        size_t need = (o->beta ? strlen(AMBC_BATCHES_BETA) : 0) + strlen(sep) +
+                      (o->extra_betas ? strlen(o->extra_betas) : 0);
+        if (need >= sizeof(h->beta)) {
+            return AMBC_ERR_BUFFER_TOO_SMALL;
+        }
+        h->beta[0] = '\0';
+        strcat(h->beta, o->beta ? AMBC_BATCHES_BETA : "");
+        strcat(h->beta, sep);
+        strcat(h->beta, o->extra_betas ? o->extra_betas : "");
+        h->headers[k++] = (ambc_http_field_t){"anthropic-beta", h->beta};
+    }
+    if (o->workspace_id != NULL) {
+        h->headers[k++] = (ambc_http_field_t){"anthropic-workspace-id", o->workspace_id};
+    }
+    *n = k;
+    return AMBC_OK;
+}
+
+/* Host header: the name, with the port unless it is 443. */
+static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
+{
+    size_t len = strlen(c->opt.host);
+    char port[8];
+    size_t plen = 0;
+    uint16_t p = c->opt.port;
+    if (p != 443) {
+        char digits[6];
+        size_t d = 0;
+        do {
+            digits[d++] = (char)('0' + p % 10);
+            p = (uint16_t)(p / 10);
+        } while (p > 0);
+        port[plen++] = ':';
+        while (d > 0) {
+            port[plen++] = digits[--d];
+        }
+    }
+    if (len + plen >= sizeof(h->host)) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    memcpy(h->host, c->opt.host, len);
+    memcpy(h->host + len, port, plen);
+    h->host[len + plen] = '\0';
+    return AMBC_OK;
+}
+
+/* Write the request head into c->request and run the exchange. */
+static ambc_status_t request(ambc_client_t *c, const char *method, const char *path,
+                             ambc_http_field_t *query, size_t nquery)
+{
+    head_t h;
+    ambc_http_request_t req;
+    size_t len = 0;
+    ambc_status_t st = host_header(c, &h);
+    if (st == AMBC_OK) {
+        st = build_headers(c, &h, &req.header_count);
+    }
+    if (st != AMBC_OK) {
+        return st;
+    }
+    req.method = method;
+    req.host = h.host;
+    req.path = path;
+    req.query = query;
+    req.query_count = nquery;
+    req.headers = h.headers;
+    req.content_length = -1;
+    st = ambc_http_request_write(&req, c->request, sizeof(c->request), &len);
+    wipe(h.auth, sizeof(h.auth));
+    if (st != AMBC_OK) {
+        return st;
+    }
+    return exchange(c, len);
+}
+
+static bool valid_id(const char *id)
+{
+    return id != NULL && id[0] != '\0' && strlen(id) < CONFIG_AMBC_ID_MAX;
+}
+
+ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t *params,
+                                     ambc_batch_fn fn, void *ctx, ambc_page_t *page)
+{
+    static const ambc_list_params_t defaults = {0, NULL, NULL};
+    ambc_http_field_t q[MAX_QUERY];
+    char limit[6];
+    size_t n = 0;
+    const ambc_list_params_t *p = params != NULL ? params : &defaults;
+    if (c == NULL || fn == NULL || page == NULL || p->limit > AMBC_LIST_LIMIT_MAX ||
+        (p->after_id != NULL && p->before_id != NULL) ||
+        (p->after_id != NULL && !valid_id(p->after_id)) ||
+        (p->before_id != NULL && !valid_id(p->before_id))) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if (c->opt.beta) {
+        q[n++] = (ambc_http_field_t){"beta", "true"};
+    }
+    if (p->limit > 0) {
+        unsigned v = p->limit, d = 0;
+        char rev[5];
+        do {
+            rev[d++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        for (v = 0; v < d; v++) {
+            limit[v] = rev[d - 1 - v];
+        }
+        limit[d] = '\0';
+        q[n++] = (ambc_http_field_t){"limit", limit};
+    }
+    q[n++] = (ambc_http_field_t){"after_id", p->after_id};
+    q[n++] = (ambc_http_field_t){"before_id", p->before_id};
+    c->mode = AMBC_PAGE_LIST;
+    c->page = page;
+    c->on_batch = fn;
+    c->on_batch_ctx = ctx;
+    return request(c, "GET", BATCHES_PATH, q, n);
+}
+
+typedef struct {
+    ambc_batch_t *out;
+    size_t cap;
+    size_t n;
+} array_sink_t;
+
+static ambc_status_t to_array(void *ctx, const ambc_batch_t *b)
+{
+    array_sink_t *a = (array_sink_t *)ctx;
+    if (a->n >= a->cap) {
+        return AMBC_ERR_BUFFER_TOO_SMALL;
+    }
+    a->out[a->n++] = *b;
+    return AMBC_OK;
+}
+
+ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *params,
+                                ambc_batch_t *out, size_t cap, size_t *count,
+                                ambc_page_t *page)
+{
+    array_sink_t a = {out, cap, 0};
+    ambc_status_t st;
+    if (out == NULL || count == NULL) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    st = ambc_batches_list_page(c, params, to_array, &a, page);
+    *count = a.n;
+    return st;
+}
+
+ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t *params,
+                                     bool all_pages, ambc_batch_fn fn, void *ctx)
+{
+    ambc_list_params_t p = {0, NULL, NULL};
+    char cursor[CONFIG_AMBC_ID_MAX];
+    bool backward;
+    ambc_page_t page;
+    if (params != NULL) {
+        p = *params;
+    }
+    backward = p.before_id != NULL;
+    for (;;) {
+        const char *next;
+        uint8_t bit = backward ? AMBC_PAGE_F_FIRST_ID : AMBC_PAGE_F_LAST_ID;
+        ambc_status_t st = ambc_batches_list_page(c, &p, fn, ctx, &page);
+        if (st != AMBC_OK || !all_pages || !page.has_more || page.count == 0) {
+            return st;
+        }
+        if ((page.null & bit) || !(page.present & bit)) {
+            return AMBC_OK; /* has_more with no cursor: nothing to ask for */
+        }
+        next = backward ? page.first_id : page.last_id;
+        if (next[0] == '\0') {
+            return AMBC_OK;
+        }
+        if (strcmp(next, backward ? (p.before_id ? p.before_id : "")
+                                  : (p.after_id ? p.after_id : "")) == 0) {
+            return AMBC_ERR_API_LOOP; /* the same cursor again: the walk would never end */
+        }
+        memcpy(cursor, next, strlen(next) + 1);
+        if (backward) {
+            p.before_id = cursor;
+        } else {
+            p.after_id = cursor;
+        }
+    }
+}
+
+static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
+{
+    *(ambc_batch_t *)ctx = *b;
+    return AMBC_OK;
+}
+
+ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out)
+{
+    char path[sizeof(BATCHES_PATH) + 1 + 3 * CONFIG_AMBC_ID_MAX];
+    size_t n;
+    if (c == NULL || out == NULL || !valid_id(id)) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    memcpy(path, BATCHES_PATH "/", sizeof(BATCHES_PATH));
+    n = ambc_http_percent_encode(id, path + sizeof(BATCHES_PATH),
+                                 sizeof(path) - sizeof(BATCHES_PATH));
+    if (n == 0) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    c->mode = AMBC_PAGE_SINGLE;
+    c->page = NULL;
+    c->on_batch = to_one;
+    c->on_batch_ctx = out;
+    return request(c, "GET", path, NULL, 0);
+}

@@ -1,0 +1,199 @@
+/**
+ * @file ambc.h
+ * @brief The ambc client: Message Batches over any byte stream, in caller-owned memory.
+ *
+ * One ambc_client_t holds everything a call needs: the request buffer, the receive buffer,
+ * the HTTP parser, the page parser (with its record buffer and jsmn tokens) and one record.
+ * Its size is a compile-time figure (see the README); nothing is allocated.
+ *
+ * The client keeps one connection open across requests and pages (HTTP keep-alive) and
+ * reconnects transparently when the server has closed it between requests. A request is
+ * re-sent on a new connection only when no byte of its response had arrived, so no record
+ * is ever delivered twice.
+ *
+ * Threads: a client is used by one thread at a time.
+ *
+ * Example: list every batch, newest first
+ * @code
+ * static ambc_status_t print_batch(void *ctx, const ambc_batch_t *b)
+ * {
+ *     printf("%s %s\n", b->id, ambc_batch_status_name(b->processing_status));
+ *     return AMBC_OK;
+ * }
+ *
+ * static ambc_posix_tcp_t tcp;
+ * static ambc_tls_t tls;
+ * static ambc_client_t client;      // static: a few KB, see the README for the figure
+ *
+ * ambc_posix_tcp_init(&tcp);
+ * ambc_stream_t raw = ambc_posix_tcp_stream(&tcp);
+ * ambc_tls_config_t tcfg = {.clock = ambc_posix_clock()};
+ * ambc_tls_init(&tls, &raw, &tcfg);
+ * ambc_client_options_t opt = {.api_key = getenv("ANTHROPIC_API_KEY")};
+ * ambc_client_init(&client, &opt, ambc_tls_stream(&tls), ambc_posix_clock());
+ * ambc_list_params_t params = {.limit = 100};
+ * ambc_status_t st = ambc_batches_list_each(&client, &params, true, print_batch, NULL);
+ * if (st == AMBC_ERR_API) {
+ *     const ambc_api_error_t *e = ambc_client_last_error(&client);
+ *     fprintf(stderr, "%u %s: %s (%s)\n", e->http_status, e->type_text, e->message,
+ *             e->request_id);
+ * }
+ * ambc_client_close(&client);
+ * @endcode
+ */
+#ifndef AMBC_AMBC_H
+#define AMBC_AMBC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ambc/api_error.h"
+#include "ambc/batch.h"
+#include "ambc/config.h"
+#include "ambc/http.h"
+#include "ambc/port.h"
+#include "ambc/status.h"
+#include "ambc/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AMBC_VERSION "0.1.0"
+#define AMBC_USER_AGENT "ambc/" AMBC_VERSION
+#define AMBC_DEFAULT_HOST "api.anthropic.com"
+#define AMBC_DEFAULT_VERSION "2023-06-01"
+#define AMBC_BATCHES_BETA "message-batches-2024-09-24"
+#define AMBC_LIST_LIMIT_MAX 1000u
+
+/** How the API key is sent. */
+typedef enum {
+    AMBC_KEY_X_API_KEY = 0, /**< `x-api-key: KEY` (default) */
+    AMBC_KEY_BEARER,        /**< `authorization: Bearer KEY` */
+} ambc_key_header_t;
+
+/**
+ * Client options. Every string is the caller's, NUL-terminated, and must stay valid and
+ * unchanged for the client's lifetime (the client keeps the pointers, not copies).
+ * Zero / NULL fields take the default given.
+ */
+typedef struct {
+    const char *host;              /**< API host name; NULL: "api.anthropic.com" */
+    uint16_t port;                 /**< 0: 443 */
+    const char *api_key;           /**< required; never logged, wiped from the request buffer */
+    const char *anthropic_version; /**< NULL: "2023-06-01" */
+    ambc_key_header_t key_header;  /**< AMBC_KEY_X_API_KEY by default */
+    bool beta;                     /**< beta flavour: `?beta=true` and the batches beta header */
+    const char *extra_betas;       /**< more `anthropic-beta` values, comma-separated; or NULL */
+    const char *workspace_id;      /**< `anthropic-workspace-id`, or NULL */
+    uint32_t connect_timeout_ms;   /**< 0: CONFIG_AMBC_CONNECT_TIMEOUT_MS (includes TLS) */
+    uint32_t io_timeout_ms;        /**< 0: CONFIG_AMBC_IO_TIMEOUT_MS (idle, per read/write) */
+} ambc_client_options_t;
+
+/** Counters, for tests and diagnostics. */
+typedef struct {
+    uint32_t connects; /**< connections opened (each one a TLS handshake over TLS) */
+    uint32_t requests; /**< requests sent */
+    uint32_t reconnects; /**< requests re-sent because a kept-alive connection was closed */
+} ambc_client_stats_t;
+
+/** The client. Caller-allocated; every field is private. */
+typedef struct {
+    ambc_client_options_t opt;
+    ambc_stream_t stream;
+    const ambc_clock_t *clock;
+    ambc_client_stats_t stats;
+    bool connected;
+    bool body_is_error;   /* the current response's body goes to the error parser */
+    uint8_t mode;         /* ambc_page_mode_t of the current request */
+    ambc_status_t body_status;
+    ambc_page_t *page;    /* the current request's page metadata (caller's) */
+    ambc_batch_fn on_batch;
+    void *on_batch_ctx;
+    ambc_api_error_t error;
+    ambc_http_response_t resp;
+    union {
+        ambc_page_parser_t page;
+        ambc_api_error_parser_t error;
+    } body;
+    ambc_batch_t record;
+    char request[CONFIG_AMBC_REQUEST_BUF_SIZE];
+    uint8_t rx[CONFIG_AMBC_RX_BUF_SIZE];
+} ambc_client_t;
+
+/**
+ * @brief Set up a client. Does not connect: the first request does.
+ * @param c      caller-owned; about sizeof(ambc_client_t) bytes (see the README).
+ * @param opt    copied; its strings are kept by pointer (see ambc_client_options_t).
+ * @param stream the transport (TLS for the real API); the application owns its context.
+ * @param clock  the port's clock; kept by pointer.
+ * @return AMBC_OK; AMBC_ERR_INVALID_ARG (NULL, no API key, a value with CR/LF).
+ */
+ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
+                               ambc_stream_t stream, const ambc_clock_t *clock);
+
+/** @brief Close the connection if one is open. The client may be used again afterwards. */
+void ambc_client_close(ambc_client_t *c);
+
+/** @brief The API error of the last call that returned AMBC_ERR_API. */
+const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c);
+
+/** @brief Counters since init. */
+ambc_client_stats_t ambc_client_stats(const ambc_client_t *c);
+
+/** List parameters. */
+typedef struct {
+    uint16_t limit;        /**< 1..1000; 0: the API's default (20) */
+    const char *after_id;  /**< page after this id (older batches), or NULL */
+    const char *before_id; /**< page before this id (newer batches), or NULL; not with after_id */
+} ambc_list_params_t;
+
+/**
+ * @brief List one page, streaming: each record goes to fn as soon as it is parsed.
+ * @param params NULL for the defaults.
+ * @param fn     called once per batch, newest first; the record is reused for the next one.
+ * @param page   receives has_more / first_id / last_id / count; valid when AMBC_OK.
+ * @return AMBC_OK; AMBC_ERR_INVALID_ARG (limit over 1000, both cursors, bad id);
+ *         AMBC_ERR_API (see ambc_client_last_error); network, TLS, HTTP and JSON errors as
+ *         listed in status.h; or what fn returned. After any error but AMBC_ERR_API the
+ *         connection is closed.
+ */
+ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t *params,
+                                     ambc_batch_fn fn, void *ctx, ambc_page_t *page);
+
+/**
+ * @brief List one page into a caller array.
+ * @param out   cap records; out[0..*count) are filled.
+ * @return as ambc_batches_list_page; AMBC_ERR_BUFFER_TOO_SMALL when the page holds more
+ *         than cap records (pass cap >= limit to avoid it).
+ */
+ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *params,
+                                ambc_batch_t *out, size_t cap, size_t *count,
+                                ambc_page_t *page);
+
+/**
+ * @brief Walk batches one record at a time, across pages when all_pages is true.
+ *
+ * Forward (newest to oldest) with after_id = last_id; when params->before_id is given the
+ * walk goes backward (towards newer batches) with before_id = first_id. It stops when a page
+ * says has_more is false, is empty, or has a null cursor: never on the cursor alone.
+ * RAM does not depend on the number of pages or records.
+ * @return as ambc_batches_list_page.
+ */
+ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t *params,
+                                     bool all_pages, ambc_batch_fn fn, void *ctx);
+
+/**
+ * @brief Retrieve one batch by id.
+ * @param id  the batch id (percent-encoded into the path here).
+ * @param out filled on AMBC_OK.
+ * @return as ambc_batches_list_page.
+ */
+ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMBC_AMBC_H */

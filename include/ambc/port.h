@@ -1,0 +1,100 @@
+/**
+ * @file port.h
+ * @brief The port contract: a byte stream and a clock. The only way ambc touches the world.
+ *
+ * A port is a table of functions plus the context they run on. core/ calls nothing else:
+ * POSIX sockets (port/posix), lwIP (port/lwip), TLS (port/mbedtls, itself a stream that
+ * wraps another stream) and a modem with hardware TLS all plug in here.
+ *
+ * Ownership: the stream's context (`ctx`) belongs to the application, which keeps it alive
+ * and unshared for as long as a client uses the stream. Buffers passed to send/recv belong
+ * to the caller and are used only during the call; a port keeps no pointer to them.
+ *
+ * Time: every call that can wait takes a timeout in milliseconds and must return within
+ * it (plus the port's scheduling slack). Nothing blocks forever. A timeout of 0 means
+ * "do not wait": return what is possible now.
+ *
+ * Threads: ambc calls a stream from one thread at a time; a port need not be reentrant.
+ */
+#ifndef AMBC_PORT_H
+#define AMBC_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ambc/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * A connected byte stream (TCP, or TLS over TCP, or anything that carries bytes in order).
+ *
+ * connect: open a connection to host:port (host is a name or a numeric address,
+ *   NUL-terminated, read during the call only). Must finish, fail or time out within
+ *   timeout_ms; for TLS that includes the handshake and certificate verification.
+ *   Returns AMBC_OK; AMBC_ERR_NET_RESOLVE; AMBC_ERR_NET_CONNECT; AMBC_ERR_NET_TIMEOUT;
+ *   for TLS also AMBC_ERR_TLS_* (VERIFY, HOSTNAME, EXPIRED, HANDSHAKE, CA, SETUP).
+ *   On failure the stream is left closed.
+ *
+ * send: write up to len bytes; *sent receives how many were taken (>= 1 on AMBC_OK).
+ *   Returns AMBC_OK; AMBC_ERR_NET_TIMEOUT if no byte could be written within timeout_ms;
+ *   AMBC_ERR_NET_CLOSED if the peer has gone; AMBC_ERR_NET_IO / AMBC_ERR_TLS_IO otherwise.
+ *   A port must never raise a signal (SIGPIPE) for a closed peer.
+ *
+ * recv: read up to cap bytes into buf. The four outcomes are distinct:
+ *   - bytes:          AMBC_OK with *received >= 1;
+ *   - orderly close:  AMBC_OK with *received == 0 (the peer finished sending: end of stream,
+ *                     which is how a close-delimited HTTP body ends — not a timeout);
+ *   - timeout:        AMBC_ERR_NET_TIMEOUT (nothing arrived within timeout_ms; the stream
+ *                     is still usable);
+ *   - error:          AMBC_ERR_NET_IO, AMBC_ERR_TLS_IO, or AMBC_ERR_NET_CLOSED for an
+ *                     abortive close (reset), which may have lost data.
+ *
+ * close: release the connection; safe to call when not connected, and twice.
+ */
+typedef struct {
+    ambc_status_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
+    ambc_status_t (*send)(void *ctx, const uint8_t *data, size_t len, size_t *sent,
+                          uint32_t timeout_ms);
+    ambc_status_t (*recv)(void *ctx, uint8_t *buf, size_t cap, size_t *received,
+                          uint32_t timeout_ms);
+    void (*close)(void *ctx);
+} ambc_stream_ops_t;
+
+/** A stream: the operations and the context they act on. Both owned by the application. */
+typedef struct {
+    const ambc_stream_ops_t *ops;
+    void *ctx;
+} ambc_stream_t;
+
+/**
+ * The clock and randomness.
+ *
+ * now_ms:  monotonic milliseconds (never goes back; any origin).
+ * sleep_ms: wait about ms milliseconds (used between retries only).
+ * random:  32 random bits for backoff jitter. Need not be cryptographic: TLS takes its
+ *          entropy from its own source.
+ */
+typedef struct {
+    uint64_t (*now_ms)(void *ctx);
+    void (*sleep_ms)(void *ctx, uint32_t ms);
+    uint32_t (*random)(void *ctx);
+    void *ctx;
+} ambc_clock_t;
+
+/**
+ * @brief Write all of data, looping over partial sends, within timeout_ms in total.
+ * @return AMBC_OK or the first error of the stream's send (AMBC_ERR_NET_TIMEOUT when the
+ *         whole buffer could not be written in time).
+ */
+ambc_status_t ambc_stream_send_all(const ambc_stream_t *s, const ambc_clock_t *clock,
+                                   const uint8_t *data, size_t len, uint32_t timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMBC_PORT_H */

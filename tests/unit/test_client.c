@@ -1,0 +1,459 @@
+/* Unit tests for core/client.c over a scripted in-memory stream (no network). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ambc/ambc.h"
+
+/* ---- a scripted server -------------------------------------------------------------- */
+
+#define DROP ((const char *)1) /* the server closes without answering this request */
+
+typedef struct {
+    const char *script[16]; /* one response per request, in order; DROP closes instead */
+    size_t nscript, next;
+    const char *cur;
+    size_t cur_len, cur_off;
+    bool peer_closed; /* recv gives orderly close once cur is drained */
+    bool close_after; /* the server closes after every response */
+    size_t chunk;     /* bytes per recv */
+    int connects, closes;
+    bool connected;
+    char sent[16384];
+    size_t sent_len, req_start;
+    char last_request[4096];
+} fake_t;
+
+static ambc_status_t f_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
+{
+    fake_t *f = ctx;
+    (void)host;
+    (void)port;
+    (void)t;
+    f->connects++;
+    f->connected = true;
+    f->peer_closed = false;
+    f->cur = NULL;
+    return AMBC_OK;
+}
+
+static void next_response(fake_t *f)
+{
+    const char *r = f->next < f->nscript ? f->script[f->next++] : DROP;
+    if (r == DROP) {
+        f->cur = NULL;
+        f->peer_closed = true;
+        return;
+    }
+    f->cur = r;
+    f->cur_len = strlen(r);
+    f->cur_off = 0;
+    f->peer_closed = f->close_after;
+}
+
+static ambc_status_t f_send(void *ctx, const uint8_t *d, size_t n, size_t *sent, uint32_t t)
+{
+    fake_t *f = ctx;
+    (void)t;
+    assert_true(f->connected);
+    assert_true(f->sent_len + n < sizeof(f->sent));
+    memcpy(f->sent + f->sent_len, d, n);
+    f->sent_len += n;
+    *sent = n;
+    f->sent[f->sent_len] = '\0';
+    if (strstr(f->sent + f->req_start, "\r\n\r\n") != NULL) { /* a whole request head */
+        size_t len = f->sent_len - f->req_start;
+        memcpy(f->last_request, f->sent + f->req_start, len < 4095 ? len : 4095);
+        f->last_request[len < 4095 ? len : 4095] = '\0';
+        f->req_start = f->sent_len;
+        next_response(f);
+    }
+    return AMBC_OK;
+}
+
+static ambc_status_t f_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, uint32_t t)
+{
+    fake_t *f = ctx;
+    size_t n;
+    (void)t;
+    *got = 0;
+    if (f->cur != NULL && f->cur_off < f->cur_len) {
+        n = f->cur_len - f->cur_off;
+        n = n < cap ? n : cap;
+        n = f->chunk && n > f->chunk ? f->chunk : n;
+        memcpy(buf, f->cur + f->cur_off, n);
+        f->cur_off += n;
+        *got = n;
+        return AMBC_OK;
+    }
+    return f->peer_closed ? AMBC_OK : AMBC_ERR_NET_TIMEOUT;
+}
+
+static void f_close(void *ctx)
+{
+    fake_t *f = ctx;
+    f->closes++;
+    f->connected = false;
+}
+
+static const ambc_stream_ops_t fake_ops = {f_connect, f_send, f_recv, f_close};
+
+static uint64_t now_ms(void *ctx)
+{
+    (void)ctx;
+    static uint64_t t;
+    return ++t;
+}
+static void sleep_ms(void *ctx, uint32_t ms)
+{
+    (void)ctx;
+    (void)ms;
+}
+static uint32_t rnd(void *ctx)
+{
+    (void)ctx;
+    return 4;
+}
+static const ambc_clock_t fake_clock = {now_ms, sleep_ms, rnd, NULL};
+
+/* ---- fixtures ----------------------------------------------------------------------- */
+
+static fake_t fake;
+static ambc_client_t client;
+static char pages[8][4096];
+
+static const char *page_response(int slot, const char *ids[], size_t n, bool has_more,
+                                 bool chunked)
+{
+    char body[3000];
+    size_t len = 0, i;
+    len += (size_t)sprintf(body, "{\"data\":[");
+    for (i = 0; i < n; i++) {
+        len += (size_t)sprintf(body + len, "%s{\"id\":\"%s\",\"type\":\"message_batch\"}",
+                               i ? "," : "", ids[i]);
+    }
+    if (n == 0) {
+        len += (size_t)sprintf(body + len, "],\"has_more\":%s,\"first_id\":null,\"last_id\":null}",
+                               has_more ? "true" : "false");
+    } else {
+        len += (size_t)sprintf(body + len, "],\"has_more\":%s,\"first_id\":\"%s\",\"last_id\":\"%s\"}",
+                               has_more ? "true" : "false", ids[0], ids[n - 1]);
+    }
+    if (chunked) {
+        sprintf(pages[slot], "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ntransfer-encoding: chunked\r\n\r\n"
+                             "%zx\r\n%s\r\n0\r\n\r\n", slot, len, body);
+    } else {
+        sprintf(pages[slot], "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ncontent-length: %zu\r\n\r\n%s",
+                slot, len, body);
+    }
+    return pages[slot];
+}
+
+static void setup_client(ambc_client_options_t *opt)
+{
+    ambc_stream_t s = {&fake_ops, &fake};
+    memset(&fake, 0, sizeof(fake));
+    assert_int_equal(ambc_client_init(&client, opt, s, &fake_clock), AMBC_OK);
+}
+
+typedef struct {
+    char ids[64][CONFIG_AMBC_ID_MAX];
+    size_t n;
+} seen_t;
+
+static ambc_status_t collect(void *ctx, const ambc_batch_t *b)
+{
+    seen_t *s = ctx;
+    strcpy(s->ids[s->n++], b->id);
+    return AMBC_OK;
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+static void test_request_bytes(void **state)
+{
+    ambc_client_options_t opt = {.host = "h.example", .port = 8443, .api_key = "sk-secret"};
+    ambc_list_params_t p = {.limit = 2, .after_id = "a+b/c"};
+    const char *ids[] = {"x"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, &p, collect, &seen, &page), AMBC_OK);
+    assert_string_equal(fake.last_request,
+                        "GET /v1/messages/batches?limit=2&after_id=a%2Bb%2Fc HTTP/1.1\r\n"
+                        "Host: h.example:8443\r\n"
+                        "x-api-key: sk-secret\r\n"
+                        "anthropic-version: 2023-06-01\r\n"
+                        "accept: application/json\r\n"
+                        "user-agent: ambc/" AMBC_VERSION "\r\n"
+                        "\r\n");
+    assert_int_equal(seen.n, 1);
+    assert_string_equal(page.last_id, "x");
+}
+
+static void test_beta_bearer_workspace(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k",
+                                 .key_header = AMBC_KEY_BEARER,
+                                 .beta = true,
+                                 .extra_betas = "other-2025-01-01",
+                                 .workspace_id = "wrkspc_1",
+                                 .anthropic_version = "2026-10-21"};
+    const char *ids[] = {"x"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, ids, 1, false, true);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_string_equal(fake.last_request,
+                        "GET /v1/messages/batches?beta=true HTTP/1.1\r\n"
+                        "Host: api.anthropic.com\r\n"
+                        "authorization: Bearer k\r\n"
+                        "anthropic-version: 2026-10-21\r\n"
+                        "accept: application/json\r\n"
+                        "user-agent: ambc/" AMBC_VERSION "\r\n"
+                        "anthropic-beta: message-batches-2024-09-24,other-2025-01-01\r\n"
+                        "anthropic-workspace-id: wrkspc_1\r\n"
+                        "\r\n");
+}
+
+static void test_walk_forward_one_connection(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"c", "b"}, *p2[] = {"a9", "a8"}, *p3[] = {"a7"};
+    ambc_list_params_t p = {.limit = 2};
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.chunk = 7;
+    fake.script[fake.nscript++] = page_response(0, p1, 2, true, true);
+    fake.script[fake.nscript++] = page_response(1, p2, 2, true, false);
+    fake.script[fake.nscript++] = page_response(2, p3, 1, false, true);
+    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen), AMBC_OK);
+    assert_int_equal(seen.n, 5);
+    assert_string_equal(seen.ids[4], "a7");
+    assert_int_equal(fake.connects, 1); /* keep-alive across pages */
+    assert_non_null(strstr(fake.sent, "?limit=2&after_id=b "));
+    assert_non_null(strstr(fake.sent, "?limit=2&after_id=a8 "));
+    assert_int_equal(ambc_client_stats(&client).requests, 3);
+}
+
+static void test_walk_backward_uses_first_id(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"m2", "m1"}, *p2[] = {"m4", "m3"};
+    ambc_list_params_t p = {.limit = 2, .before_id = "m0"};
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 2, true, false);
+    fake.script[fake.nscript++] = page_response(1, p2, 2, false, false);
+    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen), AMBC_OK);
+    assert_int_equal(seen.n, 4);
+    assert_non_null(strstr(fake.sent, "?limit=2&before_id=m0 "));
+    assert_non_null(strstr(fake.sent, "?limit=2&before_id=m2 "));
+}
+
+static void test_stops_on_has_more_not_cursor(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"b"};
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    /* has_more false with a cursor: stop; has_more true but empty: stop */
+    fake.script[fake.nscript++] = page_response(0, p1, 1, false, false);
+    assert_int_equal(ambc_batches_list_each(&client, NULL, true, collect, &seen), AMBC_OK);
+    assert_int_equal(fake.next, 1);
+    fake.script[fake.nscript++] = page_response(1, NULL, 0, true, false);
+    assert_int_equal(ambc_batches_list_each(&client, NULL, true, collect, &seen), AMBC_OK);
+    assert_int_equal(fake.next, 2);
+}
+
+static void test_same_cursor_twice_is_an_error(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"b"};
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 1, true, false);
+    fake.script[fake.nscript++] = page_response(1, p1, 1, true, false);
+    assert_int_equal(ambc_batches_list_each(&client, NULL, true, collect, &seen),
+                     AMBC_ERR_API_LOOP);
+}
+
+static void test_stale_keepalive_reconnects_once(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"b"}, *p2[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 1, false, false);
+    fake.script[fake.nscript++] = DROP; /* the server had closed the idle connection */
+    fake.script[fake.nscript++] = page_response(1, p2, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(seen.n, 2); /* nothing twice, nothing lost */
+    assert_int_equal(fake.connects, 2);
+    assert_int_equal(ambc_client_stats(&client).reconnects, 1);
+    /* a fresh connection that closes without answering is not retried */
+    fake.script[fake.nscript++] = DROP;
+    ambc_client_close(&client);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_NET_CLOSED);
+}
+
+static void test_truncated_body_not_retried(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    static char cut[4096];
+    const char *p1[] = {"b", "a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    strcpy(cut, page_response(0, p1, 2, false, false));
+    cut[strlen(cut) - 40] = '\0';
+    fake.close_after = true;
+    fake.script[fake.nscript++] = cut;
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_HTTP_TRUNCATED);
+    assert_int_equal(fake.connects, 1);
+    assert_false(fake.connected);
+}
+
+static void test_api_error_record(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *ids[] = {"z"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    const ambc_api_error_t *e;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] =
+        "HTTP/1.1 401 Unauthorized\r\nrequest-id: req_401\r\ncontent-length: 103\r\n\r\n"
+        "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid "
+        "x-api-key\"},\"request_id\":\"r\"}";
+    fake.script[fake.nscript++] = "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\n"
+                                  "content-length: 24\r\n\r\n<html>Bad Gateway</html>";
+    fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    e = ambc_client_last_error(&client);
+    assert_int_equal(e->http_status, 401);
+    assert_int_equal(e->type, AMBC_API_ERROR_AUTHENTICATION);
+    assert_string_equal(e->message, "invalid x-api-key");
+    assert_string_equal(e->request_id, "req_401");
+    assert_true(fake.connected); /* the body was read whole: the connection stays usable */
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    assert_int_equal(e->http_status, 502);
+    assert_false(e->from_body);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(fake.connects, 1);
+}
+
+static void test_array_too_small_closes(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *ids[] = {"c", "b", "a"};
+    ambc_batch_t out[2];
+    ambc_page_t page;
+    size_t count = 9;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, ids, 3, false, false);
+    assert_int_equal(ambc_batches_list(&client, NULL, out, 2, &count, &page),
+                     AMBC_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(count, 2);
+    assert_false(fake.connected); /* the rest of the body was never read */
+}
+
+static void test_key_wiped_after_send(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "sk-ant-very-secret"};
+    const char *ids[] = {"x"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    size_t i;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_non_null(strstr(fake.sent, "sk-ant-very-secret")); /* it was sent ... */
+    for (i = 0; i + 18 <= sizeof(client); i++) {             /* ... and is nowhere in RAM */
+        assert_true(memcmp((const char *)&client + i, "sk-ant-very-secret", 18) != 0);
+    }
+}
+
+static void test_retrieve_encodes_id(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    ambc_batch_t b;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] =
+        "HTTP/1.1 200 OK\r\ncontent-length: 40\r\n\r\n{\"id\":\"a b\",\"processing_status\":\"ended\"}";
+    assert_int_equal(ambc_batches_retrieve(&client, "a b", &b), AMBC_OK);
+    assert_non_null(strstr(fake.last_request, "GET /v1/messages/batches/a%20b HTTP/1.1\r\n"));
+    assert_string_equal(b.id, "a b");
+    assert_int_equal(b.processing_status, AMBC_BATCH_ENDED);
+}
+
+static void test_invalid_arguments(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    ambc_client_options_t bad = {.api_key = "k\r\nx-evil: 1"};
+    ambc_list_params_t p = {.limit = 1001};
+    ambc_page_t page;
+    seen_t seen = {0};
+    ambc_stream_t s = {&fake_ops, &fake};
+    (void)state;
+    setup_client(&opt);
+    assert_int_equal(ambc_batches_list_page(&client, &p, collect, &seen, &page),
+                     AMBC_ERR_INVALID_ARG);
+    p.limit = 5;
+    p.after_id = "a";
+    p.before_id = "b";
+    assert_int_equal(ambc_batches_list_page(&client, &p, collect, &seen, &page),
+                     AMBC_ERR_INVALID_ARG);
+    p.before_id = NULL;
+    p.after_id = "";
+    assert_int_equal(ambc_batches_list_page(&client, &p, collect, &seen, &page),
+                     AMBC_ERR_INVALID_ARG);
+    assert_int_equal(fake.connects, 0); /* nothing was sent for any of them */
+    assert_int_equal(ambc_client_init(&client, &bad, s, &fake_clock), AMBC_ERR_INVALID_ARG);
+    opt.api_key = NULL;
+    assert_int_equal(ambc_client_init(&client, &opt, s, &fake_clock), AMBC_ERR_INVALID_ARG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_request_bytes),
+        cmocka_unit_test(test_beta_bearer_workspace),
+        cmocka_unit_test(test_walk_forward_one_connection),
+        cmocka_unit_test(test_walk_backward_uses_first_id),
+        cmocka_unit_test(test_stops_on_has_more_not_cursor),
+        cmocka_unit_test(test_same_cursor_twice_is_an_error),
+        cmocka_unit_test(test_stale_keepalive_reconnects_once),
+        cmocka_unit_test(test_truncated_body_not_retried),
+        cmocka_unit_test(test_api_error_record),
+        cmocka_unit_test(test_array_too_small_closes),
+        cmocka_unit_test(test_key_wiped_after_send),
+        cmocka_unit_test(test_retrieve_encodes_id),
+        cmocka_unit_test(test_invalid_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
