@@ -10,14 +10,59 @@ Usage: mock_api.py --help. Typical test use:
 then poll PORTFILE for "<port>\\n" (also printed on stdout as "READY <port>"), and stop the process
 by its pid with SIGTERM (it exits 0).
 
-Layout, top to bottom: identifiers and timestamps, the deterministic store, HTTP plumbing (request
-reader and THE response writer, write_response, where fault injection will go), the API routes,
-the connection loop, the command line.
+Layout, top to bottom: identifiers and timestamps, the deterministic store, statistics, fault
+injection, HTTP plumbing (request reader and THE response writer, write_response, which applies
+the faults), the API routes, the connection loop, the command line.
+
+Fault injection (for reliability tests). Control endpoints (no auth; they never consume faults):
+  POST /_mock/faults    JSON array of fault objects (or one object), appended to the FIFO queue
+  GET /_mock/faults     the queue as it stands, each fault with its remaining "times"
+  DELETE /_mock/faults  empty the queue
+Each answers 200 with the queue after the operation, or 400 (API error shape, nothing queued) when
+a fault is invalid (unknown fault or field, missing or bad value). /_mock/stats counts
+"faults_applied" (reset by /_mock/reset-stats). Fields common to all faults: "times" (int >= 1,
+default 1); "path_prefix" (default "/v1/messages/batches"): a request takes the first queued
+request fault whose prefix starts its decoded path (query excluded) and decrements its "times".
+/_mock/ and unparsable requests take none. N: a byte offset into the whole response as sent (head
+included; the plaintext under TLS); T: milliseconds (int or float). At most one fault per request.
+  {"fault":"close_after","bytes":N}        first N bytes, then FIN (under TLS, no close_notify)
+  {"fault":"reset_after","bytes":N}        first N bytes, wait (<= 2 s) until they are acked, RST
+  {"fault":"stall","before_ms":T}          T ms before the first byte, then the whole response
+  {"fault":"stall","at_byte":N,"ms":T}     first N bytes, T ms pause, the rest
+  {"fault":"drip","interval_ms":T}         one byte per write, T ms apart
+  {"fault":"bad_chunk","kind":"nonhex"}    chunked, first chunk-size line "zz"; then closed
+  {"fault":"bad_chunk","kind":"overflow"}  chunked, first chunk-size line "fffffffffffffffffffff"
+  {"fault":"bad_chunk","kind":"missing_crlf"}  chunked, no CRLF after the first chunk's data
+                                           (bad_chunk: first chunk <= 16 bytes, rest as usual)
+  {"fault":"conflicting_length"}           Content-Length (the decoded body's) + chunked body
+  {"fault":"huge_headers","bytes":N}       N more head bytes: x-filler-K lines, 100 bytes each
+  {"fault":"body_longer","extra":K}        Content-Length framing, K junk bytes after the body
+  {"fault":"body_shorter","missing":K}     Content-Length = body + K; the body, then FIN
+  {"fault":"invalid_json"}                 a structural "," near the middle doubled ("},{" first)
+  {"fault":"html","status":502}            text/html "<html><body><h1>502 Bad Gateway</h1>..."
+  {"fault":"status","status":429,...}      API error body; also "type", "message", "retry_after",
+                                           "retry_after_ms", "should_retry": headers if given
+  {"fault":"handshake_close"}              TLS only: reads the ClientHello record, then FIN
+  {"fault":"handshake_stall","ms":T}       accepts, sends nothing for T ms, then FIN
+Details. html: status defaults to 502, no request-id header. status: "type" defaults from the
+status (529 overloaded_error, 429 rate_limit_error, 500 api_error, ...); headers retry-after,
+retry-after-ms, x-should-retry appear only when given. "status" and "html" replace the response
+(the request is not handled); the other request faults alter the real one. The connection is dead
+after close_after, reset_after, body_shorter; closed (gracefully) after bad_chunk; otherwise still
+usable (after body_longer the junk precedes the next response). handshake_close and
+handshake_stall are connection faults: taken by the next accepted connections in queue order
+(whatever they then request, /_mock/ included), path_prefix ignored; the others are never taken
+by a connection. --random-faults P --fault-seed S: an API request that takes no queued fault gets,
+with probability P, one of close_after / reset_after (random offset inside the response), stall
+(<= 200 ms, before or mid-response), status 429 + retry-after-ms 1..50, status 529
+overloaded_error, html 502; chosen from S and the request's number (API requests since start)
+only. Every applied fault counts in faults_applied and is logged on stderr.
 """
 
 import argparse
 import datetime
 import email.utils
+import fcntl
 import hashlib
 import json
 import os
@@ -26,8 +71,11 @@ import re
 import signal
 import socket
 import ssl
+import struct
 import sys
+import termios
 import threading
+import time
 import traceback
 import urllib.parse
 
@@ -246,9 +294,10 @@ class Store:
 
 class Stats:
     """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
-    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them)."""
+    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them);
+    faults_applied: injected faults (queued or random, request or connection level)."""
 
-    FIELDS = ("connections", "handshakes", "requests")
+    FIELDS = ("connections", "handshakes", "requests", "faults_applied")
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -264,6 +313,306 @@ class Stats:
             if reset:
                 self._v = dict.fromkeys(self.FIELDS, 0)
             return snap
+
+
+# ---------------------------------------------------------------------------------------------
+# Fault injection (the fault API is described at the top of this file)
+
+DEFAULT_PATH_PREFIX = "/v1/messages/batches"
+CONNECTION_FAULTS = ("handshake_close", "handshake_stall")
+BAD_CHUNK_SIZE_LINES = {"nonhex": b"zz", "overflow": b"fffffffffffffffffffff"}
+BAD_CHUNK_FIRST = 16                    # bad_chunk: the first chunk holds at most this many bytes
+MAX_FAULT_MS = 600_000
+MAX_FAULT_BYTES = 64 * 1024 * 1024
+ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 402: "billing_error",
+               403: "permission_error", 404: "not_found_error", 408: "timeout_error",
+               409: "conflict_error", 413: "request_too_large", 429: "rate_limit_error",
+               500: "api_error", 504: "timeout_error", 529: "overloaded_error"}
+
+# Fields each fault takes besides "fault", "times" and "path_prefix": name -> (kind, required).
+FAULT_FIELDS = {
+    "close_after": {"bytes": ("count", True)},
+    "reset_after": {"bytes": ("count", True)},
+    "stall": {"before_ms": ("ms", False), "at_byte": ("count", False), "ms": ("ms", False)},
+    "drip": {"interval_ms": ("ms", True)},
+    "bad_chunk": {"kind": ("bad_chunk_kind", True)},
+    "conflicting_length": {},
+    "huge_headers": {"bytes": ("count", True)},
+    "body_longer": {"extra": ("count", True)},
+    "body_shorter": {"missing": ("count", True)},
+    "invalid_json": {},
+    "html": {"status": ("status", False)},
+    "status": {"status": ("status", True), "type": ("text", False), "message": ("text", False),
+               "retry_after": ("header", False), "retry_after_ms": ("header", False),
+               "should_retry": ("header", False)},
+    "handshake_close": {},
+    "handshake_stall": {"ms": ("ms", True)},
+}
+
+
+class FaultError(Exception):
+    """A fault object that does not follow the fault API."""
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def normalize_fault(obj, tls):
+    """Check one fault object from POST /_mock/faults; return it with its defaults filled in."""
+    if not isinstance(obj, dict):
+        raise FaultError("each fault must be a JSON object")
+    kind = obj.get("fault")
+    if kind not in FAULT_FIELDS:
+        raise FaultError(f"fault: expected one of {', '.join(FAULT_FIELDS)}, got {kind!r}")
+    spec = FAULT_FIELDS[kind]
+    out = {"fault": kind}
+    for name, value in obj.items():
+        if name in ("fault", "times", "path_prefix"):
+            continue
+        if name not in spec:
+            raise FaultError(f"{kind}: unknown field {name!r}")
+        vkind = spec[name][0]
+        if vkind == "count":
+            if not _is_int(value) or not 0 <= value <= MAX_FAULT_BYTES:
+                raise FaultError(f"{kind}.{name}: expected an integer 0..{MAX_FAULT_BYTES}")
+        elif vkind == "ms":
+            if not (_is_int(value) or isinstance(value, float)) or not 0 <= value <= MAX_FAULT_MS:
+                raise FaultError(f"{kind}.{name}: expected a number of ms 0..{MAX_FAULT_MS}")
+        elif vkind == "status":
+            if not _is_int(value) or not 100 <= value <= 999:
+                raise FaultError(f"{kind}.{name}: expected an HTTP status 100..999")
+        elif vkind == "bad_chunk_kind":
+            if value not in ("nonhex", "overflow", "missing_crlf"):
+                raise FaultError(f"{kind}.{name}: expected nonhex, overflow or missing_crlf")
+        elif vkind == "text":
+            if not isinstance(value, str):
+                raise FaultError(f"{kind}.{name}: expected a string")
+        elif vkind == "header":
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif _is_int(value) or isinstance(value, float):
+                value = str(value)
+            if not isinstance(value, str) or not re.fullmatch(r"[\x20-\x7e]*", value):
+                raise FaultError(f"{kind}.{name}: expected a printable ASCII string")
+        out[name] = value
+    for name, (_, required) in spec.items():
+        if required and name not in out:
+            raise FaultError(f"{kind}: field {name!r} is required")
+    if kind == "stall" and set(out) - {"fault"} not in ({"before_ms"}, {"at_byte", "ms"}):
+        raise FaultError('stall: give either "before_ms", or "at_byte" and "ms"')
+    if kind == "html":
+        out.setdefault("status", 502)
+    if kind == "status":
+        out.setdefault("type", ERROR_TYPES.get(out["status"], "api_error"))
+    if kind == "handshake_close" and not tls:
+        raise FaultError("handshake_close: this server does not speak TLS")
+    times = obj.get("times", 1)
+    if not _is_int(times) or times < 1:
+        raise FaultError(f"{kind}.times: expected an integer >= 1")
+    out["times"] = times
+    if kind not in CONNECTION_FAULTS:
+        prefix = obj.get("path_prefix", DEFAULT_PATH_PREFIX)
+        if not isinstance(prefix, str) or not prefix.startswith("/"):
+            raise FaultError(f'{kind}.path_prefix: expected a string starting with "/"')
+        out["path_prefix"] = prefix
+    return out
+
+
+class FaultQueue:
+    """The programmed faults, FIFO. Request and connection faults share one list (so GET shows
+    them in the order they were queued) but are taken by different consumers."""
+
+    def __init__(self, tls):
+        self.tls = tls
+        self._lock = threading.Lock()
+        self._items = []
+
+    def add(self, objs):
+        faults = [normalize_fault(o, self.tls) for o in objs]     # all or nothing
+        with self._lock:
+            self._items += faults
+            return self._snapshot()
+
+    def clear(self):
+        with self._lock:
+            self._items = []
+            return []
+
+    def snapshot(self):
+        with self._lock:
+            return self._snapshot()
+
+    def _snapshot(self):
+        return [dict(f) for f in self._items]
+
+    def _take(self, match):
+        with self._lock:
+            for i, f in enumerate(self._items):
+                if match(f):
+                    f["times"] -= 1
+                    if f["times"] == 0:
+                        del self._items[i]
+                    taken = dict(f)
+                    del taken["times"]
+                    return taken
+        return None
+
+    def take_request(self, path):
+        return self._take(lambda f: f["fault"] not in CONNECTION_FAULTS
+                          and path.startswith(f["path_prefix"]))
+
+    def take_connection(self):
+        return self._take(lambda f: f["fault"] in CONNECTION_FAULTS)
+
+
+def random_fault(seed, n, p):
+    """The soak-test fault for API request number n (1-based), or None: depends on seed and n only.
+    Offsets inside the response are drawn as a fraction ("_fraction") resolved at write time."""
+    if p <= 0:
+        return None
+    rng = random.Random(f"ambc-mock-faults/{seed}/{n}")
+    if rng.random() >= p:
+        return None
+    pick = rng.randrange(6)
+    if pick == 0:
+        return {"fault": "close_after", "bytes": None, "_fraction": rng.random()}
+    if pick == 1:
+        return {"fault": "reset_after", "bytes": None, "_fraction": rng.random()}
+    if pick == 2:
+        if rng.random() < 0.5:
+            return {"fault": "stall", "before_ms": rng.randint(1, 200)}
+        return {"fault": "stall", "at_byte": None, "_fraction": rng.random(),
+                "ms": rng.randint(1, 200)}
+    if pick == 3:
+        return {"fault": "status", "status": 429, "type": "rate_limit_error",
+                "retry_after_ms": str(rng.randint(1, 50))}
+    if pick == 4:
+        return {"fault": "status", "status": 529, "type": "overloaded_error"}
+    return {"fault": "html", "status": 502}
+
+
+def fault_offset(fault, name, total):
+    """Byte offset `name` of `fault`, or a drawn fraction of the `total` response bytes."""
+    if fault.get(name) is None:
+        return int(fault.get("_fraction", 0.0) * total)
+    return fault[name]
+
+
+def filler_headers(n):
+    """Header lines adding exactly n bytes to the head (for n >= 30; a little more below):
+    "x-filler-K: <value>" lines of 100 bytes with their CRLF, the last one taking the rest."""
+    pattern = "abcdefghijklmnopqrstuvwxyz0123456789" * 3
+    lines = []
+    k = 1
+    while n > 0:
+        name = f"x-filler-{k}: "
+        size = 100 if n >= 130 else n
+        vlen = max(1, size - len(name) - 2)
+        lines.append(name + (pattern * (vlen // len(pattern) + 1))[:vlen])
+        n -= len(name) + vlen + 2
+        k += 1
+    return lines
+
+
+def corrupt_json(body):
+    """Double one structural comma (outside strings) near the middle of the JSON text, preferring
+    one between two objects ("},{"), so the text is no longer JSON. No comma: prepend one."""
+    commas, in_str, esc = [], False, False
+    for i, c in enumerate(body):
+        if in_str:
+            if esc:
+                esc = False
+            elif c == 0x5C:         # backslash
+                esc = True
+            elif c == 0x22:         # quote
+                in_str = False
+        elif c == 0x22:
+            in_str = True
+        elif c == 0x2C:             # comma
+            commas.append(i)
+    if not commas:
+        return b"," + body
+    between = [i for i in commas if body[i - 1:i] == b"}" and body[i + 1:i + 2] == b"{"]
+    mid = len(body) // 2
+    at = min(between or commas, key=lambda i: abs(i - mid))
+    return body[:at] + b"," + body[at:]
+
+
+def junk_bytes(n):
+    return (b"JUNK-AFTER-BODY;" * (n // 16 + 1))[:n]
+
+
+def split_pieces(pieces, n):
+    """(pieces holding the first n bytes, pieces holding the rest), write boundaries kept."""
+    before, after, pos = [], [], 0
+    for p in pieces:
+        if pos + len(p) <= n:
+            before.append(p)
+        elif pos >= n:
+            after.append(p)
+        else:
+            before.append(p[:n - pos])
+            after.append(p[n - pos:])
+        pos += len(p)
+    return before, after
+
+
+def send_all(sock, pieces):
+    for p in pieces:
+        if p:
+            sock.sendall(p)
+
+
+def sleep_ms(ms):
+    if ms > 0:
+        time.sleep(ms / 1000.0)
+
+
+def wait_sent(sock, limit=2.0):
+    """Wait (at most `limit` s) until the kernel send queue is empty: sent and acknowledged."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            queued = struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ,
+                                                    b"\0\0\0\0"))[0]
+        except (OSError, ValueError):
+            return
+        if queued == 0:
+            return
+        time.sleep(0.005)
+
+
+def close_hard(sock):
+    """FIN without TLS close_notify: drop the TLS layer, half-close, drain what the peer still
+    sends (so that unread bytes do not turn the close into a reset), close."""
+    try:
+        sock.settimeout(0.5)
+        sock.shutdown(socket.SHUT_WR)       # on an SSLSocket: drops TLS, no close_notify
+        for _ in range(64):
+            if not sock.recv(65536):
+                break
+    except (OSError, ValueError):
+        pass
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+
+def close_abort(sock):
+    """RST: wait for what was written to leave, then close with SO_LINGER {1, 0}."""
+    try:
+        wait_sent(sock)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except (OSError, ValueError):
+        pass
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,9 +784,14 @@ def read_chunked_body(reader):
     return bytes(body)
 
 
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-           413: "Payload Too Large", 431: "Request Header Fields Too Large",
-           500: "Internal Server Error", 501: "Not Implemented", 505: "HTTP Version Not Supported"}
+REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
+           403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 408: "Request Timeout", 409: "Conflict",
+           413: "Payload Too Large", 429: "Too Many Requests",
+           431: "Request Header Fields Too Large",
+           500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+           503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+           529: "Overloaded"}
 
 
 class Framing:
@@ -450,35 +804,91 @@ class Framing:
         self.randomize = randomize      # random chunk sizes and write segmentation
 
 
-def write_response(sock, status, headers, body, framing):
+# What the connection loop does after write_response: keep serving, close gracefully (TLS
+# close_notify, FIN), close hard (FIN, no close_notify), or reset (RST).
+KEEP, CLOSE, CLOSE_HARD, RESET = "keep", "close", "close-hard", "reset"
+
+
+def write_response(sock, status, headers, body, framing, fault=None):
     """THE response writer: every response goes out through here.
 
     status: int; headers: list of (name, value) without framing headers (this function adds
-    Content-Length or Transfer-Encoding); body: bytes; framing: Framing.
-    Builds the exact byte pieces to send, then sends them in order. Fault injection (close after
-    byte N, stall, drip, bad chunk sizes, ...) belongs here: it can rewrite `pieces` or the way
-    they are sent.
+    Content-Length or Transfer-Encoding); body: bytes; framing: Framing; fault: a request fault
+    (see the top of the file) or None. Builds the exact byte pieces to send (the fault may change
+    the body, the head, the framing), then sends them in order (the fault may cut, pause or drip
+    them). Returns KEEP, CLOSE, CLOSE_HARD or RESET: what the connection must do next.
     """
+    kind = fault["fault"] if fault else None
+    after = KEEP
+    mode = framing.mode
+    if kind in ("bad_chunk", "conflicting_length"):
+        mode = "chunked"
+    elif kind in ("body_longer", "body_shorter"):
+        mode = "length"
+    if kind == "invalid_json":
+        body = corrupt_json(body)
     head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
     head += [f"{k}: {v}" for k, v in headers]
+    if kind == "huge_headers":
+        head += filler_headers(fault["bytes"])
     pieces = []
-    if framing.mode == "chunked":
+    if mode == "chunked":
+        if kind == "conflicting_length":
+            head.append(f"Content-Length: {len(body)}")
         head.append("Transfer-Encoding: chunked")
         pieces.append(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        pieces += chunk_pieces(body, framing)
+        chunks = chunk_list(body, framing)
+        if kind == "bad_chunk":
+            size_line, data, end = chunks[0]
+            if len(data) > BAD_CHUNK_FIRST:     # the violation comes early in the body
+                chunks[0:1] = [(b"%x" % BAD_CHUNK_FIRST, data[:BAD_CHUNK_FIRST], end),
+                               (b"%x" % (len(data) - BAD_CHUNK_FIRST), data[BAD_CHUNK_FIRST:],
+                                end)]
+                size_line, data, end = chunks[0]
+            if fault["kind"] == "missing_crlf":
+                end = b""
+            else:
+                size_line = BAD_CHUNK_SIZE_LINES[fault["kind"]]
+            chunks[0] = (size_line, data, end)
+            after = CLOSE
+        pieces += [size_line + b"\r\n" + data + end for size_line, data, end in chunks]
     else:
-        head.append(f"Content-Length: {len(body)}")
+        declared = len(body) + (fault["missing"] if kind == "body_shorter" else 0)
+        head.append(f"Content-Length: {declared}")
         pieces.append(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        if framing.randomize:
+        if kind == "body_longer":
+            pieces[0] += body + junk_bytes(fault["extra"])
+        elif kind == "body_shorter":
+            pieces[0] += body
+            after = CLOSE_HARD
+        elif framing.randomize:
             pieces += segment(body, framing.rng)
         elif body:
             pieces[0] += body
-    for piece in pieces:
-        sock.sendall(piece)
+
+    if kind == "stall" and "before_ms" in fault:
+        sleep_ms(fault["before_ms"])
+    elif kind == "stall":
+        before, rest = split_pieces(pieces, fault_offset(fault, "at_byte", sum(map(len, pieces))))
+        send_all(sock, before)
+        sleep_ms(fault["ms"])
+        pieces = rest
+    elif kind in ("close_after", "reset_after"):
+        pieces, _ = split_pieces(pieces, fault_offset(fault, "bytes", sum(map(len, pieces))))
+        after = CLOSE_HARD if kind == "close_after" else RESET
+    elif kind == "drip":
+        wire = b"".join(pieces)
+        pieces = []
+        for i in range(len(wire)):
+            if i:
+                sleep_ms(fault["interval_ms"])
+            sock.sendall(wire[i:i + 1])
+    send_all(sock, pieces)
+    return after
 
 
-def chunk_pieces(body, framing):
-    """Chunked encoding of `body`: one piece per chunk, then the last chunk."""
+def chunk_list(body, framing):
+    """Chunked encoding of `body` as (size line, data, b"\r\n") triples, the last chunk last."""
     rng = framing.rng
     out = []
     pos = 0
@@ -499,8 +909,8 @@ def chunk_pieces(body, framing):
                 size_text = "0" + size_text                 # leading zero: valid, uncommon
             if rng.random() < 0.15:
                 ext = ";ext=1"
-        out.append(f"{size_text}{ext}\r\n".encode("ascii") + data + b"\r\n")
-    out.append(b"0\r\n\r\n")
+        out.append((f"{size_text}{ext}".encode("ascii"), data, b"\r\n"))
+    out.append((b"0", b"", b"\r\n"))                        # last chunk, no trailers
     return out
 
 
@@ -537,10 +947,11 @@ class Response:
 
 
 class App:
-    def __init__(self, opts, store, stats):
+    def __init__(self, opts, store, stats, faults):
         self.opts = opts
         self.store = store
         self.stats = stats
+        self.faults = faults
 
     @staticmethod
     def error(status, etype, message):
@@ -640,6 +1051,28 @@ class App:
             return Response(200, self.stats.snapshot())
         if req.method == "POST" and path == "/_mock/reset-stats":
             return Response(200, self.stats.snapshot(reset=True))
+        if path == "/_mock/faults":
+            if req.method == "GET":
+                return Response(200, body=dumps(self.faults.snapshot()).encode("utf-8"))
+            if req.method == "DELETE":
+                return Response(200, body=dumps(self.faults.clear()).encode("utf-8"))
+            if req.method == "POST":
+                try:
+                    objs = json.loads(req.body.decode("utf-8"))
+                except (UnicodeDecodeError, ValueError):
+                    return self.error(400, "invalid_request_error",
+                                      "/_mock/faults: body must be a JSON array of faults")
+                if isinstance(objs, dict):
+                    objs = [objs]
+                if not isinstance(objs, list):
+                    return self.error(400, "invalid_request_error",
+                                      "/_mock/faults: body must be a JSON array of faults")
+                try:
+                    queue = self.faults.add(objs)
+                except FaultError as e:
+                    return self.error(400, "invalid_request_error", f"/_mock/faults: {e}")
+                return Response(200, body=dumps(queue).encode("utf-8"))
+            return self.error(405, "invalid_request_error", "use GET, POST or DELETE")
         return self.error(404, "not_found_error", "Not found")
 
 
@@ -651,7 +1084,8 @@ class Server:
     def __init__(self, opts, store):
         self.opts = opts
         self.stats = Stats()
-        self.app = App(opts, store, self.stats)
+        self.faults = FaultQueue(tls=bool(opts.cert))
+        self.app = App(opts, store, self.stats, self.faults)
         self.request_ids = RequestIds()
         self.tls = None
         if opts.cert:
@@ -663,6 +1097,7 @@ class Server:
         self._resp_lock = threading.Lock()
         self._log_lock = threading.Lock()
         self._resp_no = 0
+        self._api_no = 0                # API requests since start: numbers the random faults
 
     def log(self, msg):
         if self.opts.verbose:
@@ -689,20 +1124,82 @@ class Server:
             mode = "length"
         return Framing(mode, rng, randomize)
 
-    def respond(self, sock, req, resp, close):
+    def log_fault(self, where, fault):
+        """Applied faults are always logged (one line each), to explain a failed reliability run."""
+        shown = {k: v for k, v in fault.items() if k != "path_prefix"}
+        with self._log_lock:
+            sys.stderr.write(f"mock_api: fault on {where}: {dumps(shown)}\n")
+            sys.stderr.flush()
+
+    def take_fault(self, req):
+        """The fault for API request `req`: the first matching queued one, else maybe random."""
+        with self._resp_lock:
+            self._api_no += 1
+            n = self._api_no
+        fault = self.faults.take_request(req.decoded_path)
+        if fault is None:
+            fault = random_fault(self.opts.fault_seed, n, self.opts.random_faults)
+        if fault is not None:
+            self.stats.bump("faults_applied")
+            self.log_fault(f"{req.method} {req.target}", fault)
+        return fault
+
+    def respond(self, sock, req, resp, close, fault=None):
+        """Send `resp` (or what `fault` puts in its place); returns what write_response returns."""
         rid = self.request_ids.next()
-        body = resp.finish(rid)
-        headers = [
-            ("Date", email.utils.formatdate(usegmt=True)),
-            ("Content-Type", "application/json"),
-            ("request-id", rid),
-            ("Connection", "close" if close else "keep-alive"),
-        ]
-        write_response(sock, resp.status, headers, body, self.choose_framing(req))
+        kind = fault["fault"] if fault else None
+        conn = ("Connection", "close" if close else "keep-alive")
+        date = ("Date", email.utils.formatdate(usegmt=True))
+        if kind == "html":
+            status = fault["status"]
+            body = (f"<html><body><h1>{status} {REASONS.get(status, 'Error')}</h1></body></html>"
+                    .encode("ascii"))
+            headers = [date, ("Content-Type", "text/html"), conn]
+        else:
+            if kind == "status":
+                resp = App.error(fault["status"], fault["type"],
+                                 fault.get("message", f"mock fault: injected {fault['type']}"))
+            status = resp.status
+            body = resp.finish(rid)
+            headers = [date, ("Content-Type", "application/json"), ("request-id", rid), conn]
+            if kind == "status":
+                for field, name in (("retry_after", "retry-after"),
+                                    ("retry_after_ms", "retry-after-ms"),
+                                    ("should_retry", "x-should-retry")):
+                    if field in fault:
+                        headers.append((name, fault[field]))
+        return write_response(sock, status, headers, body, self.choose_framing(req), fault)
+
+    def connection_fault(self, raw, fault):
+        """Apply a connection fault to a just-accepted TCP socket, then close it (FIN)."""
+        if fault["fault"] == "handshake_stall":
+            sleep_ms(fault["ms"])
+        else:                                               # handshake_close: read the
+            raw.settimeout(1.0)                             # ClientHello record, answer nothing
+            got = b""
+            try:
+                while True:
+                    need = 5 + int.from_bytes(got[3:5], "big") if len(got) >= 5 else 5
+                    if len(got) >= need:
+                        break
+                    data = raw.recv(need - len(got))
+                    if not data:
+                        break
+                    got += data
+            except OSError:
+                pass
+        close_hard(raw)
 
     def serve_connection(self, raw, peer):
         self.stats.bump("connections")
+        fault = self.faults.take_connection()
+        if fault is not None:
+            self.stats.bump("faults_applied")
+            self.log_fault(f"connection from {peer}", fault)
+            self.connection_fault(raw, fault)
+            return
         sock = raw
+        after = CLOSE
         try:
             # Without this, Nagle plus the client's delayed ACK stall every multi-write response.
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -716,18 +1213,24 @@ class Server:
                     return
                 self.stats.bump("handshakes")
             sock.settimeout(self.opts.idle_timeout)
-            self.request_loop(sock, peer)
+            after = self.request_loop(sock, peer)
         finally:
-            close_gracefully(sock)
+            if after == RESET:
+                close_abort(sock)
+            elif after == CLOSE_HARD:
+                close_hard(sock)
+            else:
+                close_gracefully(sock)
 
     def request_loop(self, sock, peer):
+        """Serve requests until the connection ends; returns how to close it (CLOSE, ...)."""
         reader = Reader(sock)
         served = 0
         while True:
             try:
                 req = read_request(reader)
             except ConnectionGone:
-                return
+                return CLOSE
             except BadRequest as e:
                 self.log(f"{peer}: bad request: {e.message}")
                 etype = "request_too_large" if e.status == 413 else "invalid_request_error"
@@ -736,26 +1239,33 @@ class Server:
                     self.respond(sock, None, resp, close=True)
                 except (OSError, ssl.SSLError):
                     pass
-                return
+                return CLOSE
             served += 1
+            fault = None
             if not req.decoded_path.startswith("/_mock/"):
                 self.stats.bump("requests")
+                fault = self.take_fault(req)
             try:
-                resp = self.app.handle(req)
+                if fault is not None and fault["fault"] in ("status", "html"):
+                    resp = None                 # replaced: the request is not handled
+                else:
+                    resp = self.app.handle(req)
             except Exception:                   # a bug in the mock: say so, keep serving
                 traceback.print_exc(file=sys.stderr)
                 resp = App.error(500, "api_error", "mock_api internal error")
             limit = self.opts.max_requests_per_conn
             close = req.wants_close() or (limit > 0 and served >= limit)
-            self.log(f"{peer}: {req.method} {req.target} -> {resp.status}"
-                     f"{' (close)' if close else ''}")
+            self.log(f"{peer}: {req.method} {req.target} -> "
+                     f"{resp.status if resp else fault['status']}{' (close)' if close else ''}")
             try:
-                self.respond(sock, req, resp, close)
+                after = self.respond(sock, req, resp, close, fault)
             except (OSError, ssl.SSLError) as e:
                 self.log(f"{peer}: write failed: {e}")
-                return
+                return CLOSE
+            if after != KEEP:
+                return after
             if close:
-                return
+                return CLOSE
 
     def serve_forever(self, listener):
         while True:
@@ -818,6 +1328,10 @@ def parse_args(argv):
                    help="seconds a connection may sit idle or mid-request before it is closed")
     p.add_argument("--handshake-timeout", type=float, default=10.0,
                    help="seconds allowed for a TLS handshake")
+    p.add_argument("--random-faults", type=float, default=0.0, metavar="P",
+                   help="inject a random safe fault into each API request with probability P")
+    p.add_argument("--fault-seed", type=int, default=1, metavar="S",
+                   help="seed of the random faults (default 1)")
     p.add_argument("--dump-store", action="store_true",
                    help="print the store as JSON Lines (newest first) and exit")
     p.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
@@ -826,6 +1340,8 @@ def parse_args(argv):
         p.error("--cert and --key go together")
     if opts.batches < 0 or opts.max_requests_per_conn < 0:
         p.error("--batches and --max-requests-per-conn must not be negative")
+    if not 0.0 <= opts.random_faults <= 1.0:
+        p.error("--random-faults must be between 0 and 1")
     opts.results_base = opts.results_base.rstrip("/")
     return opts
 

@@ -21,6 +21,9 @@ import time
 import unittest
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mockctl import MockServer, dump_store  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MOCK = os.path.join(HERE, "mock_api.py")
 GEN_CERTS = os.path.join(HERE, "gen_certs.sh")
@@ -39,49 +42,10 @@ RECORD_KEYS = {"id", "type", "processing_status", "request_counts", "created_at"
 COUNT_KEYS = {"processing", "succeeded", "errored", "canceled", "expired"}
 
 
-class MockServer:
-    """mock_api.py as a subprocess; stop() ends exactly that process, by its pid."""
-
-    def __init__(self, workdir, name, args):
-        self.port_file = os.path.join(workdir, f"{name}.port")
-        self.log_path = os.path.join(workdir, f"{name}.log")
-        self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([PYTHON, MOCK, "--host", HOST, "--port", "0",
-                                      "--port-file", self.port_file, *args],
-                                     stdout=subprocess.DEVNULL, stderr=self.log)
-        self.port = self._wait_port()
-
-    def _wait_port(self):
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"mock_api.py exited with {self.proc.returncode}: "
-                                   + open(self.log_path, errors="replace").read())
-            try:
-                with open(self.port_file) as f:
-                    text = f.read()
-                if text.endswith("\n"):
-                    return int(text)
-            except FileNotFoundError:
-                pass
-            time.sleep(0.02)
-        raise RuntimeError("mock_api.py did not write its port file in time")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, 9)
-                self.proc.wait()
-        self.log.close()
-
-
-def dump_store(*args):
-    out = subprocess.run([PYTHON, MOCK, "--dump-store", *args], check=True,
-                         stdout=subprocess.PIPE, timeout=30).stdout
-    return out
+def counters(connections, handshakes, requests, faults_applied=0):
+    """The /_mock/stats object with these values."""
+    return {"connections": connections, "handshakes": handshakes, "requests": requests,
+            "faults_applied": faults_applied}
 
 
 def read_raw_response(f):
@@ -473,11 +437,11 @@ class MockApiTest(unittest.TestCase):
             self.assertEqual(resp.status, 200)
             self.assertEqual(resp.getheader("connection"), "keep-alive")
         # Reading the stats over the same connection: the mock's own endpoints are not counted.
-        self.assertEqual(self.stats(conn), {"connections": 1, "handshakes": 1, "requests": 5})
-        self.assertEqual(self.stats(conn), {"connections": 1, "handshakes": 1, "requests": 5})
+        self.assertEqual(self.stats(conn), counters(1, 1, 5))
+        self.assertEqual(self.stats(conn), counters(1, 1, 5))
         before = self.stats(admin, reset=True)
-        self.assertEqual(before, {"connections": 1, "handshakes": 1, "requests": 5})
-        self.assertEqual(self.stats(admin), {"connections": 0, "handshakes": 0, "requests": 0})
+        self.assertEqual(before, counters(1, 1, 5))
+        self.assertEqual(self.stats(admin), counters(0, 0, 0))
         conn.close()
         admin.close()
 
@@ -494,7 +458,7 @@ class MockApiTest(unittest.TestCase):
         ok = self.raw_tls(hostname="localhost")     # the certificate's DNS name also works
         ok.close()
         time.sleep(0.2)                             # let the server threads see the failures
-        self.assertEqual(self.stats(admin), {"connections": 3, "handshakes": 1, "requests": 0})
+        self.assertEqual(self.stats(admin), counters(3, 1, 0))
         admin.close()
 
     def test_client_connection_close_honoured(self):
@@ -530,7 +494,7 @@ class MockApiTest(unittest.TestCase):
             self.assertEqual(resp.status, 200)
             self.assertEqual(resp.getheader("connection"), "close" if i % 3 == 2 else "keep-alive")
         conn.close()
-        self.assertEqual(self.stats(admin), {"connections": 3, "handshakes": 3, "requests": 7})
+        self.assertEqual(self.stats(admin), counters(3, 3, 7))
         admin.close()
 
     def test_plain_http_length_framing(self):
@@ -553,8 +517,652 @@ class MockApiTest(unittest.TestCase):
         resp = conn.getresponse()
         self.assertEqual(resp.getheader("transfer-encoding"), "chunked")
         self.assertEqual(len(json.loads(resp.read())["data"]), 20)
-        self.assertEqual(self.stats(conn), {"connections": 1, "handshakes": 0, "requests": 4})
+        self.assertEqual(self.stats(conn), counters(1, 0, 4))
         conn.close()
+
+
+# -- fault injection ------------------------------------------------------------------------------
+
+VOLATILE_RE = re.compile(rb'(?:\r\nDate: ([^\r]*)|\r\nrequest-id: ([^\r]*)|"request_id":"([^"]*)")')
+
+
+def recv_until_end(sock, limit=10.0):
+    """Everything the peer sends until EOF or an error: (bytes, exception or None, recv sizes)."""
+    data, sizes = b"", []
+    sock.settimeout(limit)
+    try:
+        while True:
+            got = sock.recv(65536)
+            if not got:
+                return data, None, sizes
+            data += got
+            sizes.append(len(got))
+    except (OSError, ssl.SSLError) as e:
+        return data, e, sizes
+
+
+def split_head(data):
+    """(head text without its blank line, bytes after the head)."""
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    assert sep, data[:200]
+    return head.decode("latin-1"), rest
+
+
+def head_fields(head):
+    """Status code and {lower-case name: [values]} of a response head."""
+    lines = head.split("\r\n")
+    fields = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip().lower(), []).append(value.strip())
+    return int(lines[0].split(" ")[1]), fields
+
+
+def dechunk(data):
+    """Decode a complete chunked body (no trailers): (body, bytes after it)."""
+    body = b""
+    while True:
+        line, _, data = data.partition(b"\r\n")
+        size = int(line.split(b";")[0], 16)
+        if size == 0:
+            assert data[:2] == b"\r\n", data[:10]
+            return body, data[2:]
+        body += data[:size]
+        assert data[size:size + 2] == b"\r\n"
+        data = data[size + 2:]
+
+
+def dumps(obj):
+    """The mock's serialization of a record (compact, UTF-8)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class FaultInjectionTest(unittest.TestCase):
+    """The fault queue and every fault, byte for byte, over plain TCP and TLS."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ambc-mock-faults-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["bash", GEN_CERTS, certs], check=True, timeout=30)
+        cls.cafile = os.path.join(certs, "ca.pem")
+        cls.ctx = ssl.create_default_context(cafile=cls.cafile)
+        tls = ["--cert", os.path.join(certs, "server.pem"),
+               "--key", os.path.join(certs, "server.key")]
+        cls.tls = MockServer(cls.tmp, "tls", [*tls, "--batches", "30"], cafile=cls.cafile)
+        cls.addClassCleanup(cls.tls.stop)
+        cls.plain = MockServer(cls.tmp, "plain", ["--batches", "30", "--chunked", "never"])
+        cls.addClassCleanup(cls.plain.stop)
+        rnd = ["--batches", "30", "--chunked", "never", "--random-faults", "0.4"]
+        cls.rnd = []
+        for name, seed in (("rnd-a", "7"), ("rnd-b", "7"), ("rnd-c", "8")):
+            server = MockServer(cls.tmp, name, [*rnd, "--fault-seed", seed])
+            cls.addClassCleanup(server.stop)
+            cls.rnd.append(server)
+        cls.dump = [json.loads(x) for x in dump_store("--batches", "30").decode().splitlines()]
+        cls.one = "/v1/messages/batches/" + cls.dump[3]["id"]     # a small response
+
+    def setUp(self):
+        for server in (self.tls, self.plain):
+            self.assertEqual(server.clear_faults(), [])
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def plain_sock(self):
+        return socket.create_connection((HOST, self.plain.port), timeout=10)
+
+    def tls_sock(self, ragged_eof_is_error=True):
+        sock = socket.create_connection((HOST, self.tls.port), timeout=10)
+        return self.ctx.wrap_socket(sock, server_hostname=HOST,
+                                    suppress_ragged_eofs=not ragged_eof_is_error)
+
+    def tls_exchange(self, path=None, extra=None):
+        """One request over TLS with the TLS layer in memory, so that the TCP ending stays
+        visible: (plaintext received, close_notify seen?, "fin" or "rst")."""
+        sock = socket.create_connection((HOST, self.tls.port), timeout=10)
+        inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = self.ctx.wrap_bio(inc, out, server_hostname=HOST)
+
+        def flush():
+            data = out.read()
+            if data:
+                sock.sendall(data)
+
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                flush()
+                data = sock.recv(65536)
+                self.assertTrue(data, "EOF during the handshake")
+                inc.write(data)
+        flush()
+        tls.write(raw_request(path or self.one, extra))
+        flush()
+        plain, notified, answered, end = b"", False, False, None
+        while end is None:
+            try:
+                data = sock.recv(65536)
+            except ConnectionResetError:
+                end = "rst"
+                break
+            if not data:
+                end = "fin"
+                break
+            inc.write(data)
+            try:
+                while not notified:
+                    got = tls.read(65536)
+                    plain += got
+                    notified = not got          # b"" (or SSLZeroReturnError): close_notify
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLZeroReturnError:
+                notified = True
+            if notified and not answered:
+                answered = True
+                try:
+                    tls.unwrap()                # answer with our close_notify
+                except ssl.SSLError:
+                    pass
+                flush()
+        sock.close()
+        return plain, notified, end
+
+    def exchange(self, sock, path=None, extra=None):
+        """Send one request, read until the server ends the connection, close."""
+        try:
+            sock.sendall(raw_request(path or self.one, extra))
+            return recv_until_end(sock)
+        finally:
+            sock.close()
+
+    def reference(self, path=None):
+        """The plain server's normal answer to `path` (length framing): its exact bytes."""
+        sock = self.plain_sock()
+        f = sock.makefile("rb")
+        sock.sendall(raw_request(path or self.one))
+        head = b""
+        while not head.endswith(b"\r\n\r\n"):
+            head += f.readline()
+        status, fields = head_fields(head.decode("latin-1")[:-4])
+        data = head + f.read(int(fields["content-length"][0]))
+        sock.close()
+        return data
+
+    def assert_same_response(self, got, full):
+        """`got` equals `full` (or its start), except for Date and request-id values."""
+        self.assertLessEqual(len(got), len(full))
+        mask = bytearray(full[:len(got)])
+        got = bytearray(got)
+        for m in VOLATILE_RE.finditer(full):
+            a, b = m.span(m.lastindex)
+            mask[a:b] = got[a:b] = b"?" * len(mask[a:b])
+        self.assertEqual(bytes(got), bytes(mask))
+
+    def faulty(self, server, *faults):
+        queue = server.add_faults(list(faults))
+        self.assertGreaterEqual(len(queue), len(faults))
+        return queue
+
+    # -- the queue ------------------------------------------------------------------------------
+
+    def test_queue_order_times_and_prefix(self):
+        srv = self.tls
+        conn = http.client.HTTPSConnection(HOST, srv.port, context=self.ctx, timeout=10)
+        conn.connect()              # before the connection fault is queued: does not take it
+        queue = self.faulty(srv, {"fault": "status", "status": 500, "times": 2},
+                            {"fault": "status", "status": 503, "type": "api_error",
+                             "path_prefix": "/v1/messages/batches/msgbatch_"},
+                            {"fault": "handshake_stall", "ms": 1, "path_prefix": "/ignored"},
+                            {"fault": "status", "status": 429})
+        self.assertEqual(queue, [
+            {"fault": "status", "status": 500, "type": "api_error", "times": 2,
+             "path_prefix": "/v1/messages/batches"},
+            {"fault": "status", "status": 503, "type": "api_error", "times": 1,
+             "path_prefix": "/v1/messages/batches/msgbatch_"},
+            {"fault": "handshake_stall", "ms": 1, "times": 1},
+            {"fault": "status", "status": 429, "type": "rate_limit_error", "times": 1,
+             "path_prefix": "/v1/messages/batches"}])
+        self.assertEqual(srv.faults(), queue)        # /_mock/ requests consume nothing
+        srv.reset_stats()
+
+        def status(path):
+            conn.request("GET", path, headers=AUTH)
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+
+        self.assertEqual(status("/_mock/stats"), 200)
+        self.assertEqual(status("/not/under/the/prefix"), 404)                    # no match
+        self.assertEqual(status("/v1/messages/batches?limit=1"), 500)
+        self.assertEqual(len(srv.faults()), 4)
+        self.assertEqual(srv.faults()[0]["times"], 1)
+        self.assertEqual(status("/v1/messages/batches?limit=1"), 500)
+        self.assertEqual(status("/v1/messages/batches?limit=1"), 429)            # skips the 503
+        self.assertEqual(status("/v1/messages/batches?limit=1"), 200)
+        self.assertEqual(status(self.one), 503)
+        self.assertEqual(status(self.one), 200)
+        self.assertEqual(srv.faults(), [{"fault": "handshake_stall", "ms": 1, "times": 1}])
+        self.assertEqual(srv.stats(), counters(0, 0, 7, 4))   # stats did not count /_mock/
+        self.assertEqual(srv.clear_faults(), [])
+        self.assertEqual(srv.faults(), [])
+        self.assertEqual(status("/v1/messages/batches?limit=1"), 200)
+        self.assertEqual(srv.reset_stats(), counters(0, 0, 8, 4))
+        self.assertEqual(srv.stats()["faults_applied"], 0)
+        conn.close()
+
+    def test_invalid_faults_rejected(self):
+        bad = [
+            {"fault": "nope"}, {"bytes": 3}, "close_after", {"fault": "close_after"},
+            {"fault": "close_after", "bytes": -1}, {"fault": "close_after", "bytes": "3"},
+            {"fault": "close_after", "bytes": 3, "typo": 1}, {"fault": "stall"},
+            {"fault": "stall", "before_ms": 1, "ms": 2}, {"fault": "stall", "at_byte": 3},
+            {"fault": "drip"}, {"fault": "bad_chunk", "kind": "other"},
+            {"fault": "status"}, {"fault": "status", "status": 42},
+            {"fault": "close_after", "bytes": 1, "times": 0},
+            {"fault": "close_after", "bytes": 1, "path_prefix": "v1"},
+            {"fault": "html", "status": True}, {"fault": "handshake_stall"},
+        ]
+        for fault in bad:
+            with self.subTest(fault=fault):
+                status, body = self.tls.control("POST", "/_mock/faults",
+                                                [{"fault": "invalid_json"}, fault])
+                self.assertEqual(status, 400)
+                self.assertEqual(body["error"]["type"], "invalid_request_error")
+                self.assertEqual(self.tls.faults(), [])          # all or nothing
+        for body in ("{", "3", '"x"'):
+            status, _ = self.tls.control("POST", "/_mock/faults", json.loads(body)
+                                         if body != "{" else None)
+            if body == "{":
+                continue
+            self.assertEqual(status, 400)
+        status, _ = self.plain.control("POST", "/_mock/faults", [{"fault": "handshake_close"}])
+        self.assertEqual(status, 400)                             # plain server: no TLS
+        self.assertEqual(self.tls.add_faults({"fault": "handshake_close", "times": 2}),
+                         [{"fault": "handshake_close", "times": 2}])
+        self.assertEqual(self.tls.add_faults({"fault": "status", "status": 429,
+                                              "retry_after": 2, "should_retry": True}),
+                         [{"fault": "handshake_close", "times": 2},
+                          {"fault": "status", "status": 429, "retry_after": "2",
+                           "should_retry": "true", "type": "rate_limit_error", "times": 1,
+                           "path_prefix": "/v1/messages/batches"}])
+
+    # -- cutting the connection ---------------------------------------------------------------
+
+    def test_close_after(self):
+        full = self.reference()
+        for n in (0, 1, 17, len(full) - 1, len(full), len(full) + 100):
+            with self.subTest(n=n):
+                self.faulty(self.plain, {"fault": "close_after", "bytes": n})
+                data, err, _ = self.exchange(self.plain_sock())
+                self.assertIsNone(err)                           # FIN, not RST
+                self.assertEqual(len(data), min(n, len(full)))
+                self.assert_same_response(data, full)
+        # TLS: exactly N plaintext bytes, then FIN without close_notify.
+        self.faulty(self.tls, {"fault": "close_after", "bytes": 23})
+        data, notified, end = self.tls_exchange()
+        self.assertEqual((data, notified, end), (b"HTTP/1.1 200 OK\r\nDate: ", False, "fin"))
+        # A normal Connection: close response ends with close_notify (the helper sees both).
+        self.assertEqual(self.tls_exchange(None, {"Connection": "close"})[1:], (True, "fin"))
+
+    def test_reset_after(self):
+        full = self.reference()
+        for n in (0, 40, len(full) - 1):
+            with self.subTest(n=n):
+                self.faulty(self.plain, {"fault": "reset_after", "bytes": n})
+                data, err, _ = self.exchange(self.plain_sock())
+                self.assertIsInstance(err, ConnectionResetError)
+                self.assertEqual(len(data), n)
+                self.assert_same_response(data, full)
+        self.faulty(self.tls, {"fault": "reset_after", "bytes": 40})
+        data, notified, end = self.tls_exchange()
+        self.assertEqual((len(data), notified, end), (40, False, "rst"))
+        self.assertTrue(data.startswith(b"HTTP/1.1 200 OK\r\n"))
+
+    def test_body_shorter(self):
+        full = self.reference()
+        self.faulty(self.plain, {"fault": "body_shorter", "missing": 5})
+        data, err, _ = self.exchange(self.plain_sock())
+        self.assertIsNone(err)
+        head, body = split_head(data)
+        _, fields = head_fields(head)
+        self.assertEqual(int(fields["content-length"][0]), len(body) + 5)
+        self.assertEqual(json.loads(body), self.dump[3])
+        self.assertEqual(len(data), len(full) + (len(str(len(body) + 5)) - len(str(len(body)))))
+        # Under TLS as well (chunked framing of the server overridden), no close_notify.
+        self.faulty(self.tls, {"fault": "body_shorter", "missing": 1000})
+        data, notified, end = self.tls_exchange()
+        head, body = split_head(data)
+        _, fields = head_fields(head)
+        self.assertNotIn("transfer-encoding", fields)
+        self.assertEqual(int(fields["content-length"][0]), len(body) + 1000)
+        self.assertEqual(json.loads(body), self.dump[3])
+        self.assertEqual((notified, end), (False, "fin"))
+
+    # -- timing ----------------------------------------------------------------------------------
+
+    def test_stall_before(self):
+        full = self.reference()
+        self.faulty(self.plain, {"fault": "stall", "before_ms": 300})
+        sock = self.plain_sock()
+        sock.sendall(raw_request(self.one, {"Connection": "close"}))
+        t0 = time.monotonic()
+        first = sock.recv(1)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+        data, err, _ = recv_until_end(sock)
+        self.assertIsNone(err)
+        head, body = split_head(first + data)
+        self.assertEqual(json.loads(body), self.dump[3])
+        self.assertEqual(len(first + data), len(full) - len("keep-alive") + len("close"))
+        sock.close()
+
+    def test_stall_at_byte(self):
+        full = self.reference()
+        self.faulty(self.plain, {"fault": "stall", "at_byte": 30, "ms": 300})
+        sock = self.plain_sock()
+        t0 = time.monotonic()
+        sock.sendall(raw_request(self.one))
+        data = b""
+        while len(data) < 30:
+            data += sock.recv(65536)
+        self.assertEqual(len(data), 30)
+        self.assertLess(time.monotonic() - t0, 0.25)
+        data += sock.recv(65536)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+        while len(data) < len(full):
+            data += sock.recv(65536)
+        self.assert_same_response(data, full)
+        # The connection is still usable afterwards.
+        sock.sendall(raw_request(self.one, {"Connection": "close"}))
+        rest, err, _ = recv_until_end(sock)
+        self.assertTrue(rest.startswith(b"HTTP/1.1 200 OK\r\n"))
+        sock.close()
+
+    def test_drip(self):
+        path = "/v1/messages/batches/nope"               # a short 404 response
+        full = self.reference(path)
+        self.faulty(self.plain, {"fault": "drip", "interval_ms": 2})
+        sock = self.plain_sock()
+        t0 = time.monotonic()
+        sock.sendall(raw_request(path))
+        data, sizes = b"", []
+        while len(data) < len(full):
+            got = sock.recv(65536)
+            self.assertTrue(got)
+            data += got
+            sizes.append(len(got))
+        elapsed = time.monotonic() - t0
+        self.assert_same_response(data, full)
+        self.assertGreaterEqual(elapsed, (len(full) - 1) * 0.002 * 0.9)
+        self.assertGreater(sizes.count(1), len(full) * 0.8)    # nearly every read: one byte
+        sock.close()
+
+    # -- framing -----------------------------------------------------------------------------
+
+    def test_bad_chunk(self):
+        for kind, line in (("nonhex", b"zz"), ("overflow", b"fffffffffffffffffffff")):
+            for server, sock in ((self.plain, self.plain_sock), (self.tls, self.tls_sock)):
+                with self.subTest(kind=kind, tls=server is self.tls):
+                    self.faulty(server, {"fault": "bad_chunk", "kind": kind})
+                    data, err, _ = self.exchange(sock())
+                    self.assertIsNone(err)                  # then closed (close_notify, FIN)
+                    head, rest = split_head(data)
+                    _, fields = head_fields(head)
+                    self.assertEqual(fields["transfer-encoding"], ["chunked"])
+                    self.assertNotIn("content-length", fields)
+                    self.assertTrue(rest.startswith(line + b"\r\n"))
+                    # Past the bad size line: the first chunk's data, CRLF, the other chunks.
+                    rest = rest[len(line) + 2:]
+                    body = dumps(self.dump[3])
+                    # (The first chunk holds at most 16 bytes: the violation comes early.)
+                    self.assertTrue(any(rest[:k + 2] == body[:k] + b"\r\n"
+                                        and dechunk(rest[k + 2:]) == (body[k:], b"")
+                                        for k in range(1, 17)))
+        # missing_crlf: the data of the first chunk is followed by the next size line.
+        for server, sock in ((self.plain, self.plain_sock), (self.tls, self.tls_sock)):
+            with self.subTest(kind="missing_crlf", tls=server is self.tls):
+                self.faulty(server, {"fault": "bad_chunk", "kind": "missing_crlf"})
+                data, err, _ = self.exchange(sock(), "/v1/messages/batches?limit=10")
+                self.assertIsNone(err)
+                head, rest = split_head(data)
+                size_line, _, rest = rest.partition(b"\r\n")
+                size = int(size_line.split(b";")[0], 16)
+                self.assertTrue(0 < size <= 16)        # the violation comes early in the body
+                self.assertNotEqual(rest[size:size + 2], b"\r\n")
+                body, after = dechunk(b"%x\r\n" % size + rest[:size] + b"\r\n" + rest[size:])
+                self.assertEqual(after, b"")
+                self.assertEqual(json.loads(body)["data"], self.dump[:10])
+        # http.client refuses the bad size line.
+        self.faulty(self.tls, {"fault": "bad_chunk", "kind": "nonhex"})
+        conn = http.client.HTTPSConnection(HOST, self.tls.port, context=self.ctx, timeout=10)
+        conn.request("GET", self.one, headers=AUTH)
+        resp = conn.getresponse()
+        with self.assertRaises((http.client.HTTPException, ValueError)):
+            resp.read()
+        conn.close()
+
+    def test_conflicting_length(self):
+        for server, sock in ((self.plain, self.plain_sock), (self.tls, self.tls_sock)):
+            with self.subTest(tls=server is self.tls):
+                self.faulty(server, {"fault": "conflicting_length"})
+                data, err, _ = self.exchange(sock(), "/v1/messages/batches?limit=8",
+                                             {"Connection": "close"})
+                head, rest = split_head(data)
+                _, fields = head_fields(head)
+                self.assertEqual(fields["transfer-encoding"], ["chunked"])
+                body, after = dechunk(rest)
+                self.assertEqual(after, b"")
+                self.assertEqual(fields["content-length"], [str(len(body))])
+                self.assertNotEqual(len(rest), len(body))
+                self.assertEqual(json.loads(body)["data"], self.dump[:8])
+
+    def test_huge_headers(self):
+        full = self.reference()
+        full_head, full_body = split_head(full)
+        for n in (250, 20000, 1_000_000):
+            with self.subTest(n=n):
+                self.faulty(self.plain, {"fault": "huge_headers", "bytes": n})
+                sock = self.plain_sock()
+                data, err, _ = self.exchange(sock, None, {"Connection": "close"})
+                head, body = split_head(data)
+                self.assertEqual(len(head), len(full_head) + n - len("keep-alive") + len("close"))
+                self.assertEqual(body, full_body)
+                fillers = [x for x in head.split("\r\n") if x.startswith("x-filler-")]
+                self.assertEqual(len(fillers), -(-n // 100))
+                for k, line in enumerate(fillers, 1):
+                    self.assertRegex(line, rf"^x-filler-{k}: [a-z0-9]+$")
+                    self.assertLessEqual(len(line) + 2, 130)
+                self.assertEqual(sum(len(x) + 2 for x in fillers), n)
+
+    def test_body_longer(self):
+        self.faulty(self.plain, {"fault": "body_longer", "extra": 7})
+        sock = self.plain_sock()
+        f = sock.makefile("rb")
+        sock.sendall(raw_request(self.one, {"x-mock-framing": "chunked"}))
+        r = read_raw_response(f)
+        self.assertNotIn("transfer-encoding", r["headers"])       # Content-Length framing
+        self.assertEqual(json.loads(r["body"]), self.dump[3])
+        self.assertEqual(f.read(7), b"JUNK-AF")
+        # The connection stays open: the junk comes before the next response.
+        sock.sendall(raw_request(self.one))
+        r = read_raw_response(f)
+        self.assertEqual(r["status"], 200)
+        self.assertEqual(json.loads(r["body"]), self.dump[3])
+        sock.close()
+
+    def test_invalid_json(self):
+        # Length framing, list page: a doubled comma between two batch objects.
+        self.faulty(self.plain, {"fault": "invalid_json"})
+        path = "/v1/messages/batches?limit=6"
+        data, err, _ = self.exchange(self.plain_sock(), path, {"Connection": "close"})
+        head, body = split_head(data)
+        _, fields = head_fields(head)
+        self.assertEqual(int(fields["content-length"][0]), len(body))
+        with self.assertRaises(ValueError):
+            json.loads(body)
+        self.assertEqual(body.count(b"},,{"), 1)
+        self.assertEqual(json.loads(body.replace(b"},,{", b"},{"))["data"], self.dump[:6])
+        # A single object and an error object; chunked framing over TLS (http.client decodes it).
+        for path in (self.one, "/v1/messages/batches/nope"):
+            with self.subTest(path=path):
+                self.faulty(self.tls, {"fault": "invalid_json"})
+                conn = http.client.HTTPSConnection(HOST, self.tls.port, context=self.ctx,
+                                                   timeout=10)
+                conn.request("GET", path, headers={**AUTH, "x-mock-framing": "chunked"})
+                resp = conn.getresponse()
+                self.assertEqual(resp.getheader("transfer-encoding"), "chunked")
+                body = resp.read()
+                with self.assertRaises(ValueError):
+                    json.loads(body)
+                self.assertEqual(body.count(b",,"), 1)
+                fixed = json.loads(body.replace(b",,", b",", 1))
+                if path == self.one:
+                    self.assertEqual(fixed, self.dump[3])
+                else:
+                    self.assertEqual(fixed["error"]["type"], "not_found_error")
+                conn.close()
+
+    # -- error responses ---------------------------------------------------------------------------
+
+    def test_html(self):
+        conn = http.client.HTTPSConnection(HOST, self.tls.port, context=self.ctx, timeout=10)
+        self.faulty(self.tls, {"fault": "html"}, {"fault": "html", "status": 504})
+        for status, reason in ((502, "Bad Gateway"), (504, "Gateway Timeout")):
+            conn.request("GET", self.one, headers=AUTH)
+            resp = conn.getresponse()
+            self.assertEqual((resp.status, resp.reason), (status, reason))
+            self.assertEqual(resp.getheader("content-type"), "text/html")
+            self.assertIsNone(resp.getheader("request-id"))
+            self.assertEqual(resp.read(), f"<html><body><h1>{status} {reason}</h1></body></html>"
+                             .encode())
+        conn.request("GET", self.one, headers=AUTH)           # same connection, normal again
+        self.assertEqual(json.loads(conn.getresponse().read()), self.dump[3])
+        conn.close()
+
+    def test_status(self):
+        conn = http.client.HTTPSConnection(HOST, self.tls.port, context=self.ctx, timeout=10)
+        cases = [
+            ({"fault": "status", "status": 429, "type": "rate_limit_error", "retry_after": "1",
+              "retry_after_ms": "250.5", "should_retry": "true"},
+             "rate_limit_error", {"retry-after": "1", "retry-after-ms": "250.5",
+                                  "x-should-retry": "true"}),
+            ({"fault": "status", "status": 529}, "overloaded_error", {}),
+            ({"fault": "status", "status": 500, "retry_after": "Wed, 21 Oct 2015 07:28:00 GMT"},
+             "api_error", {"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+            ({"fault": "status", "status": 400, "should_retry": "true", "message": "try again"},
+             "invalid_request_error", {"x-should-retry": "true"}),
+            ({"fault": "status", "status": 503, "type": "new_error_type", "should_retry": "false"},
+             "new_error_type", {"x-should-retry": "false"}),
+        ]
+        self.faulty(self.tls, *[c[0] for c in cases])
+        for fault, etype, present in cases:
+            with self.subTest(fault=fault):
+                conn.request("GET", "/v1/messages/batches", headers=AUTH)
+                resp = conn.getresponse()
+                body = json.loads(resp.read())
+                self.assertEqual(resp.status, fault["status"])
+                self.assertEqual(set(body), {"type", "error", "request_id"})
+                self.assertEqual(body["type"], "error")
+                self.assertEqual(body["error"]["type"], etype)
+                self.assertEqual(body["error"]["message"], fault.get("message",
+                                                                     body["error"]["message"]))
+                self.assertRegex(resp.getheader("request-id"), REQ_ID_RE)
+                self.assertEqual(body["request_id"], resp.getheader("request-id"))
+                for name in ("retry-after", "retry-after-ms", "x-should-retry"):
+                    self.assertEqual(resp.getheader(name), present.get(name))
+        conn.close()
+
+    # -- connection faults -------------------------------------------------------------------------
+
+    def test_handshake_close(self):
+        srv = self.tls
+        srv.reset_stats()            # over the helper's kept connection: no new connection
+        self.faulty(srv, {"fault": "handshake_close", "path_prefix": "/anything"},
+                    {"fault": "status", "status": 500})
+        sock = socket.create_connection((HOST, srv.port), timeout=10)
+        with self.assertRaises((ssl.SSLError, ConnectionError)):
+            self.ctx.wrap_socket(sock, server_hostname=HOST)
+        sock.close()
+        # The request fault was not taken by the connection; the next connection works.
+        self.assertEqual([f["fault"] for f in srv.faults()], ["status"])
+        sock = self.tls_sock()
+        data, err, _ = self.exchange(sock, None, {"Connection": "close"})
+        self.assertTrue(data.startswith(b"HTTP/1.1 500 "))
+        self.assertEqual(srv.stats(), counters(2, 1, 1, 2))
+
+    def test_handshake_stall(self):
+        self.faulty(self.tls, {"fault": "handshake_stall", "ms": 300})
+        sock = socket.create_connection((HOST, self.tls.port), timeout=10)
+        t0 = time.monotonic()
+        with self.assertRaises((ssl.SSLError, ConnectionError)):
+            self.ctx.wrap_socket(sock, server_hostname=HOST)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+        sock.close()
+        # Plain: the request is swallowed, no byte comes back, then EOF.
+        self.plain.reset_stats()
+        self.faulty(self.plain, {"fault": "handshake_stall", "ms": 300, "times": 2})
+        for _ in range(2):
+            sock = self.plain_sock()
+            t0 = time.monotonic()
+            data, err, _ = self.exchange(sock)
+            self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+            self.assertEqual((data, err), (b"", None))
+            sock.close()
+        data, err, _ = self.exchange(self.plain_sock(), None, {"Connection": "close"})
+        self.assertTrue(data.startswith(b"HTTP/1.1 200 OK\r\n"))
+        self.assertEqual(self.plain.stats(), counters(3, 0, 1, 2))
+
+    # -- random faults ---------------------------------------------------------------------------
+
+    def test_random_faults_deterministic(self):
+        normal_len = len(self.reference()) - len("keep-alive") + len("close")
+
+        def run(server):
+            server.reset_stats()
+            outcomes = []
+            for _ in range(40):
+                sock = socket.create_connection((HOST, server.port), timeout=10)
+                data, err, _ = self.exchange(sock, None, {"Connection": "close"})
+                if err is None and len(data) == normal_len and data.startswith(b"HTTP/1.1 200 "):
+                    outcomes.append("ok")                       # (or stalled)
+                elif err is None and data[:13] in (b"HTTP/1.1 429 ", b"HTTP/1.1 529 ",
+                                                   b"HTTP/1.1 502 "):
+                    head, body = split_head(data)
+                    status, fields = head_fields(head)
+                    if status == 429:
+                        wait = int(fields["retry-after-ms"][0])
+                        self.assertTrue(1 <= wait <= 50)
+                        self.assertEqual(json.loads(body)["error"]["type"], "rate_limit_error")
+                        outcomes.append(f"429/{wait}")
+                    elif status == 529:
+                        self.assertNotIn("retry-after-ms", fields)
+                        self.assertEqual(json.loads(body)["error"]["type"], "overloaded_error")
+                        outcomes.append("529")
+                    else:
+                        self.assertEqual(fields["content-type"], ["text/html"])
+                        outcomes.append("502")
+                else:
+                    self.assertLess(len(data), normal_len)
+                    self.assertIn(type(err), (type(None), ConnectionResetError))
+                    outcomes.append(f"cut/{len(data)}/{type(err).__name__}")
+            return outcomes, server.stats()
+
+        a, sa = run(self.rnd[0])
+        b, sb = run(self.rnd[1])
+        c, sc = run(self.rnd[2])
+        self.assertEqual(a, b)                                  # same seed, same faults
+        self.assertEqual(sa, sb)
+        self.assertNotEqual(a, c)
+        for outcomes, stats in ((a, sa), (c, sc)):
+            self.assertEqual(stats["requests"], 40)
+            applied = stats["faults_applied"]
+            self.assertTrue(6 <= applied <= 28, applied)        # P = 0.4 of 40
+            visible = [o for o in outcomes if o != "ok"]
+            self.assertLessEqual(len(visible), applied)         # stalls are not visible here
+            self.assertGreaterEqual(len({o.split("/")[0] for o in visible}), 2)
 
 
 def _us(ts):

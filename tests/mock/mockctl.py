@@ -1,0 +1,144 @@
+"""Start and stop the mock API from tests: one process per server, stopped by its own pid.
+
+Shared by tests/mock/test_mock.py (the mock's self-test) and tests/integration (the client
+against the mock, directly and through nginx).
+"""
+
+import http.client
+import json
+import os
+import ssl
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MOCK = os.path.join(HERE, "mock_api.py")
+GEN_CERTS = os.path.join(HERE, "gen_certs.sh")
+PYTHON = sys.executable or "/usr/bin/python3"
+HOST = "127.0.0.1"
+
+
+def gen_certs(outdir):
+    """CA, server (localhost, 127.0.0.1, ::1), other CA, wrong-host and expired certs."""
+    subprocess.run(["bash", GEN_CERTS, outdir], check=True, timeout=60)
+
+
+class MockServer:
+    """mock_api.py as a subprocess; stop() ends exactly that process, by its pid.
+
+    Control helpers (stats, faults: see the top of mock_api.py) talk to the server over one
+    keep-alive connection, opened on first use and kept, so that they do not themselves consume
+    queued connection faults (handshake_close, handshake_stall) - except when that connection has
+    to be reopened (the server closed it: idle timeout, --max-requests-per-conn). Under TLS they
+    verify the server against `cafile` when given; otherwise (loopback, own test server) they do
+    not verify it.
+    """
+
+    def __init__(self, workdir, name, args, cafile=None):
+        self.args = list(args)
+        self.tls = "--cert" in self.args
+        self.cafile = cafile
+        self._ctl = None
+        self.port_file = os.path.join(workdir, f"{name}.port")
+        self.log_path = os.path.join(workdir, f"{name}.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([PYTHON, MOCK, "--host", HOST, "--port", "0",
+                                      "--port-file", self.port_file, *args],
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
+        self.port = self._wait_port()
+
+    def _wait_port(self):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"mock_api.py exited with {self.proc.returncode}: "
+                                   + open(self.log_path, errors="replace").read())
+            try:
+                with open(self.port_file) as f:
+                    text = f.read()
+                if text.endswith("\n"):
+                    return int(text)
+            except FileNotFoundError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("mock_api.py did not write its port file in time")
+
+    # -- control endpoints -------------------------------------------------------------------
+
+    def _connect(self):
+        if not self.tls:
+            return http.client.HTTPConnection(HOST, self.port, timeout=10)
+        if self.cafile:
+            ctx = ssl.create_default_context(cafile=self.cafile)
+        else:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE     # control channel to our own loopback server only
+        return http.client.HTTPSConnection(HOST, self.port, context=ctx, timeout=10)
+
+    def control(self, method, path, body=None):
+        """(status, parsed JSON body) of a /_mock/ request."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {} if data is None else {"content-type": "application/json"}
+        for attempt in (0, 1):
+            if self._ctl is None:
+                self._ctl = self._connect()
+            try:
+                self._ctl.request(method, path, body=data, headers=headers)
+                resp = self._ctl.getresponse()
+                payload = resp.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionError):
+                # The server closed the idle connection before reading the request: reopen.
+                self._ctl.close()
+                self._ctl = None
+                if attempt:
+                    raise
+        return resp.status, json.loads(payload)
+
+    def _ok(self, method, path, body=None):
+        status, payload = self.control(method, path, body)
+        if status != 200:
+            raise RuntimeError(f"{method} {path}: {status} {payload}")
+        return payload
+
+    def stats(self):
+        return self._ok("GET", "/_mock/stats")
+
+    def reset_stats(self):
+        """Zero the counters; returns their values before."""
+        return self._ok("POST", "/_mock/reset-stats")
+
+    def add_faults(self, *faults):
+        """Queue fault objects (dicts, or lists of them); returns the queue."""
+        flat = []
+        for f in faults:
+            flat += f if isinstance(f, list) else [f]
+        return self._ok("POST", "/_mock/faults", flat)
+
+    def faults(self):
+        return self._ok("GET", "/_mock/faults")
+
+    def clear_faults(self):
+        return self._ok("DELETE", "/_mock/faults")
+
+    def stop(self):
+        if self._ctl is not None:
+            self._ctl.close()
+            self._ctl = None
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, 9)
+                self.proc.wait()
+        self.log.close()
+
+
+
+def dump_store(*args):
+    """The mock's store as JSON Lines bytes, newest first."""
+    return subprocess.run([PYTHON, MOCK, "--dump-store", *args], check=True,
+                          stdout=subprocess.PIPE, timeout=60).stdout
