@@ -1,0 +1,198 @@
+/**
+ * @file ambc_mbedtls.h
+ * @brief TLS as an ambc stream over any other ambc stream, with mbedTLS.
+ *
+ * ambc_tls_t wraps a lower stream (port/posix TCP, an lwIP port, anything implementing
+ * ambc/port.h) and is itself a stream, so the client never knows TLS is there. It follows
+ * mbedTLS's init / free lifecycle on a caller-owned struct.
+ *
+ * Security is not optional: the server certificate is always verified against the
+ * configured CAs (MBEDTLS_SSL_VERIFY_REQUIRED), the host name is always checked (and sent
+ * as SNI), and TLS 1.2 is the minimum. There is deliberately no switch to turn any of
+ * this off.
+ *
+ * Works with mbedTLS 2.28 and 3.x (built and tested against Debian's 2.28).
+ * Memory: mbedTLS allocates through its platform hooks (the C heap with a stock Linux
+ * build; a static arena when MBEDTLS_MEMORY_BUFFER_ALLOC_C is set up on a device). The
+ * record buffers (MBEDTLS_SSL_IN/OUT_CONTENT_LEN each, plus overhead) are taken once by
+ * ambc_tls_init and kept until ambc_tls_free, so connecting again allocates little.
+ *
+ * @code
+ * ambc_posix_tcp_t tcp;
+ * ambc_tls_t tls;
+ * ambc_tls_config_t cfg = {0};
+ * ambc_posix_tcp_init(&tcp);
+ * ambc_stream_t lower = ambc_posix_tcp_stream(&tcp);
+ * cfg.clock = ambc_posix_clock();               // CAs: the system bundle
+ * if (ambc_tls_init(&tls, &lower, &cfg) == AMBC_OK) {
+ *     ambc_stream_t s = ambc_tls_stream(&tls);
+ *     ambc_status_t st = s.ops->connect(s.ctx, "api.anthropic.com", 443, 10000);
+ *     ...
+ *     s.ops->close(s.ctx);
+ * }
+ * ambc_tls_free(&tls);
+ * @endcode
+ */
+#ifndef AMBC_MBEDTLS_H
+#define AMBC_MBEDTLS_H
+
+#include "ambc/port.h"
+
+#include "mbedtls/ctr_drbg.h"
+#include "mbedtls/entropy.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The CA bundle used when a configuration names no CA at all (Debian's path). */
+#ifndef AMBC_TLS_SYSTEM_CA_FILE
+#define AMBC_TLS_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#endif
+
+/** How long close() waits to hand the close_notify alert to the lower stream, ms. */
+#ifndef AMBC_TLS_CLOSE_NOTIFY_MS
+#define AMBC_TLS_CLOSE_NOTIFY_MS 200u
+#endif
+
+/**
+ * How to set up a TLS stream. Zero it, then fill in what you need.
+ *
+ * Trust: every CA source given is loaded (they add up). If none is given, the system
+ * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded. ca_file, ca_dir and the system bundle need
+ * MBEDTLS_FS_IO; without it only ca_pem works.
+ */
+typedef struct {
+    const char *ca_file;         /**< a PEM (or DER) file of CA certificates, or NULL */
+    const char *ca_dir;          /**< a directory of CA certificate files, or NULL */
+    const unsigned char *ca_pem; /**< CA certificates in memory, or NULL */
+    size_t ca_pem_len;           /**< length of ca_pem; for PEM it includes the final NUL */
+    const char *server_name;     /**< name to verify and send as SNI; NULL: the host given to
+                                      connect. For ports that connect to numeric addresses
+                                      (lwIP without DNS). Kept by pointer: must outlive the
+                                      ambc_tls_t. */
+    const ambc_clock_t *clock;   /**< required: bounds every call by its timeout. Kept by
+                                      pointer: must outlive the ambc_tls_t. */
+} ambc_tls_config_t;
+
+/**
+ * One TLS connection and its mbedTLS state. Owned by the application; treat the fields as
+ * private. Do not copy or move it after ambc_tls_init: mbedTLS holds pointers into it.
+ */
+typedef struct {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_entropy_context entropy;
+    mbedtls_x509_crt ca;
+    ambc_stream_t lower; /**< the stream the records travel on */
+    const ambc_clock_t *clock;
+    const char *server_name;    /**< cfg->server_name, or NULL */
+    uint64_t deadline;          /**< when the current call must return, clock ms */
+    ambc_status_t lower_status; /**< the lower stream's last error, reported through */
+    uint32_t verify_flags;      /**< mbedTLS verify flags of the last handshake */
+    unsigned flags;             /**< connection state bits (tls.c) */
+} ambc_tls_t;
+
+/**
+ * @brief Set up t to run TLS over lower: seed the random generator, load the CAs, build the
+ *        mbedTLS configuration. Done once; connect/close can then repeat any number of times.
+ *
+ * @param t     the object to set up; must not be NULL. Fresh memory or an object already
+ *              passed to ambc_tls_free: initialising one that is set up would leak it.
+ * @param lower the stream to run over; copied (ops and ctx), and its ctx must outlive t.
+ *              t connects and closes it: do not use it directly while t is open.
+ * @param cfg   the configuration; read during the call, except server_name and clock, which
+ *              are kept by pointer. CA data (ca_pem, files) is parsed into t and need not be
+ *              kept.
+ * @return AMBC_OK;
+ *         AMBC_ERR_INVALID_ARG (NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
+ *           ca_pem_len 0);
+ *         AMBC_ERR_TLS_CA (a CA source could not be read or parsed, a path was given to an
+ *           mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded; a
+ *           bundle in which only some certificates fail to parse is accepted);
+ *         AMBC_ERR_TLS_SETUP (PSA crypto, the random generator or the SSL context could
+ *           not be set up, e.g. out of memory).
+ *         After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
+ */
+ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower,
+                            const ambc_tls_config_t *cfg);
+
+/**
+ * @brief The stream (ops + ctx = t) that drives t.
+ *
+ * The operations behave as ambc/port.h says, with these specifics:
+ *
+ * connect(host, port, timeout_ms): connects the lower stream, then performs the handshake.
+ *   Both share the one timeout. The certificate must chain to a configured CA, be within
+ *   its validity dates (when mbedTLS has MBEDTLS_HAVE_TIME_DATE) and name server_name, or
+ *   host when server_name is NULL. Note that mbedTLS 2.28 matches DNS names only: to verify
+ *   a server reached by IP address, set server_name. Closes any connection t already had.
+ *   Returns AMBC_OK; any status of the lower connect (AMBC_ERR_NET_RESOLVE, _CONNECT,
+ *   _TIMEOUT, ...); AMBC_ERR_NET_TIMEOUT (the handshake did not finish in time);
+ *   AMBC_ERR_TLS_HOSTNAME (a trusted certificate for another name, whatever its dates);
+ *   AMBC_ERR_TLS_EXPIRED (a trusted certificate for this name, outside its dates);
+ *   AMBC_ERR_TLS_VERIFY (any other verification failure, such as an unknown CA: a name or
+ *   date problem on a certificate that is not trusted anyway is reported as this);
+ *   AMBC_ERR_TLS_HANDSHAKE (the peer closed, reset or sent an alert, no common cipher, ...);
+ *   AMBC_ERR_INVALID_ARG (NULL or empty host, a name mbedTLS refuses: over 255 bytes);
+ *   AMBC_ERR_TLS_SETUP (the session could not be reset); AMBC_ERR_STATE (t not set up).
+ *   On failure the lower stream is closed. ambc_tls_verify_flags() then says more.
+ *   CPU time of the handshake's public-key operations counts against the timeout but
+ *   cannot be interrupted by it.
+ *
+ * send(data, len, sent, timeout_ms): encrypts and writes up to one record (16 KB) of data.
+ *   AMBC_OK with *sent >= 1; AMBC_ERR_NET_TIMEOUT (the record could not be written in
+ *   time: mbedTLS has already taken the bytes into a record, so the stream cannot send
+ *   again: later sends return AMBC_ERR_TLS_IO; recv still works; close it when done);
+ *   the lower stream's error when it failed (AMBC_ERR_NET_CLOSED when the peer has gone,
+ *   AMBC_ERR_NET_IO, ...); AMBC_ERR_NET_CLOSED after the peer ended the stream;
+ *   AMBC_ERR_TLS_IO (any other TLS failure, or the stream is unusable after one);
+ *   AMBC_ERR_INVALID_ARG (NULL pointer, len 0); AMBC_ERR_STATE (not connected).
+ *
+ * recv(buf, cap, received, timeout_ms): decrypted application data.
+ *   AMBC_OK with *received >= 1 (bytes);
+ *   AMBC_OK with *received == 0: end of stream, either the peer's close_notify or the lower
+ *     stream's orderly close without one. The latter is accepted too because many servers
+ *     skip close_notify; the HTTP framing above still detects a cut in a Content-Length or
+ *     chunked body (AMBC_ERR_HTTP_TRUNCATED). Only a close-delimited body (neither) could
+ *     then be cut short undetected, by someone able to inject a TCP FIN. Later calls keep
+ *     returning AMBC_OK with 0.
+ *   AMBC_ERR_NET_TIMEOUT (no complete record within timeout_ms; a partial record is kept
+ *     and the stream stays usable);
+ *   the lower stream's error when it failed (AMBC_ERR_NET_CLOSED for a reset,
+ *     AMBC_ERR_NET_IO, ...); AMBC_ERR_TLS_IO (a bad record, a fatal alert, or the stream
+ *     is unusable after an earlier failure);
+ *   AMBC_ERR_INVALID_ARG (NULL pointer, cap 0); AMBC_ERR_STATE (not connected).
+ *
+ * close(): sends close_notify (best effort, waiting at most AMBC_TLS_CLOSE_NOTIFY_MS, and
+ *   only on a healthy connection), then closes the lower stream. Safe when closed and twice.
+ *
+ * @param t the object (ctx of the stream), set up by ambc_tls_init; must outlive the stream.
+ * @return the stream; a value, copy it freely.
+ */
+ambc_stream_t ambc_tls_stream(ambc_tls_t *t);
+
+/**
+ * @brief The mbedTLS verification flags of the last handshake (MBEDTLS_X509_BADCERT_*), for
+ *        diagnostics, e.g. with mbedtls_x509_crt_verify_info().
+ * @param t the object; must not be NULL.
+ * @return 0 when the last handshake verified the certificate (or failed before receiving
+ *         it); 0xFFFFFFFF before any handshake.
+ */
+uint32_t ambc_tls_verify_flags(const ambc_tls_t *t);
+
+/**
+ * @brief Close any connection (as close() does) and release everything t holds.
+ * @param t an object passed to ambc_tls_init before (whatever it returned), or NULL.
+ *          Calling it twice is safe. t may be set up again with ambc_tls_init.
+ */
+void ambc_tls_free(ambc_tls_t *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMBC_MBEDTLS_H */

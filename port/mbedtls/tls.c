@@ -1,0 +1,438 @@
+/* TLS over any ambc stream, with mbedTLS 2.28 or 3.x (ambc_mbedtls.h). */
+#include "ambc_mbedtls.h"
+
+#include <limits.h>
+#include <string.h>
+
+/* version.h pulls in the right configuration for each major version (config.h on 2.x,
+ * build_info.h on 3.x), so MBEDTLS_VERSION_NUMBER and the feature macros are both known. */
+#include "mbedtls/version.h"
+#include "mbedtls/net_sockets.h"
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include "psa/crypto.h"
+#endif
+
+/* Connection state bits in ambc_tls_t.flags. */
+enum {
+    F_READY = 1u << 0,   /* ambc_tls_init succeeded */
+    F_LOWER = 1u << 1,   /* the lower stream is connected and ours to close */
+    F_OPEN = 1u << 2,    /* handshake done and no fatal error: I/O allowed */
+    F_EOF = 1u << 3,     /* the peer ended the stream (close_notify or orderly close) */
+    F_WBROKEN = 1u << 4, /* a record is half written: no more sends, no close_notify */
+};
+
+static uint32_t ms_left(const ambc_tls_t *t)
+{
+    uint64_t now = t->clock->now_ms(t->clock->ctx);
+    /* deadline is now + a uint32_t timeout, so the difference always fits. */
+    return now >= t->deadline ? 0u : (uint32_t)(t->deadline - now);
+}
+
+static void set_deadline(ambc_tls_t *t, uint32_t timeout_ms)
+{
+    t->deadline = t->clock->now_ms(t->clock->ctx) + timeout_ms;
+}
+
+/* mbedTLS codes after which the same call may simply be repeated. */
+static int is_retry(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
+           ret == MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS ||
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+           /* 3.6.0 reports TLS 1.3 session tickets to the caller; ambc does not resume. */
+           ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET ||
+#endif
+           ret == MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS;
+}
+
+/* The bio: mbedTLS reaches the lower stream only through these two callbacks. Each call
+ * gets the time left until the current deadline, so a handshake or read never outlives its
+ * timeout. A lower timeout becomes WANT_READ/WANT_WRITE rather than MBEDTLS_ERR_SSL_TIMEOUT:
+ * mbedTLS documents only the WANT_ codes as leaving the context usable, and a recv timeout
+ * must leave the stream usable; the caller's loop sees the deadline has passed. */
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    ambc_tls_t *t = ctx;
+    size_t sent = 0;
+    ambc_status_t st;
+    if (len > (size_t)INT_MAX) {
+        len = (size_t)INT_MAX; /* the count must fit mbedTLS's int */
+    }
+    st = t->lower.ops->send(t->lower.ctx, buf, len, &sent, ms_left(t));
+    if (st == AMBC_OK && sent >= 1 && sent <= len) {
+        return (int)sent;
+    }
+    if (st == AMBC_ERR_NET_TIMEOUT) {
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    }
+    t->lower_status = st == AMBC_OK ? AMBC_ERR_NET_IO : st; /* OK with 0 bytes: broken port */
+    return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+/* mbedTLS's own timeout argument (conf read_timeout, one value for the whole config) is
+ * ignored: each ambc call has its own deadline, which it tracks in t. */
+static int bio_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_unused)
+{
+    ambc_tls_t *t = ctx;
+    size_t got = 0;
+    ambc_status_t st;
+    (void)timeout_unused;
+    if (len > (size_t)INT_MAX) {
+        len = (size_t)INT_MAX;
+    }
+    st = t->lower.ops->recv(t->lower.ctx, buf, len, &got, ms_left(t));
+    if (st == AMBC_OK && got <= len) {
+        return (int)got; /* 0 = orderly close; mbedTLS makes it MBEDTLS_ERR_SSL_CONN_EOF */
+    }
+    if (st == AMBC_ERR_NET_TIMEOUT) {
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    t->lower_status = st == AMBC_OK ? AMBC_ERR_NET_IO : st;
+    return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* A failed handshake whose certificate did not verify: say which check failed. Name and
+ * date problems are singled out only on an otherwise trusted certificate; on an untrusted
+ * one they are noise and "not trusted" is the real answer. */
+static ambc_status_t verify_status(uint32_t f)
+{
+    const uint32_t name = MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    const uint32_t dates = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
+    if (f == 0u || f == UINT32_MAX || (f & ~(name | dates)) != 0u) {
+        return AMBC_ERR_TLS_VERIFY;
+    }
+    return (f & name) != 0u ? AMBC_ERR_TLS_HOSTNAME : AMBC_ERR_TLS_EXPIRED;
+}
+
+static ambc_status_t handshake_status(const ambc_tls_t *t, int ret)
+{
+    uint32_t f = t->verify_flags;
+    if (is_retry(ret)) {
+        return AMBC_ERR_NET_TIMEOUT; /* only our bio asks to retry, and only at the deadline */
+    }
+    /* Some verification failures (key usage, unsupported key) come back as a handshake
+     * error with the flags set, so the flags count as much as the code. */
+    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (f != 0u && f != UINT32_MAX)) {
+        return verify_status(f);
+    }
+    return AMBC_ERR_TLS_HANDSHAKE;
+}
+
+/* Reset the session and name the server; the configuration and buffers are kept. */
+static ambc_status_t start_session(ambc_tls_t *t, const char *host)
+{
+    int ret;
+    if (mbedtls_ssl_session_reset(&t->ssl) != 0) {
+        return AMBC_ERR_TLS_SETUP;
+    }
+    /* Always set: it is both SNI and the name verified. Without it 2.28.10+ and 3.6.3+
+     * refuse to verify, and older versions would verify no name at all. */
+    ret = mbedtls_ssl_set_hostname(&t->ssl, t->server_name != NULL ? t->server_name : host);
+    if (ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    return ret == 0 ? AMBC_OK : AMBC_ERR_TLS_SETUP;
+}
+
+static ambc_status_t handshake(ambc_tls_t *t)
+{
+    int ret;
+    t->lower_status = AMBC_OK;
+    do {
+        ret = mbedtls_ssl_handshake(&t->ssl);
+    } while (is_retry(ret) && ms_left(t) > 0u);
+    t->verify_flags = mbedtls_ssl_get_verify_result(&t->ssl);
+    return ret == 0 ? AMBC_OK : handshake_status(t, ret);
+}
+
+/* After a fatal mbedTLS error the context must not be used again until the next connect.
+ * Report the lower stream's own error when the failure came from it (a reset stays
+ * AMBC_ERR_NET_CLOSED), else a TLS error. */
+static ambc_status_t fail_io(ambc_tls_t *t, int ret)
+{
+    t->flags &= ~(unsigned)F_OPEN;
+    if ((ret == MBEDTLS_ERR_NET_RECV_FAILED || ret == MBEDTLS_ERR_NET_SEND_FAILED) &&
+        t->lower_status != AMBC_OK) {
+        return t->lower_status;
+    }
+    return AMBC_ERR_TLS_IO;
+}
+
+/* The status for I/O on a stream that is not open: never connected, or broken earlier. */
+static ambc_status_t not_open_status(const ambc_tls_t *t)
+{
+    return (t->flags & F_LOWER) != 0u ? AMBC_ERR_TLS_IO : AMBC_ERR_STATE;
+}
+
+static void tls_close(void *ctx)
+{
+    ambc_tls_t *t = ctx;
+    if (t == NULL) {
+        return;
+    }
+    if ((t->flags & (F_OPEN | F_EOF | F_WBROKEN)) == F_OPEN) {
+        int ret;
+        set_deadline(t, AMBC_TLS_CLOSE_NOTIFY_MS);
+        do {
+            ret = mbedtls_ssl_close_notify(&t->ssl);
+        } while (is_retry(ret) && ms_left(t) > 0u);
+    }
+    if ((t->flags & F_LOWER) != 0u) {
+        t->lower.ops->close(t->lower.ctx);
+    }
+    t->flags &= (unsigned)F_READY;
+}
+
+static ambc_status_t tls_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    ambc_tls_t *t = ctx;
+    ambc_status_t st;
+    if (t == NULL || host == NULL || host[0] == '\0') {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if ((t->flags & F_READY) == 0u) {
+        return AMBC_ERR_STATE;
+    }
+    tls_close(t);
+    set_deadline(t, timeout_ms);
+    st = t->lower.ops->connect(t->lower.ctx, host, port, timeout_ms);
+    if (st != AMBC_OK) {
+        return st; /* the contract leaves the lower stream closed */
+    }
+    t->flags |= F_LOWER;
+    st = start_session(t, host);
+    if (st == AMBC_OK) {
+        st = handshake(t);
+    }
+    if (st != AMBC_OK) {
+        tls_close(t); /* F_OPEN is not set yet: no close_notify, just the lower close */
+        return st;
+    }
+    t->flags |= F_OPEN;
+    return AMBC_OK;
+}
+
+static ambc_status_t tls_send(void *ctx, const uint8_t *data, size_t len, size_t *sent,
+                              uint32_t timeout_ms)
+{
+    ambc_tls_t *t = ctx;
+    int ret;
+    if (t == NULL || data == NULL || sent == NULL || len == 0) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    *sent = 0;
+    if ((t->flags & F_EOF) != 0u) {
+        return AMBC_ERR_NET_CLOSED;
+    }
+    if ((t->flags & (F_OPEN | F_WBROKEN)) != F_OPEN) {
+        return not_open_status(t);
+    }
+    set_deadline(t, timeout_ms);
+    t->lower_status = AMBC_OK;
+    if (len > (size_t)INT_MAX) {
+        len = (size_t)INT_MAX;
+    }
+    /* mbedTLS wants a write it could not finish repeated with the same arguments, which is
+     * what this loop does while time is left. */
+    do {
+        ret = mbedtls_ssl_write(&t->ssl, data, len);
+    } while (is_retry(ret) && ms_left(t) > 0u);
+    if (ret > 0) {
+        *sent = (size_t)ret;
+        return AMBC_OK;
+    }
+    if (is_retry(ret)) {
+        t->flags |= F_WBROKEN; /* the record holds these bytes; a later call could not
+                                  resume it with other arguments, so sending stops here */
+        return AMBC_ERR_NET_TIMEOUT;
+    }
+    return fail_io(t, ret);
+}
+
+static ambc_status_t tls_recv(void *ctx, uint8_t *buf, size_t cap, size_t *received,
+                              uint32_t timeout_ms)
+{
+    ambc_tls_t *t = ctx;
+    int ret;
+    if (t == NULL || buf == NULL || received == NULL || cap == 0) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    *received = 0;
+    if ((t->flags & F_EOF) != 0u) {
+        return AMBC_OK;
+    }
+    if ((t->flags & F_OPEN) == 0u) {
+        return not_open_status(t);
+    }
+    set_deadline(t, timeout_ms);
+    t->lower_status = AMBC_OK;
+    if (cap > (size_t)INT_MAX) {
+        cap = (size_t)INT_MAX;
+    }
+    do {
+        ret = mbedtls_ssl_read(&t->ssl, buf, cap);
+    } while (is_retry(ret) && ms_left(t) > 0u);
+    if (ret > 0) {
+        *received = (size_t)ret;
+        return AMBC_OK;
+    }
+    /* 0 is the lower stream's orderly close without close_notify (see the header for why
+     * that is accepted as end of stream). */
+    if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+        t->flags |= F_EOF;
+        return AMBC_OK;
+    }
+    if (is_retry(ret)) {
+        return AMBC_ERR_NET_TIMEOUT; /* a partial record stays buffered in mbedTLS */
+    }
+    return fail_io(t, ret);
+}
+
+static const ambc_stream_ops_t tls_ops = {tls_connect, tls_send, tls_recv, tls_close};
+
+/* PSA first on 3.x (TLS 1.3 and USE_PSA_CRYPTO need it; repeated calls are harmless), then
+ * the DRBG, seeded once from the platform's entropy sources. */
+static ambc_status_t seed_rng(ambc_tls_t *t)
+{
+    static const unsigned char personal[] = "ambc tls client";
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        return AMBC_ERR_TLS_SETUP;
+    }
+#endif
+    if (mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &t->entropy, personal,
+                              sizeof(personal) - 1u) != 0) {
+        return AMBC_ERR_TLS_SETUP;
+    }
+    return AMBC_OK;
+}
+
+#if defined(MBEDTLS_FS_IO)
+static ambc_status_t load_ca_paths(ambc_tls_t *t, const ambc_tls_config_t *cfg, int any)
+{
+    if (cfg->ca_file != NULL && mbedtls_x509_crt_parse_file(&t->ca, cfg->ca_file) < 0) {
+        return AMBC_ERR_TLS_CA;
+    }
+    if (cfg->ca_dir != NULL && mbedtls_x509_crt_parse_path(&t->ca, cfg->ca_dir) < 0) {
+        return AMBC_ERR_TLS_CA;
+    }
+    if (!any && mbedtls_x509_crt_parse_file(&t->ca, AMBC_TLS_SYSTEM_CA_FILE) < 0) {
+        return AMBC_ERR_TLS_CA;
+    }
+    return AMBC_OK;
+}
+#else
+static ambc_status_t load_ca_paths(ambc_tls_t *t, const ambc_tls_config_t *cfg, int any)
+{
+    (void)t;
+    /* No file system in this mbedTLS build: only in-memory CAs can work. */
+    return (cfg->ca_file != NULL || cfg->ca_dir != NULL || !any) ? AMBC_ERR_TLS_CA : AMBC_OK;
+}
+#endif
+
+/* A positive parse result counts certificates that were skipped (a bundle with a few
+ * unsupported entries); that is fine as long as at least one certificate was loaded. */
+static ambc_status_t load_cas(ambc_tls_t *t, const ambc_tls_config_t *cfg)
+{
+    int any = cfg->ca_file != NULL || cfg->ca_dir != NULL || cfg->ca_pem != NULL;
+    ambc_status_t st;
+    if (cfg->ca_pem != NULL && mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len) < 0) {
+        return AMBC_ERR_TLS_CA;
+    }
+    st = load_ca_paths(t, cfg, any);
+    if (st != AMBC_OK) {
+        return st;
+    }
+    return t->ca.raw.p != NULL ? AMBC_OK : AMBC_ERR_TLS_CA;
+}
+
+static void require_tls12(mbedtls_ssl_config *conf)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
+
+static ambc_status_t setup_ssl(ambc_tls_t *t)
+{
+    if (mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
+        return AMBC_ERR_TLS_SETUP;
+    }
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
+    require_tls12(&t->conf);
+    if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0) {
+        return AMBC_ERR_TLS_SETUP;
+    }
+    mbedtls_ssl_set_bio(&t->ssl, t, bio_send, NULL, bio_recv);
+    return AMBC_OK;
+}
+
+ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower, const ambc_tls_config_t *cfg)
+{
+    ambc_status_t st;
+    if (t == NULL) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    /* Every context initialised first, so ambc_tls_free is safe whatever happens next. */
+    memset(t, 0, sizeof(*t));
+    mbedtls_ssl_init(&t->ssl);
+    mbedtls_ssl_config_init(&t->conf);
+    mbedtls_ctr_drbg_init(&t->drbg);
+    mbedtls_entropy_init(&t->entropy);
+    mbedtls_x509_crt_init(&t->ca);
+    t->verify_flags = UINT32_MAX;
+    if (lower == NULL || lower->ops == NULL || cfg == NULL || cfg->clock == NULL ||
+        (cfg->ca_pem != NULL && cfg->ca_pem_len == 0)) {
+        ambc_tls_free(t);
+        return AMBC_ERR_INVALID_ARG;
+    }
+    t->lower = *lower;
+    t->clock = cfg->clock;
+    t->server_name = cfg->server_name;
+    st = seed_rng(t);
+    if (st == AMBC_OK) {
+        st = load_cas(t, cfg);
+    }
+    if (st == AMBC_OK) {
+        st = setup_ssl(t);
+    }
+    if (st != AMBC_OK) {
+        ambc_tls_free(t);
+        return st;
+    }
+    t->flags = F_READY;
+    return AMBC_OK;
+}
+
+ambc_stream_t ambc_tls_stream(ambc_tls_t *t)
+{
+    ambc_stream_t s;
+    s.ops = &tls_ops;
+    s.ctx = t;
+    return s;
+}
+
+uint32_t ambc_tls_verify_flags(const ambc_tls_t *t)
+{
+    return t->verify_flags;
+}
+
+void ambc_tls_free(ambc_tls_t *t)
+{
+    if (t == NULL) {
+        return;
+    }
+    tls_close(t);
+    mbedtls_ssl_free(&t->ssl);
+    mbedtls_ssl_config_free(&t->conf);
+    mbedtls_ctr_drbg_free(&t->drbg);
+    mbedtls_entropy_free(&t->entropy);
+    mbedtls_x509_crt_free(&t->ca);
+    t->flags = 0;
+}

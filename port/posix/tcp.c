@@ -1,0 +1,306 @@
+/* The POSIX TCP stream (ambc_posix.h): non-blocking BSD sockets, every wait bounded by poll. */
+#include "ambc_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Systems without MSG_NOSIGNAL (macOS) have SO_NOSIGPIPE instead, set on each socket. */
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+static uint64_t now_ms(void)
+{
+    const ambc_clock_t *c = ambc_posix_clock();
+    return c->now_ms(c->ctx);
+}
+
+static uint32_t ms_left(uint64_t deadline)
+{
+    uint64_t now = now_ms();
+    /* deadline is now + a uint32_t timeout, so the difference always fits. */
+    return now >= deadline ? 0u : (uint32_t)(deadline - now);
+}
+
+/* Waits for events on fd until the deadline: 1 ready, 0 timed out, -1 failed (errno set).
+ * The loop re-polls after EINTR, and after an early wake-up caused by the clock's
+ * millisecond rounding, so a timeout is never reported before the deadline. */
+static int wait_fd(int fd, short events, uint64_t deadline)
+{
+    for (;;) {
+        struct pollfd p;
+        uint32_t left = ms_left(deadline);
+        int rc;
+        p.fd = fd;
+        p.events = events;
+        p.revents = 0;
+        rc = poll(&p, 1, left > (uint32_t)INT_MAX ? INT_MAX : (int)left);
+        if (rc > 0) {
+            return 1;
+        }
+        if (rc == 0 && ms_left(deadline) == 0) {
+            return 0;
+        }
+        if (rc < 0 && errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+static int would_block(int err)
+{
+    return err == EAGAIN || err == EWOULDBLOCK;
+}
+
+/* send/recv errno on an established connection. ETIMEDOUT here is the kernel giving up
+ * on the peer (retransmissions, keepalive): the connection is dead, not merely slow, so it
+ * must not look like the retryable AMBC_ERR_NET_TIMEOUT. */
+static ambc_status_t io_status(int err)
+{
+    if (err == ECONNRESET || err == EPIPE) {
+        return AMBC_ERR_NET_CLOSED;
+    }
+    return AMBC_ERR_NET_IO;
+}
+
+/* connect errno: anything that says "this address cannot be reached" is a connect failure,
+ * so the caller's retry policy treats it like a refusal; resource errors stay I/O errors. */
+static ambc_status_t connect_status(int err)
+{
+    switch (err) {
+    case ETIMEDOUT:
+        return AMBC_ERR_NET_TIMEOUT;
+    case ECONNREFUSED:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ECONNRESET:
+    case ENETDOWN:
+    case EADDRNOTAVAIL:
+    case EAFNOSUPPORT:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+        return AMBC_ERR_NET_CONNECT;
+    default:
+        return AMBC_ERR_NET_IO;
+    }
+}
+
+/* Sets the options every ambc socket needs; returns 0 or -1 (errno set). */
+static int configure_socket(int fd)
+{
+    int one = 1;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        return -1;
+    }
+    /* A forked child (a CGI, a helper) must not inherit the connection. */
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        return -1;
+    }
+#ifdef SO_NOSIGPIPE
+    if (setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one)) < 0) {
+        return -1;
+    }
+#endif
+    /* Latency only (requests go out in a few writes): a failure here is not worth failing
+     * the connection for. */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return 0;
+}
+
+/* After a non-blocking connect: wait for the outcome, then read it from SO_ERROR. */
+static ambc_status_t finish_connect(int fd, uint64_t deadline)
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+    int w = wait_fd(fd, POLLOUT, deadline);
+    if (w == 0) {
+        return AMBC_ERR_NET_TIMEOUT;
+    }
+    if (w < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+        return AMBC_ERR_NET_IO;
+    }
+    return err == 0 ? AMBC_OK : connect_status(err);
+}
+
+/* One address: on AMBC_OK t->fd holds the connected socket, otherwise nothing is left open. */
+static ambc_status_t try_address(ambc_posix_tcp_t *t, const struct addrinfo *ai, uint64_t deadline)
+{
+    ambc_status_t st = AMBC_OK;
+    int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0) {
+        return connect_status(errno);
+    }
+    if (configure_socket(fd) < 0) {
+        st = AMBC_ERR_NET_IO;
+    } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        /* EINTR: POSIX says the connection then proceeds asynchronously, as with
+         * EINPROGRESS, so both wait for the result the same way. */
+        if (errno == EINPROGRESS || errno == EINTR) {
+            st = finish_connect(fd, deadline);
+        } else {
+            st = connect_status(errno);
+        }
+    }
+    if (st != AMBC_OK) {
+        (void)close(fd);
+        return st;
+    }
+    t->fd = fd;
+    return AMBC_OK;
+}
+
+static size_t count_addresses(const struct addrinfo *ai)
+{
+    size_t n = 0;
+    for (; ai != NULL; ai = ai->ai_next) {
+        n++;
+    }
+    return n;
+}
+
+static void tcp_close(void *ctx)
+{
+    ambc_posix_tcp_t *t = ctx;
+    if (t != NULL && t->fd >= 0) {
+        /* Not retried on EINTR: on Linux the descriptor is gone either way. */
+        (void)close(t->fd);
+        t->fd = -1;
+    }
+}
+
+static ambc_status_t tcp_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    ambc_posix_tcp_t *t = ctx;
+    struct addrinfo hints;
+    struct addrinfo *list = NULL;
+    const struct addrinfo *ai;
+    char service[8];
+    ambc_status_t st = AMBC_ERR_NET_CONNECT;
+    uint64_t deadline;
+    size_t remaining;
+
+    if (t == NULL || host == NULL || host[0] == '\0' || port == 0) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    tcp_close(t);
+    deadline = now_ms() + timeout_ms;
+    (void)snprintf(service, sizeof(service), "%u", (unsigned)port);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts with only loopback up. */
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
+        return AMBC_ERR_NET_RESOLVE;
+    }
+    remaining = count_addresses(list);
+    for (ai = list; ai != NULL; ai = ai->ai_next, remaining--) {
+        /* An equal share of what is left, so a silent address cannot use up the time of
+         * the ones after it; the last address gets everything that remains. */
+        st = try_address(t, ai, now_ms() + ms_left(deadline) / remaining);
+        if (st == AMBC_OK) {
+            break;
+        }
+    }
+    freeaddrinfo(list);
+    return st;
+}
+
+static ambc_status_t tcp_send(void *ctx, const uint8_t *data, size_t len, size_t *sent,
+                              uint32_t timeout_ms)
+{
+    ambc_posix_tcp_t *t = ctx;
+    uint64_t deadline;
+    if (t == NULL || data == NULL || sent == NULL || len == 0) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    *sent = 0;
+    if (t->fd < 0) {
+        return AMBC_ERR_STATE;
+    }
+    deadline = now_ms() + timeout_ms;
+    for (;;) {
+        int w;
+        ssize_t n = send(t->fd, data, len, MSG_NOSIGNAL);
+        if (n > 0) {
+            *sent = (size_t)n;
+            return AMBC_OK;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && !would_block(errno)) {
+            return io_status(errno);
+        }
+        w = wait_fd(t->fd, POLLOUT, deadline);
+        if (w == 0) {
+            return AMBC_ERR_NET_TIMEOUT;
+        }
+        if (w < 0) {
+            return AMBC_ERR_NET_IO;
+        }
+    }
+}
+
+static ambc_status_t tcp_recv(void *ctx, uint8_t *buf, size_t cap, size_t *received,
+                              uint32_t timeout_ms)
+{
+    ambc_posix_tcp_t *t = ctx;
+    uint64_t deadline;
+    if (t == NULL || buf == NULL || received == NULL || cap == 0) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    *received = 0;
+    if (t->fd < 0) {
+        return AMBC_ERR_STATE;
+    }
+    deadline = now_ms() + timeout_ms;
+    for (;;) {
+        int w;
+        ssize_t n = recv(t->fd, buf, cap, 0);
+        if (n >= 0) {
+            *received = (size_t)n; /* 0: the peer's FIN, an orderly close */
+            return AMBC_OK;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (!would_block(errno)) {
+            return io_status(errno);
+        }
+        w = wait_fd(t->fd, POLLIN, deadline);
+        if (w == 0) {
+            return AMBC_ERR_NET_TIMEOUT;
+        }
+        if (w < 0) {
+            return AMBC_ERR_NET_IO;
+        }
+    }
+}
+
+static const ambc_stream_ops_t tcp_ops = {tcp_connect, tcp_send, tcp_recv, tcp_close};
+
+void ambc_posix_tcp_init(ambc_posix_tcp_t *t)
+{
+    t->fd = -1;
+}
+
+ambc_stream_t ambc_posix_tcp_stream(ambc_posix_tcp_t *t)
+{
+    ambc_stream_t s;
+    s.ops = &tcp_ops;
+    s.ctx = t;
+    return s;
+}

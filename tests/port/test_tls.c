@@ -1,0 +1,776 @@
+/* Tests of port/mbedtls over port/posix, against `openssl s_server` and raw TCP peers, all on
+ * 127.0.0.1.
+ *
+ * usage: test_tls CERT_DIR   (made by tests/mock/gen_certs.sh, plus CERT_DIR/cadir/ holding
+ *                              only ca.pem; the CMake fixture port.tls_certs prepares both)
+ *
+ * The program starts its own s_server processes (one per server certificate), learns their
+ * ports from the "ACCEPT 127.0.0.1:PORT" line they log, and stops them by pid at the end.
+ * Each child also gets PR_SET_PDEATHSIG, so a crash of this program cannot leave one behind.
+ * AMBC_TEST_FILTER=<cmocka pattern> runs a subset (used for heap measurements). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include "ambc_mbedtls.h"
+#include "mbedtls/version.h"
+#include "ambc_posix.h"
+
+static const char *cert_dir;
+
+typedef struct {
+    pid_t pid;
+    uint16_t port;
+    char log[PATH_MAX]; /* the server's output, where its port is read from */
+} server_t;
+
+static server_t good_server;  /* server.pem: localhost, 127.0.0.1, ::1 */
+static server_t wrong_server; /* wrong-host.pem: wrong.example */
+static server_t old_server;   /* expired.pem: localhost, expired in 2021 */
+
+static uint64_t margin_ms(void)
+{
+    const char *s = getenv("AMBC_TEST_TIME_MARGIN_MS");
+    return s != NULL ? (uint64_t)strtoul(s, NULL, 10) : 200u;
+}
+
+static uint64_t now_ms(void)
+{
+    const ambc_clock_t *c = ambc_posix_clock();
+    return c->now_ms(c->ctx);
+}
+
+static const char *path(const char *name)
+{
+    static char buf[4][PATH_MAX];
+    static int next;
+    char *p = buf[next++ % 4];
+    snprintf(p, PATH_MAX, "%s/%s", cert_dir, name);
+    return p;
+}
+
+/* ---- openssl s_server, started and stopped by pid ---- */
+
+static void exec_s_server(const char *cert, const char *key, const char *log)
+{
+    int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int in = open("/dev/null", O_RDONLY);
+    /* If this test dies, the kernel kills the server too. */
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
+        _exit(127);
+    }
+    /* -www: answers "GET /" with a status page, then closes with close_notify. */
+    execlp("openssl", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+           "-www", (char *)NULL);
+    _exit(127);
+}
+
+/* Reads the port from the server's log: OpenSSL 3 prints "ACCEPT 127.0.0.1:PORT". */
+static int read_port(const char *log, uint16_t *port)
+{
+    char text[512];
+    size_t n;
+    const char *at;
+    FILE *f = fopen(log, "r");
+    if (f == NULL) {
+        return -1;
+    }
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    at = strstr(text, "ACCEPT 127.0.0.1:");
+    if (at == NULL || strchr(at, '\n') == NULL) {
+        return -1;
+    }
+    *port = (uint16_t)strtoul(at + strlen("ACCEPT 127.0.0.1:"), NULL, 10);
+    return *port != 0 ? 0 : -1;
+}
+
+static int start_server(server_t *sv, const char *cert, const char *key, const char *name)
+{
+    const char *log = sv->log;
+    int i;
+    sv->port = 0;
+    /* The pid in the name keeps parallel runs (plain and valgrind) apart. */
+    snprintf(sv->log, sizeof(sv->log), "%s/%s-%ld.log", cert_dir, name, (long)getpid());
+    /* A log left by an earlier run would name an old port: the child must start afresh. */
+    if (unlink(log) != 0 && errno != ENOENT) {
+        return -1;
+    }
+    sv->pid = fork();
+    if (sv->pid < 0) {
+        return -1;
+    }
+    if (sv->pid == 0) {
+        exec_s_server(cert, key, log);
+    }
+    for (i = 0; i < 500; i++) { /* up to 5 s */
+        int status;
+        if (read_port(log, &sv->port) == 0) {
+            return 0;
+        }
+        if (waitpid(sv->pid, &status, WNOHANG) == sv->pid) {
+            sv->pid = 0; /* it died: nothing to stop */
+            return -1;
+        }
+        usleep(10000);
+    }
+    return -1;
+}
+
+static void stop_server(server_t *sv)
+{
+    if (sv->pid > 0) {
+        kill(sv->pid, SIGTERM);
+        (void)waitpid(sv->pid, NULL, 0);
+        sv->pid = 0;
+        (void)unlink(sv->log);
+    }
+}
+
+static int stop_servers(void **state)
+{
+    (void)state;
+    stop_server(&good_server);
+    stop_server(&wrong_server);
+    stop_server(&old_server);
+    return 0;
+}
+
+static int start_servers(void **state)
+{
+    struct {
+        server_t *sv;
+        const char *cert;
+        const char *key;
+        const char *name;
+    } spec[] = {
+        {&good_server, "server.pem", "server.key", "s_server-good"},
+        {&wrong_server, "wrong-host.pem", "wrong-host.key", "s_server-wrong"},
+        {&old_server, "expired.pem", "expired.key", "s_server-expired"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+        if (start_server(spec[i].sv, path(spec[i].cert), path(spec[i].key), spec[i].name) != 0) {
+            fprintf(stderr, "could not start openssl s_server (see %s)\n", spec[i].sv->log);
+            stop_servers(state);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- a TLS client over TCP ---- */
+
+typedef struct {
+    ambc_posix_tcp_t tcp;
+    ambc_tls_t tls;
+    ambc_stream_t s;
+} client_t;
+
+static ambc_status_t client_init(client_t *c, ambc_tls_config_t cfg)
+{
+    ambc_stream_t lower;
+    ambc_status_t st;
+    ambc_posix_tcp_init(&c->tcp);
+    lower = ambc_posix_tcp_stream(&c->tcp);
+    cfg.clock = ambc_posix_clock();
+    st = ambc_tls_init(&c->tls, &lower, &cfg);
+    c->s = ambc_tls_stream(&c->tls);
+    return st;
+}
+
+static ambc_tls_config_t ca_file(const char *name)
+{
+    ambc_tls_config_t cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.ca_file = path(name);
+    return cfg;
+}
+
+static ambc_status_t client_connect(client_t *c, const char *host, uint16_t port)
+{
+    return c->s.ops->connect(c->s.ctx, host, port, 5000);
+}
+
+/* Connects and checks the outcome. On a surprise the client is freed before failing: s_server
+ * serves one connection at a time, so a connection left open would hang every later case. */
+static void connect_or_fail(client_t *c, const char *host, uint16_t port, ambc_status_t want)
+{
+    ambc_status_t st = client_connect(c, host, port);
+    if (st != want) {
+        ambc_tls_free(&c->tls);
+        fail_msg("connect: %s, expected %s", ambc_strerror(st), ambc_strerror(want));
+    }
+}
+
+/* GET / from s_server -www; reads to the end of the stream, which must be an orderly one. */
+static void http_get_round_trip(client_t *c)
+{
+    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+    static uint8_t page[65536];
+    size_t total = 0;
+    size_t n = 1;
+    assert_int_equal(ambc_stream_send_all(&c->s, ambc_posix_clock(), (const uint8_t *)req,
+                                          sizeof(req) - 1, 5000),
+                     AMBC_OK);
+    while (n > 0) {
+        assert_true(total < sizeof(page));
+        assert_int_equal(c->s.ops->recv(c->s.ctx, page + total, sizeof(page) - total, &n, 5000),
+                         AMBC_OK);
+        total += n;
+    }
+    assert_true(total > 16);
+    assert_memory_equal(page, "HTTP/1.0 200 ok", 15);
+    /* the end is sticky */
+    assert_int_equal(c->s.ops->recv(c->s.ctx, page, sizeof(page), &n, 100), AMBC_OK);
+    assert_int_equal(n, 0);
+}
+
+static void expect_connect(ambc_tls_config_t cfg, const char *host, uint16_t port,
+                           ambc_status_t want)
+{
+    client_t c;
+    assert_int_equal(client_init(&c, cfg), AMBC_OK);
+    connect_or_fail(&c, host, port, want);
+    if (want == AMBC_OK) {
+        assert_int_equal(ambc_tls_verify_flags(&c.tls), 0);
+        http_get_round_trip(&c);
+    } else {
+        assert_int_equal(c.tcp.fd, -1); /* a failed connect leaves the lower stream closed */
+    }
+    c.s.ops->close(c.s.ctx);
+    ambc_tls_free(&c.tls);
+}
+
+/* ---- trusted servers and the ways to trust them ---- */
+
+static void test_trusted_round_trip(void **state)
+{
+    (void)state;
+    expect_connect(ca_file("ca.pem"), "localhost", good_server.port, AMBC_OK);
+}
+
+static void test_ca_from_dir(void **state)
+{
+    ambc_tls_config_t cfg;
+    (void)state;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.ca_dir = path("cadir");
+    expect_connect(cfg, "localhost", good_server.port, AMBC_OK);
+}
+
+static void test_ca_from_memory(void **state)
+{
+    static unsigned char pem[16384];
+    ambc_tls_config_t cfg;
+    size_t n;
+    FILE *f = fopen(path("ca.pem"), "rb");
+    (void)state;
+    assert_non_null(f);
+    n = fread(pem, 1, sizeof(pem) - 1, f);
+    fclose(f);
+    assert_true(n > 0);
+    pem[n] = '\0';
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.ca_pem = pem;
+    cfg.ca_pem_len = n + 1; /* PEM: the length includes the NUL */
+    expect_connect(cfg, "localhost", good_server.port, AMBC_OK);
+}
+
+static void test_server_name_override(void **state)
+{
+    ambc_tls_config_t cfg = ca_file("ca.pem");
+    (void)state;
+    cfg.server_name = "localhost"; /* reached by address, verified by name */
+    expect_connect(cfg, "127.0.0.1", good_server.port, AMBC_OK);
+}
+
+static void test_ip_host_without_server_name(void **state)
+{
+    (void)state;
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+    /* 2.28 matches DNS names only, never the IP SAN: this is why server_name exists. */
+    expect_connect(ca_file("ca.pem"), "127.0.0.1", good_server.port, AMBC_ERR_TLS_HOSTNAME);
+#else
+    skip(); /* newer mbedTLS may match IP SANs */
+#endif
+}
+
+static void test_reconnect_same_object(void **state)
+{
+    client_t c;
+    int i;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    for (i = 0; i < 3; i++) {
+        connect_or_fail(&c, "localhost", good_server.port, AMBC_OK);
+        if (i == 1) {
+            continue; /* connect again while open: the old connection is closed first */
+        }
+        http_get_round_trip(&c);
+        c.s.ops->close(c.s.ctx);
+    }
+    c.s.ops->close(c.s.ctx);
+    c.s.ops->close(c.s.ctx);
+    ambc_tls_free(&c.tls);
+    ambc_tls_free(&c.tls);
+}
+
+static void test_recv_timeout_then_usable(void **state)
+{
+    client_t c;
+    uint8_t buf[16];
+    size_t n = 7;
+    uint64_t t0;
+    uint64_t spent;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    connect_or_fail(&c, "localhost", good_server.port, AMBC_OK);
+    /* s_server -www says nothing until it has a request */
+    t0 = now_ms();
+    assert_int_equal(c.s.ops->recv(c.s.ctx, buf, sizeof(buf), &n, 150), AMBC_ERR_NET_TIMEOUT);
+    spent = now_ms() - t0;
+    assert_true(spent >= 150);
+    assert_true(spent <= 150 + margin_ms());
+    assert_int_equal(n, 0);
+    http_get_round_trip(&c);
+    c.s.ops->close(c.s.ctx);
+    ambc_tls_free(&c.tls);
+}
+
+static void test_system_bundle_default(void **state)
+{
+    client_t c;
+    ambc_tls_config_t cfg;
+    (void)state;
+    if (access(AMBC_TLS_SYSTEM_CA_FILE, R_OK) != 0) {
+        skip();
+    }
+    memset(&cfg, 0, sizeof(cfg));
+    assert_int_equal(client_init(&c, cfg), AMBC_OK);
+    /* the public roots do not include the test CA */
+    connect_or_fail(&c, "localhost", good_server.port, AMBC_ERR_TLS_VERIFY);
+    ambc_tls_free(&c.tls);
+}
+
+/* ---- certificates that must be refused ---- */
+
+static void test_untrusted_ca(void **state)
+{
+    client_t c;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("other-ca.pem")), AMBC_OK);
+    connect_or_fail(&c, "localhost", good_server.port, AMBC_ERR_TLS_VERIFY);
+    assert_true((ambc_tls_verify_flags(&c.tls) & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0);
+    assert_int_equal(c.tcp.fd, -1);
+    ambc_tls_free(&c.tls);
+}
+
+static void test_wrong_hostname(void **state)
+{
+    client_t c;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    connect_or_fail(&c, "localhost", wrong_server.port, AMBC_ERR_TLS_HOSTNAME);
+    assert_int_equal(ambc_tls_verify_flags(&c.tls), MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    ambc_tls_free(&c.tls);
+}
+
+static void test_server_name_mismatch(void **state)
+{
+    ambc_tls_config_t cfg = ca_file("ca.pem");
+    (void)state;
+    cfg.server_name = "api.example.com"; /* the override is what gets verified */
+    expect_connect(cfg, "localhost", good_server.port, AMBC_ERR_TLS_HOSTNAME);
+}
+
+static void test_expired(void **state)
+{
+    client_t c;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    connect_or_fail(&c, "localhost", old_server.port, AMBC_ERR_TLS_EXPIRED);
+    assert_int_equal(ambc_tls_verify_flags(&c.tls), MBEDTLS_X509_BADCERT_EXPIRED);
+    ambc_tls_free(&c.tls);
+}
+
+/* ---- peers that break the handshake ---- */
+
+typedef struct {
+    int lfd;
+    int reset; /* close with RST instead of FIN */
+} peer_t;
+
+static int listen_loopback(uint16_t *port)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Accepts one connection, reads the ClientHello, and hangs up without a word. */
+static void *hang_up_peer(void *arg)
+{
+    const peer_t *p = arg;
+    char buf[512];
+    int fd = accept(p->lfd, NULL, NULL);
+    if (fd < 0) {
+        return NULL;
+    }
+    (void)recv(fd, buf, sizeof(buf), 0);
+    if (p->reset) {
+        struct linger lg;
+        lg.l_onoff = 1;
+        lg.l_linger = 0;
+        (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    }
+    close(fd);
+    return NULL;
+}
+
+static void expect_hang_up(int reset)
+{
+    peer_t p;
+    pthread_t th;
+    uint16_t port = 0;
+    client_t c;
+    p.lfd = listen_loopback(&port);
+    p.reset = reset;
+    assert_int_equal(pthread_create(&th, NULL, hang_up_peer, &p), 0);
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    connect_or_fail(&c, "localhost", port, AMBC_ERR_TLS_HANDSHAKE);
+    assert_int_equal(ambc_tls_verify_flags(&c.tls), 0); /* failed before any certificate */
+    assert_int_equal(c.tcp.fd, -1);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    close(p.lfd);
+    ambc_tls_free(&c.tls);
+}
+
+static void test_peer_closes_in_handshake(void **state)
+{
+    (void)state;
+    expect_hang_up(0);
+}
+
+static void test_peer_resets_in_handshake(void **state)
+{
+    (void)state;
+    expect_hang_up(1);
+}
+
+static void test_handshake_timeout(void **state)
+{
+    uint16_t port = 0;
+    int lfd = listen_loopback(&port); /* never accept()ed: TCP connects, TLS never answers */
+    client_t c;
+    uint64_t t0;
+    uint64_t spent;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    t0 = now_ms();
+    assert_int_equal(c.s.ops->connect(c.s.ctx, "localhost", port, 500), AMBC_ERR_NET_TIMEOUT);
+    spent = now_ms() - t0;
+    assert_true(spent >= 500);
+    assert_true(spent <= 500 + margin_ms());
+    assert_int_equal(c.tcp.fd, -1);
+    ambc_tls_free(&c.tls);
+    close(lfd);
+}
+
+static void test_lower_failure_passes_through(void **state)
+{
+    uint16_t port = 0;
+    int lfd = listen_loopback(&port);
+    client_t c;
+    (void)state;
+    close(lfd); /* refused */
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    connect_or_fail(&c, "localhost", port, AMBC_ERR_NET_CONNECT);
+    connect_or_fail(&c, "ambc-test.invalid", port, AMBC_ERR_NET_RESOLVE);
+    ambc_tls_free(&c.tls);
+}
+
+/* ---- TLS over a lower stream that misbehaves on purpose ---- */
+
+/* A lower stream wrapping TCP: it can drip bytes a few at a time, stall (an honest timeout
+ * that uses up the caller's time), or fail sends and receives with a chosen status. */
+typedef struct {
+    ambc_posix_tcp_t tcp;
+    ambc_stream_t inner;
+    size_t drip;          /* most bytes per recv; 0 = no limit */
+    unsigned stall_every; /* every Nth recv times out; 0 = never */
+    unsigned calls;
+    ambc_status_t send_fault; /* returned by send when not AMBC_OK */
+    ambc_status_t recv_fault; /* returned by recv when not AMBC_OK */
+} faulty_t;
+
+static ambc_status_t faulty_connect(void *ctx, const char *host, uint16_t port, uint32_t ms)
+{
+    faulty_t *f = ctx;
+    return f->inner.ops->connect(f->inner.ctx, host, port, ms);
+}
+
+static ambc_status_t faulty_send(void *ctx, const uint8_t *d, size_t len, size_t *sent, uint32_t ms)
+{
+    faulty_t *f = ctx;
+    if (f->send_fault != AMBC_OK) {
+        *sent = 0;
+        return f->send_fault;
+    }
+    return f->inner.ops->send(f->inner.ctx, d, len, sent, ms);
+}
+
+static ambc_status_t faulty_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, uint32_t ms)
+{
+    faulty_t *f = ctx;
+    *got = 0;
+    if (f->recv_fault != AMBC_OK) {
+        return f->recv_fault;
+    }
+    if (f->stall_every != 0 && ++f->calls % f->stall_every == 0) {
+        usleep((useconds_t)ms * 1000u);
+        return AMBC_ERR_NET_TIMEOUT;
+    }
+    if (f->drip != 0 && cap > f->drip) {
+        cap = f->drip;
+    }
+    return f->inner.ops->recv(f->inner.ctx, buf, cap, got, ms);
+}
+
+static void faulty_close(void *ctx)
+{
+    faulty_t *f = ctx;
+    f->inner.ops->close(f->inner.ctx);
+}
+
+static const ambc_stream_ops_t faulty_ops = {faulty_connect, faulty_send, faulty_recv,
+                                             faulty_close};
+
+/* Connects a TLS client over a fresh faulty_t to the good server. */
+static void faulty_open(faulty_t *f, ambc_tls_t *tls, ambc_stream_t *s)
+{
+    ambc_tls_config_t cfg = ca_file("ca.pem");
+    ambc_stream_t lower;
+    memset(f, 0, sizeof(*f));
+    ambc_posix_tcp_init(&f->tcp);
+    f->inner = ambc_posix_tcp_stream(&f->tcp);
+    lower.ops = &faulty_ops;
+    lower.ctx = f;
+    cfg.clock = ambc_posix_clock();
+    assert_int_equal(ambc_tls_init(tls, &lower, &cfg), AMBC_OK);
+    *s = ambc_tls_stream(tls);
+    assert_int_equal(s->ops->connect(s->ctx, "localhost", good_server.port, 5000), AMBC_OK);
+}
+
+static void send_get(const ambc_stream_t *s)
+{
+    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+    assert_int_equal(
+        ambc_stream_send_all(s, ambc_posix_clock(), (const uint8_t *)req, sizeof(req) - 1, 5000),
+        AMBC_OK);
+}
+
+static void test_partial_records_and_timeouts(void **state)
+{
+    static uint8_t page[65536];
+    faulty_t f;
+    ambc_tls_t tls;
+    ambc_stream_t s;
+    size_t total = 0;
+    size_t n = 1;
+    unsigned timeouts = 0;
+    (void)state;
+    faulty_open(&f, &tls, &s);
+    send_get(&s);
+    /* Records now arrive 7 bytes at a time with a timeout every 5th read, so most recv
+     * timeouts strike in the middle of a record: each must leave the stream usable and
+     * lose nothing. */
+    f.drip = 7;
+    f.stall_every = 5;
+    while (n > 0) {
+        ambc_status_t st = s.ops->recv(s.ctx, page + total, sizeof(page) - 1 - total, &n, 5);
+        if (st == AMBC_ERR_NET_TIMEOUT) {
+            timeouts++;
+            n = 1;
+            continue;
+        }
+        assert_int_equal(st, AMBC_OK);
+        total += n;
+        assert_true(total < sizeof(page) - 1);
+    }
+    page[total] = '\0';
+    assert_true(timeouts > 10);
+    assert_memory_equal(page, "HTTP/1.0 200 ok", 15);
+    assert_non_null(strstr((const char *)page, "</HTML>"));
+    s.ops->close(s.ctx);
+    ambc_tls_free(&tls);
+}
+
+static void test_send_timeout_stops_sending(void **state)
+{
+    static uint8_t page[65536];
+    faulty_t f;
+    ambc_tls_t tls;
+    ambc_stream_t s;
+    size_t n = 0;
+    size_t total = 0;
+    (void)state;
+    faulty_open(&f, &tls, &s);
+    send_get(&s);
+    f.send_fault = AMBC_ERR_NET_TIMEOUT;
+    assert_int_equal(s.ops->send(s.ctx, (const uint8_t *)"x", 1, &n, 50), AMBC_ERR_NET_TIMEOUT);
+    assert_int_equal(n, 0);
+    f.send_fault = AMBC_OK;
+    /* the half-written record cannot be resumed with other bytes: sending is over */
+    assert_int_equal(s.ops->send(s.ctx, (const uint8_t *)"y", 1, &n, 50), AMBC_ERR_TLS_IO);
+    /* receiving is not affected: the answer to the GET still arrives in full */
+    do {
+        assert_int_equal(s.ops->recv(s.ctx, page + total, sizeof(page) - total, &n, 5000), AMBC_OK);
+        total += n;
+    } while (n > 0);
+    assert_memory_equal(page, "HTTP/1.0 200 ok", 15);
+    s.ops->close(s.ctx);
+    ambc_tls_free(&tls);
+}
+
+static void test_lower_errors_pass_through(void **state)
+{
+    faulty_t f;
+    ambc_tls_t tls;
+    ambc_stream_t s;
+    uint8_t buf[64];
+    size_t n = 0;
+    (void)state;
+    faulty_open(&f, &tls, &s);
+    send_get(&s);
+    f.recv_fault = AMBC_ERR_NET_CLOSED; /* as the TCP port reports a reset */
+    assert_int_equal(s.ops->recv(s.ctx, buf, sizeof(buf), &n, 1000), AMBC_ERR_NET_CLOSED);
+    f.recv_fault = AMBC_OK;
+    /* mbedTLS must not be used after a fatal error: the stream stays failed until closed */
+    assert_int_equal(s.ops->recv(s.ctx, buf, sizeof(buf), &n, 1000), AMBC_ERR_TLS_IO);
+    assert_int_equal(s.ops->send(s.ctx, buf, 1, &n, 1000), AMBC_ERR_TLS_IO);
+    s.ops->close(s.ctx);
+    assert_int_equal(s.ops->recv(s.ctx, buf, sizeof(buf), &n, 1000), AMBC_ERR_STATE);
+    /* and a send failure of the lower stream comes through as itself */
+    assert_int_equal(s.ops->connect(s.ctx, "localhost", good_server.port, 5000), AMBC_OK);
+    f.send_fault = AMBC_ERR_NET_IO;
+    assert_int_equal(s.ops->send(s.ctx, buf, 1, &n, 1000), AMBC_ERR_NET_IO);
+    f.send_fault = AMBC_OK;
+    s.ops->close(s.ctx);
+    ambc_tls_free(&tls);
+}
+
+/* ---- set-up errors and state ---- */
+
+static void test_init_errors(void **state)
+{
+    client_t c;
+    ambc_tls_config_t cfg;
+    ambc_stream_t lower;
+    static const unsigned char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64\n"
+                                        "-----END CERTIFICATE-----\n";
+    (void)state;
+    memset(&cfg, 0, sizeof(cfg));
+    ambc_posix_tcp_init(&c.tcp);
+    lower = ambc_posix_tcp_stream(&c.tcp);
+    assert_int_equal(ambc_tls_init(NULL, &lower, &cfg), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(ambc_tls_init(&c.tls, &lower, &cfg), AMBC_ERR_INVALID_ARG); /* no clock */
+    ambc_tls_free(&c.tls);
+    assert_int_equal(ambc_tls_init(&c.tls, NULL, &cfg), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(client_init(&c, ca_file("no-such-file.pem")), AMBC_ERR_TLS_CA);
+    ambc_tls_free(&c.tls); /* safe after a failed init */
+    assert_int_equal(client_init(&c, ca_file("server.key")), AMBC_ERR_TLS_CA);
+    cfg.ca_pem = junk;
+    cfg.ca_pem_len = sizeof(junk);
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_TLS_CA);
+    cfg.ca_pem_len = 0;
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_INVALID_ARG);
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.ca_dir = path("no-such-dir");
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_TLS_CA);
+    ambc_tls_free(NULL);
+}
+
+static void test_io_when_closed(void **state)
+{
+    client_t c;
+    uint8_t buf[8] = {0};
+    size_t n = 5;
+    (void)state;
+    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
+    assert_int_equal(ambc_tls_verify_flags(&c.tls), UINT32_MAX);
+    assert_int_equal(c.s.ops->recv(c.s.ctx, buf, sizeof(buf), &n, 10), AMBC_ERR_STATE);
+    assert_int_equal(n, 0);
+    assert_int_equal(c.s.ops->send(c.s.ctx, buf, sizeof(buf), &n, 10), AMBC_ERR_STATE);
+    assert_int_equal(c.s.ops->connect(c.s.ctx, "", 443, 10), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(c.s.ops->recv(c.s.ctx, buf, 0, &n, 10), AMBC_ERR_INVALID_ARG);
+    c.s.ops->close(c.s.ctx);
+    ambc_tls_free(&c.tls);
+    /* after free, the object is not set up: connect refuses rather than crashing */
+    assert_int_equal(c.s.ops->connect(c.s.ctx, "localhost", 443, 10), AMBC_ERR_STATE);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_trusted_round_trip),
+        cmocka_unit_test(test_ca_from_dir),
+        cmocka_unit_test(test_ca_from_memory),
+        cmocka_unit_test(test_server_name_override),
+        cmocka_unit_test(test_ip_host_without_server_name),
+        cmocka_unit_test(test_reconnect_same_object),
+        cmocka_unit_test(test_recv_timeout_then_usable),
+        cmocka_unit_test(test_system_bundle_default),
+        cmocka_unit_test(test_untrusted_ca),
+        cmocka_unit_test(test_wrong_hostname),
+        cmocka_unit_test(test_server_name_mismatch),
+        cmocka_unit_test(test_expired),
+        cmocka_unit_test(test_peer_closes_in_handshake),
+        cmocka_unit_test(test_peer_resets_in_handshake),
+        cmocka_unit_test(test_handshake_timeout),
+        cmocka_unit_test(test_lower_failure_passes_through),
+        cmocka_unit_test(test_partial_records_and_timeouts),
+        cmocka_unit_test(test_send_timeout_stops_sending),
+        cmocka_unit_test(test_lower_errors_pass_through),
+        cmocka_unit_test(test_init_errors),
+        cmocka_unit_test(test_io_when_closed),
+    };
+    const char *filter = getenv("AMBC_TEST_FILTER");
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s CERT_DIR\n", argv[0]);
+        return 2;
+    }
+    cert_dir = argv[1];
+    signal(SIGPIPE, SIG_DFL); /* a SIGPIPE from the ports must be seen, not ignored */
+    if (filter != NULL) {
+        cmocka_set_test_filter(filter);
+    }
+    return cmocka_run_group_tests(tests, start_servers, stop_servers);
+}
