@@ -461,13 +461,20 @@ ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t 
         return s->err;
     }
     while (i < len) {
+        size_t before = i;
         ambc_status_t st = step(s, data, len, &i);
         if (st != AMBC_OK) {
             s->err = st;
+            s->err_at = i > before ? i - 1 : i; /* the byte step() was looking at */
             return st;
         }
     }
     return AMBC_OK;
+}
+
+size_t ambc_json_scan_error_offset(const ambc_json_scan_t *s)
+{
+    return s->err_at;
 }
 
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s)

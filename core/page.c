@@ -227,6 +227,12 @@ ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, 
     }
     p->slice = (const char *)data;
     st = ambc_json_scan_feed(&p->scan, p->slice, len);
+    if (st != AMBC_OK && p->stage == STAGE_IN_ELEMENT &&
+        p->cap_len + (ambc_json_scan_error_offset(&p->scan) - p->cap_from) > sizeof(p->element)) {
+        /* The element outgrew the buffer before the bad byte: a byte-at-a-time feed would
+         * have said so first, and the answer must not depend on how the body was sliced. */
+        st = AMBC_ERR_RECORD_TOO_LARGE;
+    }
     if (st == AMBC_OK && p->stage == STAGE_IN_ELEMENT) {
         st = append(p, p->cap_from, len); /* the element goes on in the next slice */
         p->cap_from = 0;

@@ -83,6 +83,7 @@ typedef struct {
     uint8_t sub;      /* number sub-state, literal position, hex digit count */
     uint8_t flags;
     uint8_t quiet;    /* scalars deeper than this are not decoded */
+    size_t err_at;    /* offset of the failing byte in the slice that failed */
     char buf[CONFIG_AMBC_JSON_SCALAR_MAX];
 } ambc_json_scan_t;
 
@@ -105,6 +106,13 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
  *         are sticky.
  */
 ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t len);
+
+/**
+ * @brief Where the error was found: the offset, in the slice passed to the feed call that
+ *        failed, of the byte that caused it. Lets a consumer rank an error of its own that
+ *        depends on position (a record outgrowing its buffer) the same way for any slicing.
+ */
+size_t ambc_json_scan_error_offset(const ambc_json_scan_t *s);
 
 /**
  * @brief End of input.

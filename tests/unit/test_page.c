@@ -244,6 +244,35 @@ static void test_record_too_large(void **state)
     free(body);
 }
 
+/* Found by fuzz_page: an element that outgrows the buffer and then turns invalid gave
+ * RECORD_TOO_LARGE byte by byte but JSON_INVALID whole. The answer must not depend on slicing:
+ * the error met first, by byte position, wins. */
+static void test_first_error_by_position_wins(void **state)
+{
+    char *body = malloc(CONFIG_AMBC_RECORD_BUF_SIZE + 200);
+    ambc_page_t page;
+    sink_t sink = {NULL, 0, 0, 0};
+    size_t len, k;
+    (void)state;
+    len = (size_t)sprintf(body, "{\"data\":[{\"id\":\"a\",\"x\":\"");
+    memset(body + len, 'x', CONFIG_AMBC_RECORD_BUF_SIZE);
+    len += CONFIG_AMBC_RECORD_BUF_SIZE;
+    len += (size_t)sprintf(body + len, "\"\x01}],\"has_more\":false}");
+    for (k = 0; k <= 7; k++) {
+        assert_int_equal(run(body, len, k, AMBC_PAGE_LIST, &page, &sink),
+                         AMBC_ERR_RECORD_TOO_LARGE);
+    }
+    /* and an invalid byte before the buffer is full is reported as such, in any slicing */
+    len = (size_t)sprintf(body, "{\"data\":[{\"id\":\"a\",,\"x\":\"");
+    memset(body + len, 'x', CONFIG_AMBC_RECORD_BUF_SIZE);
+    len += CONFIG_AMBC_RECORD_BUF_SIZE;
+    len += (size_t)sprintf(body + len, "\"}],\"has_more\":false}");
+    for (k = 0; k <= 7; k++) {
+        assert_int_equal(run(body, len, k, AMBC_PAGE_LIST, &page, &sink), AMBC_ERR_JSON_INVALID);
+    }
+    free(body);
+}
+
 static const struct {
     const char *body;
     ambc_status_t want;
@@ -343,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_truncated_at_every_offset),
         cmocka_unit_test(test_record_too_large),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_first_error_by_position_wins),
         cmocka_unit_test(test_id_too_long),
         cmocka_unit_test(test_callback_abort_stops),
         cmocka_unit_test(test_invalid_init),
