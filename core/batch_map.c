@@ -287,27 +287,21 @@ static ambc_status_t jsmn_status(int r)
     }
 }
 
-ambc_status_t ambc_batch_map_valid(const char *json, size_t len, ambc_json_tok_t *tokens,
-                                   size_t ntokens, ambc_batch_t *out)
+ambc_status_t ambc_batch_map_tokens(const char *json, const ambc_json_tok_t *tokens, int ntok,
+                                    int obj, ambc_batch_t *out)
 {
-    jsmn_parser parser;
     map_ctx_t m;
-    int r, counts = -1;
+    int counts = -1;
     ambc_status_t st;
-    jsmn_init(&parser);
-    r = jsmn_parse(&parser, json, len, (jsmntok_t *)(void *)tokens, (unsigned int)ntokens);
-    if (r < 0) {
-        return jsmn_status(r);
-    }
     record_reset(out);
     m.json = json;
     m.t = (const jsmntok_t *)(const void *)tokens;
-    m.ntok = r;
+    m.ntok = ntok;
     m.out = out;
-    if (r == 0 || m.t[0].type != JSMN_OBJECT) {
+    if (obj < 0 || obj >= ntok || m.t[obj].type != JSMN_OBJECT) {
         return AMBC_ERR_JSON_SHAPE;
     }
-    st = map_members(&m, 0, batch_fields, COUNT_OF(batch_fields), &counts);
+    st = map_members(&m, obj, batch_fields, COUNT_OF(batch_fields), &counts);
     if (st == AMBC_OK && counts >= 0) {
         st = map_members(&m, counts, count_fields, COUNT_OF(count_fields), &counts);
     }
@@ -315,6 +309,19 @@ ambc_status_t ambc_batch_map_valid(const char *json, size_t len, ambc_json_tok_t
         st = AMBC_ERR_JSON_SHAPE; /* a batch without an id cannot be used or paged past */
     }
     return st;
+}
+
+ambc_status_t ambc_batch_map_valid(const char *json, size_t len, ambc_json_tok_t *tokens,
+                                   size_t ntokens, ambc_batch_t *out)
+{
+    jsmn_parser parser;
+    int r;
+    jsmn_init(&parser);
+    r = jsmn_parse(&parser, json, len, (jsmntok_t *)(void *)tokens, (unsigned int)ntokens);
+    if (r < 0) {
+        return jsmn_status(r);
+    }
+    return ambc_batch_map_tokens(json, tokens, r, 0, out);
 }
 
 ambc_status_t ambc_batch_parse(const char *json, size_t len, ambc_json_tok_t *tokens,

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install every Debian 12 package ambc needs to build, test, fuzz and run the demo.
+# Idempotent: apt runs only when something is missing. Run as root (or with sudo).
+set -eu
+
+PACKAGES="build-essential cmake python3 python3-kconfiglib libjsmn-dev libcmocka-dev \
+libmbedtls-dev openssl ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi binutils \
+clang libclang-rt-14-dev llvm valgrind nginx-light iproute2 procps"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup: installing$missing"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "setup: all packages present"
