@@ -11,6 +11,14 @@
 #define MAX_HEADERS 9
 #define MAX_QUERY 4
 
+/* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time. */
+#define LOG(c, level, event, text, num)                                                         \
+    do {                                                                                        \
+        if ((level) <= CONFIG_AMBC_LOG_LEVEL && (c)->opt.log != NULL) {                         \
+            (c)->opt.log((c)->opt.log_ctx, (level), (event), (text), (int64_t)(num));           \
+        }                                                                                       \
+    } while (0)
+
 /* Wipe memory that held the API key in a way the compiler may not drop. */
 static void wipe(void *p, size_t n)
 {
@@ -51,6 +59,23 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
     if (c->opt.io_timeout_ms == 0) {
         c->opt.io_timeout_ms = CONFIG_AMBC_IO_TIMEOUT_MS;
     }
+    if (c->opt.total_timeout_ms == 0) {
+        c->opt.total_timeout_ms = CONFIG_AMBC_TOTAL_TIMEOUT_MS;
+    }
+    if (c->opt.max_retries == 0) {
+        c->opt.max_retries = CONFIG_AMBC_MAX_RETRIES;
+    } else if (c->opt.max_retries == AMBC_RETRIES_NONE) {
+        c->opt.max_retries = 0;
+    }
+    if (c->opt.retry_initial_ms == 0) {
+        c->opt.retry_initial_ms = CONFIG_AMBC_RETRY_INITIAL_MS;
+    }
+    if (c->opt.retry_max_ms == 0) {
+        c->opt.retry_max_ms = CONFIG_AMBC_RETRY_MAX_MS;
+    }
+    if (c->opt.retry_after_cap_ms == 0) {
+        c->opt.retry_after_cap_ms = CONFIG_AMBC_RETRY_AFTER_CAP_MS;
+    }
     c->stream = stream;
     c->clock = clock;
     return AMBC_OK;
@@ -59,6 +84,7 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
 void ambc_client_close(ambc_client_t *c)
 {
     if (c->connected) {
+        LOG(c, AMBC_LOG_DEBUG, "close", "", 0);
         c->stream.ops->close(c->stream.ctx);
         c->connected = false;
     }
@@ -76,16 +102,47 @@ ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
 
 /* ---- one exchange ------------------------------------------------------------------- */
 
+/* Milliseconds left before the request's deadline, capped at limit (0: passed). */
+static uint32_t time_left(const ambc_client_t *c, uint32_t limit)
+{
+    uint64_t now = c->clock->now_ms(c->clock->ctx);
+    uint64_t left = now < c->deadline ? c->deadline - now : 0;
+    return left < limit ? (uint32_t)left : limit;
+}
+
+/* Between the page parser and the caller: skips, by id, records a failed attempt of the
+ * same page already handed over, and remembers the last one handed over. */
+static ambc_status_t deliver(void *ctx, const ambc_batch_t *b)
+{
+    ambc_client_t *c = (ambc_client_t *)ctx;
+    ambc_status_t st;
+    if (c->skip_until[0] != '\0') {
+        c->stats.resumed++;
+        if (strcmp(b->id, c->skip_until) == 0) {
+            LOG(c, AMBC_LOG_INFO, "resume", c->skip_until, c->stats.resumed);
+            c->skip_until[0] = '\0'; /* caught up: the next record is new */
+        }
+        return AMBC_OK;
+    }
+    st = c->on_batch(c->on_batch_ctx, b);
+    if (st == AMBC_OK) {
+        memcpy(c->last_delivered, b->id, strlen(b->id) + 1);
+    }
+    return st;
+}
+
 static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
 {
     ambc_client_t *c = (ambc_client_t *)ctx;
+    LOG(c, AMBC_LOG_INFO, "response", resp->request_id, resp->status);
+    c->got_headers = true;
     c->body_is_error = resp->status < 200 || resp->status > 299;
     if (c->body_is_error) {
         ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
                                    resp->request_id_truncated);
     } else {
         ambc_page_parser_init(&c->body.page, (ambc_page_mode_t)c->mode, c->page, &c->record,
-                              c->on_batch, c->on_batch_ctx);
+                              deliver, c);
     }
     return AMBC_OK;
 }
@@ -117,10 +174,15 @@ static ambc_status_t finish_body(ambc_client_t *c)
 static ambc_status_t read_response(ambc_client_t *c)
 {
     ambc_http_response_init(&c->resp, &callbacks, c);
+    c->got_headers = false;
     while (!ambc_http_response_done(&c->resp)) {
         size_t n = 0;
-        ambc_status_t st =
-            c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, c->opt.io_timeout_ms);
+        uint32_t wait = time_left(c, c->opt.io_timeout_ms);
+        ambc_status_t st;
+        if (wait == 0) {
+            return AMBC_ERR_DEADLINE;
+        }
+        st = c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, wait);
         if (st == AMBC_OK && n == 0) { /* orderly close: ends a close-framed body */
             st = ambc_http_response_finish(&c->resp);
             if (st != AMBC_OK && !ambc_http_response_started(&c->resp)) {
@@ -142,8 +204,11 @@ static ambc_status_t read_response(ambc_client_t *c)
 
 static ambc_status_t connect_stream(ambc_client_t *c)
 {
-    ambc_status_t st = c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port,
-                                              c->opt.connect_timeout_ms);
+    uint32_t wait = time_left(c, c->opt.connect_timeout_ms);
+    LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
+    ambc_status_t st = wait == 0 ? AMBC_ERR_DEADLINE
+                                 : c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port,
+                                                          wait);
     if (st == AMBC_OK) {
         c->connected = true;
         c->stats.connects++;
@@ -165,7 +230,7 @@ static ambc_status_t exchange(ambc_client_t *c, size_t len)
         }
         c->stats.requests++;
         st = ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request, len,
-                                  c->opt.io_timeout_ms);
+                                  time_left(c, c->opt.io_timeout_ms));
         if (st == AMBC_OK) {
             st = read_response(c);
         }
@@ -278,18 +343,19 @@ static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
     return AMBC_OK;
 }
 
-/* Write the request head into c->request and run the exchange. */
-static ambc_status_t request(ambc_client_t *c, const char *method, const char *path,
-                             ambc_http_field_t *query, size_t nquery)
+/* Write the request head into c->request (again for every attempt: it is wiped after
+ * each send because it holds the API key). */
+static ambc_status_t write_request(ambc_client_t *c, const char *method, const char *path,
+                                   ambc_http_field_t *query, size_t nquery, size_t *len)
 {
     head_t h;
     ambc_http_request_t req;
-    size_t len = 0;
     ambc_status_t st = host_header(c, &h);
     if (st == AMBC_OK) {
         st = build_headers(c, &h, &req.header_count);
     }
     if (st != AMBC_OK) {
+        wipe(h.auth, sizeof(h.auth));
         return st;
     }
     req.method = method;
@@ -299,12 +365,53 @@ static ambc_status_t request(ambc_client_t *c, const char *method, const char *p
     req.query_count = nquery;
     req.headers = h.headers;
     req.content_length = -1;
-    st = ambc_http_request_write(&req, c->request, sizeof(c->request), &len);
+    st = ambc_http_request_write(&req, c->request, sizeof(c->request), len);
     wipe(h.auth, sizeof(h.auth));
-    if (st != AMBC_OK) {
-        return st;
+    return st;
+}
+
+/* One request with the SDKs' retries, all within the total deadline. A page that failed
+ * midway is asked for again and the records already handed over are skipped by id. */
+static ambc_status_t request(ambc_client_t *c, const char *method, const char *path,
+                             ambc_http_field_t *query, size_t nquery)
+{
+    ambc_retry_policy_t policy;
+    uint32_t retries;
+    policy.initial_ms = c->opt.retry_initial_ms;
+    policy.max_backoff_ms = c->opt.retry_max_ms;
+    policy.retry_after_cap_ms = c->opt.retry_after_cap_ms;
+    c->deadline = c->clock->now_ms(c->clock->ctx) + c->opt.total_timeout_ms;
+    c->last_delivered[0] = '\0';
+    c->skip_until[0] = '\0';
+    for (retries = 0;; retries++) {
+        size_t len = 0;
+        uint32_t wait;
+        const ambc_http_response_t *resp;
+        ambc_status_t st = write_request(c, method, path, query, nquery, &len);
+        LOG(c, AMBC_LOG_DEBUG, "request", path, retries + 1);
+        if (st == AMBC_OK) {
+            st = exchange(c, len);
+        }
+        if (st == AMBC_OK && c->skip_until[0] != '\0') {
+            return AMBC_ERR_RESUME_LOST; /* the page changed under us: never guess */
+        }
+        resp = c->got_headers ? &c->resp : NULL;
+        if (st != AMBC_OK && (retries >= c->opt.max_retries || !ambc_retry_allowed(st, resp))) {
+            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
+        }
+        if (retries >= c->opt.max_retries || !ambc_retry_allowed(st, resp)) {
+            return st;
+        }
+        wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));
+        if (time_left(c, UINT32_MAX) <= wait) {
+            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(AMBC_ERR_DEADLINE), st);
+            return st; /* a retry would outlive the deadline: report the real failure */
+        }
+        LOG(c, AMBC_LOG_WARN, "retry", ambc_strerror(st), wait);
+        c->clock->sleep_ms(c->clock->ctx, wait);
+        c->stats.retries++;
+        memcpy(c->skip_until, c->last_delivered, sizeof(c->skip_until));
     }
-    return exchange(c, len);
 }
 
 static bool valid_id(const char *id)

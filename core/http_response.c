@@ -34,13 +34,14 @@ enum {
     H_RETRY_AFTER,
     H_RETRY_AFTER_MS,
     H_X_SHOULD_RETRY,
+    H_DATE,
     H_COUNT,
     H_NONE = 0xFF
 };
 
 static const char *const kept_names[H_COUNT] = {
     "content-length", "transfer-encoding", "connection",     "content-type",  "content-encoding",
-    "request-id",     "retry-after",       "retry-after-ms", "x-should-retry"};
+    "request-id",     "retry-after",       "retry-after-ms", "x-should-retry", "date"};
 
 /* Chunk-size line phases (priv.sub in S_CHUNK_SIZE). */
 enum { CS_FIRST, CS_DIGITS, CS_BWS, CS_EXT };
@@ -133,6 +134,8 @@ static void reset_message(ambc_http_response_t *r)
     r->content_type_truncated = false;
     r->retry_after_ms = -1;
     r->retry_after[0] = '\0';
+    r->date[0] = '\0';
+    r->date_truncated = false;
     r->should_retry = -1;
     r->body_bytes = 0;
     r->priv.state = S_STATUS;
@@ -145,8 +148,8 @@ static void reset_message(ambc_http_response_t *r)
 
 /* --- kept header values ----------------------------------------------------------------- */
 
-/* Where the current header's value goes. request-id and content-type are informational, so
- * they truncate (trunc set); the others drive framing or retries and must fit whole. */
+/* Where the current header's value goes. request-id, content-type and date are informational,
+ * so they truncate (trunc set); the others drive framing or retries and must fit whole. */
 static char *value_target(ambc_http_response_t *r, size_t *cap, bool **trunc)
 {
     *trunc = NULL;
@@ -164,6 +167,9 @@ static char *value_target(ambc_http_response_t *r, size_t *cap, bool **trunc)
         return r->content_type;
     case H_RETRY_AFTER:
         return r->retry_after;
+    case H_DATE:
+        *trunc = &r->date_truncated;
+        return r->date;
     default:
         return r->priv.value;
     }

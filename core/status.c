@@ -91,6 +91,8 @@ const char *ambc_strerror(ambc_status_t status)
         return "AMBC_ERR_API: the API answered with an HTTP error status; see ambc_api_error_t";
     case AMBC_ERR_API_LOOP:
         return "AMBC_ERR_API_LOOP: a page said has_more but gave the same cursor again";
+    case AMBC_ERR_RESUME_LOST:
+        return "AMBC_ERR_RESUME_LOST: a retried page no longer holds the last record delivered";
     }
     return "AMBC_ERR_?: unknown status";
 }

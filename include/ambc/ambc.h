@@ -11,6 +11,12 @@
  * re-sent on a new connection only when no byte of its response had arrived, so no record
  * is ever delivered twice.
  *
+ * Failures are retried as the official SDKs do (see retry.h): up to max_retries more
+ * attempts, waiting what the server asks or an exponential backoff with jitter, never past
+ * the request's total deadline. A page that fails midway is asked for again with the same
+ * cursor, and the records already handed over are skipped by id, so a walk delivers every
+ * record exactly once, in order.
+ *
  * Threads: a client is used by one thread at a time.
  *
  * Example: list every batch, newest first
@@ -52,7 +58,9 @@
 #include "ambc/batch.h"
 #include "ambc/config.h"
 #include "ambc/http.h"
+#include "ambc/log.h"
 #include "ambc/port.h"
+#include "ambc/retry.h"
 #include "ambc/status.h"
 #include "ambc/time.h"
 
@@ -66,6 +74,8 @@ extern "C" {
 #define AMBC_DEFAULT_VERSION "2023-06-01"
 #define AMBC_BATCHES_BETA "message-batches-2024-09-24"
 #define AMBC_LIST_LIMIT_MAX 1000u
+/** ambc_client_options_t.max_retries value that turns retries off (0 means the default). */
+#define AMBC_RETRIES_NONE 0xFFu
 
 /** How the API key is sent. */
 typedef enum {
@@ -89,6 +99,14 @@ typedef struct {
     const char *workspace_id;      /**< `anthropic-workspace-id`, or NULL */
     uint32_t connect_timeout_ms;   /**< 0: CONFIG_AMBC_CONNECT_TIMEOUT_MS (includes TLS) */
     uint32_t io_timeout_ms;        /**< 0: CONFIG_AMBC_IO_TIMEOUT_MS (idle, per read/write) */
+    uint32_t total_timeout_ms;     /**< 0: CONFIG_AMBC_TOTAL_TIMEOUT_MS: one request, all its
+                                        attempts and waits (each page of a walk has its own) */
+    uint8_t max_retries;           /**< 0: CONFIG_AMBC_MAX_RETRIES (2); AMBC_RETRIES_NONE: none */
+    uint32_t retry_initial_ms;     /**< 0: CONFIG_AMBC_RETRY_INITIAL_MS (500) */
+    uint32_t retry_max_ms;         /**< 0: CONFIG_AMBC_RETRY_MAX_MS (8000) */
+    uint32_t retry_after_cap_ms;   /**< 0: CONFIG_AMBC_RETRY_AFTER_CAP_MS (60000) */
+    ambc_log_fn log;               /**< NULL: no logging (see log.h) */
+    void *log_ctx;                 /**< passed to log */
 } ambc_client_options_t;
 
 /** Counters, for tests and diagnostics. */
@@ -96,6 +114,8 @@ typedef struct {
     uint32_t connects; /**< connections opened (each one a TLS handshake over TLS) */
     uint32_t requests; /**< requests sent */
     uint32_t reconnects; /**< requests re-sent because a kept-alive connection was closed */
+    uint32_t retries;    /**< attempts made after a retryable failure (policy in retry.h) */
+    uint32_t resumed;    /**< records skipped, by id, on a retried page: delivered before */
 } ambc_client_stats_t;
 
 /** The client. Caller-allocated; every field is private. */
@@ -105,12 +125,16 @@ typedef struct {
     const ambc_clock_t *clock;
     ambc_client_stats_t stats;
     bool connected;
+    bool got_headers;     /* this attempt's response headers arrived */
     bool body_is_error;   /* the current response's body goes to the error parser */
     uint8_t mode;         /* ambc_page_mode_t of the current request */
     ambc_status_t body_status;
     ambc_page_t *page;    /* the current request's page metadata (caller's) */
     ambc_batch_fn on_batch;
     void *on_batch_ctx;
+    uint64_t deadline;    /* now_ms value the current request must finish by */
+    char last_delivered[CONFIG_AMBC_ID_MAX]; /* id of the last record handed over this page */
+    char skip_until[CONFIG_AMBC_ID_MAX];     /* on a retried page: skip up to this id */
     ambc_api_error_t error;
     ambc_http_response_t resp;
     union {

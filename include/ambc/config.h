@@ -244,4 +244,77 @@
 #error "CONFIG_AMBC_API_KEY_MAX must be in 32..1024"
 #endif
 
+/**
+ * Retries after a failed attempt.
+ * As the official SDKs: 2 retries (3 attempts). x-should-retry decides alone when present;
+ * otherwise 408, 409, 429, 5xx and connection failures are retried. Default for
+ * ambc_client_options_t.max_retries. Range 0..10, default 2.
+ */
+#ifndef CONFIG_AMBC_MAX_RETRIES
+#define CONFIG_AMBC_MAX_RETRIES 2
+#endif
+#if CONFIG_AMBC_MAX_RETRIES > 10
+#error "CONFIG_AMBC_MAX_RETRIES must be in 0..10"
+#endif
+
+/**
+ * First backoff, ms.
+ * Backoff is min(initial * 2^n, max) * (1 - U[0, 0.25)). Range 1..60000, default 500.
+ */
+#ifndef CONFIG_AMBC_RETRY_INITIAL_MS
+#define CONFIG_AMBC_RETRY_INITIAL_MS 500
+#endif
+#if CONFIG_AMBC_RETRY_INITIAL_MS < 1 || CONFIG_AMBC_RETRY_INITIAL_MS > 60000
+#error "CONFIG_AMBC_RETRY_INITIAL_MS must be in 1..60000"
+#endif
+
+/**
+ * Backoff ceiling, ms.
+ * Range 1..600000, default 8000.
+ */
+#ifndef CONFIG_AMBC_RETRY_MAX_MS
+#define CONFIG_AMBC_RETRY_MAX_MS 8000
+#endif
+#if CONFIG_AMBC_RETRY_MAX_MS < 1 || CONFIG_AMBC_RETRY_MAX_MS > 600000
+#error "CONFIG_AMBC_RETRY_MAX_MS must be in 1..600000"
+#endif
+
+/**
+ * Longest server-given wait obeyed, ms.
+ * retry-after-ms / retry-after above this fall back to backoff (the Python SDK uses 60 s).
+ * Range 0..3600000, default 60000.
+ */
+#ifndef CONFIG_AMBC_RETRY_AFTER_CAP_MS
+#define CONFIG_AMBC_RETRY_AFTER_CAP_MS 60000
+#endif
+#if CONFIG_AMBC_RETRY_AFTER_CAP_MS > 3600000
+#error "CONFIG_AMBC_RETRY_AFTER_CAP_MS must be in 0..3600000"
+#endif
+
+/**
+ * Total deadline of one request with its retries, ms.
+ * No attempt, wait or read outlives it; a page walk applies it to each page. Default for
+ * ambc_client_options_t.total_timeout_ms. Range 1000..3600000, default 600000 (the SDKs
+ * default to 10 minutes).
+ */
+#ifndef CONFIG_AMBC_TOTAL_TIMEOUT_MS
+#define CONFIG_AMBC_TOTAL_TIMEOUT_MS 600000
+#endif
+#if CONFIG_AMBC_TOTAL_TIMEOUT_MS < 1000 || CONFIG_AMBC_TOTAL_TIMEOUT_MS > 3600000
+#error "CONFIG_AMBC_TOTAL_TIMEOUT_MS must be in 1000..3600000"
+#endif
+
+/**
+ * Most verbose log level compiled in.
+ * 0 none, 1 error, 2 warn, 3 info, 4 debug. Calls above it are compiled out (less flash); at
+ * run time nothing is logged unless the application sets ambc_client_options_t.log. The key is
+ * never logged at any level. Range 0..4, default 4.
+ */
+#ifndef CONFIG_AMBC_LOG_LEVEL
+#define CONFIG_AMBC_LOG_LEVEL 4
+#endif
+#if CONFIG_AMBC_LOG_LEVEL > 4
+#error "CONFIG_AMBC_LOG_LEVEL must be in 0..4"
+#endif
+
 #endif /* AMBC_CONFIG_H */

@@ -174,6 +174,10 @@ struct ambc_http_response {
     char retry_after[CONFIG_AMBC_HTTP_VALUE_MAX];
     /** "x-should-retry": 1 for exactly "true", 0 for exactly "false", -1 otherwise. */
     int8_t should_retry;
+    /** Raw "date" header (the server's clock, which an HTTP-date retry-after is measured
+     *  against: a device may have no wall clock), "" if absent; longer kept truncated. */
+    char date[CONFIG_AMBC_HTTP_VALUE_MAX];
+    bool date_truncated;
     uint64_t body_bytes; /**< de-framed body bytes delivered to on_body so far */
 
     /** Parser state: private. Callers must not read or write it; it may change in any

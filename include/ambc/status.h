@@ -77,6 +77,7 @@ typedef enum {
     /* API */
     AMBC_ERR_API = -120,      /**< the API answered with an HTTP error status; see ambc_api_error_t */
     AMBC_ERR_API_LOOP = -121, /**< a page said has_more but gave the same cursor again */
+    AMBC_ERR_RESUME_LOST = -122, /**< a retried page no longer holds the last record delivered */
 } ambc_status_t;
 
 /**

@@ -104,16 +104,24 @@ static void f_close(void *ctx)
 
 static const ambc_stream_ops_t fake_ops = {f_connect, f_send, f_recv, f_close};
 
+/* A clock that moves 1 ms per reading and by exactly the slept time; sleeps are logged. */
+static uint64_t fake_now;
+static uint32_t sleeps[16];
+static int nsleeps;
+
 static uint64_t now_ms(void *ctx)
 {
     (void)ctx;
-    static uint64_t t;
-    return ++t;
+    return ++fake_now;
 }
 static void sleep_ms(void *ctx, uint32_t ms)
 {
     (void)ctx;
-    (void)ms;
+    fake_now += ms;
+    if (nsleeps < 16) {
+        sleeps[nsleeps] = ms;
+    }
+    nsleeps++;
 }
 static uint32_t rnd(void *ctx)
 {
@@ -159,6 +167,7 @@ static void setup_client(ambc_client_options_t *opt)
 {
     ambc_stream_t s = {&fake_ops, &fake};
     memset(&fake, 0, sizeof(fake));
+    nsleeps = 0;
     assert_int_equal(ambc_client_init(&client, opt, s, &fake_clock), AMBC_OK);
 }
 
@@ -308,35 +317,149 @@ static void test_stale_keepalive_reconnects_once(void **state)
     assert_int_equal(seen.n, 2); /* nothing twice, nothing lost */
     assert_int_equal(fake.connects, 2);
     assert_int_equal(ambc_client_stats(&client).reconnects, 1);
-    /* a fresh connection that closes without answering is not retried */
+    /* a connection that closes without answering, every time, fails after its retries */
     fake.script[fake.nscript++] = DROP;
     ambc_client_close(&client);
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
                      AMBC_ERR_NET_CLOSED);
 }
 
-static void test_truncated_body_not_retried(void **state)
+static void test_page_cut_midway_resumes_exactly_once(void **state)
 {
     ambc_client_options_t opt = {.api_key = "k"};
     static char cut[4096];
-    const char *p1[] = {"b", "a"};
+    const char *p1[] = {"c", "b", "a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    const char *full;
+    (void)state;
+    setup_client(&opt);
+    full = page_response(0, p1, 3, false, false);
+    strcpy(cut, full);
+    *strstr(cut, "{\"id\":\"a\"") = '\0'; /* "c" and "b" arrive, then the connection drops */
+    fake.close_after = true;
+    fake.chunk = 5;
+    fake.script[fake.nscript++] = cut;
+    fake.script[fake.nscript++] = full;
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(seen.n, 3); /* c, b once each, then a */
+    assert_string_equal(seen.ids[0], "c");
+    assert_string_equal(seen.ids[1], "b");
+    assert_string_equal(seen.ids[2], "a");
+    assert_int_equal(ambc_client_stats(&client).retries, 1);
+    assert_int_equal(ambc_client_stats(&client).resumed, 2);
+    assert_int_equal(fake.connects, 2);
+}
+
+static void test_resume_point_gone_is_an_error(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    static char cut[4096];
+    const char *p1[] = {"c", "b"}, *p2[] = {"x", "y"};
     ambc_page_t page;
     seen_t seen = {0};
     (void)state;
     setup_client(&opt);
     strcpy(cut, page_response(0, p1, 2, false, false));
-    cut[strlen(cut) - 40] = '\0';
+    *strstr(cut, "{\"id\":\"b\"") = '\0';
     fake.close_after = true;
     fake.script[fake.nscript++] = cut;
+    fake.script[fake.nscript++] = page_response(1, p2, 2, false, false);
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
-                     AMBC_ERR_HTTP_TRUNCATED);
-    assert_int_equal(fake.connects, 1);
-    assert_false(fake.connected);
+                     AMBC_ERR_RESUME_LOST);
+    assert_int_equal(seen.n, 1); /* nothing guessed, nothing twice */
+}
+
+static const char *api_error(int slot, int status, const char *extra_headers)
+{
+    static const char body[] =
+        "{\"type\":\"error\",\"error\":{\"type\":\"x\",\"message\":\"m\"},\"request_id\":\"r\"}";
+    sprintf(pages[slot], "HTTP/1.1 %d E\r\n%scontent-length: %zu\r\n\r\n%s", status,
+            extra_headers, strlen(body), body);
+    return pages[slot];
+}
+
+static void test_retry_decisions_and_waits(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *ids[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    /* 429 with both headers: retry-after-ms wins; 529: backoff 500 * 2^1 * (1 - 4/2^32/4) */
+    fake.script[fake.nscript++] = api_error(0, 429, "retry-after-ms: 250.5\r\nretry-after: 3\r\n");
+    fake.script[fake.nscript++] = api_error(1, 529, "");
+    fake.script[fake.nscript++] = page_response(2, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(nsleeps, 2);
+    assert_int_equal(sleeps[0], 251);
+    assert_int_equal(sleeps[1], 1000);
+    /* x-should-retry decides alone: false on a 500 stops, true on a 400 retries */
+    nsleeps = 0;
+    fake.script[fake.nscript++] = api_error(3, 500, "x-should-retry: false\r\n");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    assert_int_equal(nsleeps, 0);
+    fake.script[fake.nscript++] = api_error(4, 400, "x-should-retry: true\r\n");
+    fake.script[fake.nscript++] = page_response(5, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    /* a plain 400 and a 404 are final */
+    nsleeps = 0;
+    fake.script[fake.nscript++] = api_error(6, 404, "");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    assert_int_equal(nsleeps, 0);
+    /* retry-after over the cap falls back to backoff (first retry: 500 ms less jitter) */
+    fake.script[fake.nscript++] = api_error(7, 503, "retry-after: 61\r\n");
+    fake.script[fake.nscript++] = page_response(2, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(sleeps[0], 500);
+}
+
+static void test_gives_up_after_max_retries(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = api_error(0, 529, "");
+    fake.script[fake.nscript++] = api_error(1, 529, "");
+    fake.script[fake.nscript++] = api_error(2, 529, "");
+    fake.script[fake.nscript++] = api_error(3, 529, "");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    assert_int_equal(fake.next, 3); /* 3 attempts, as the SDKs */
+    assert_int_equal(ambc_client_last_error(&client)->http_status, 529);
+}
+
+static void test_retry_never_outlives_the_deadline(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .total_timeout_ms = 1000};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    /* the server asks for 2 s: waiting would pass the 1 s deadline, so the 429 is final */
+    fake.script[fake.nscript++] = api_error(0, 429, "retry-after: 2\r\n");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    assert_int_equal(nsleeps, 0);
+    assert_int_equal(ambc_client_last_error(&client)->http_status, 429);
+}
+
+static void test_retries_can_be_turned_off(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .max_retries = AMBC_RETRIES_NONE};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = api_error(0, 529, "");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    assert_int_equal(fake.next, 1);
 }
 
 static void test_api_error_record(void **state)
 {
-    ambc_client_options_t opt = {.api_key = "k"};
+    ambc_client_options_t opt = {.api_key = "k", .max_retries = AMBC_RETRIES_NONE};
     const char *ids[] = {"z"};
     ambc_page_t page;
     seen_t seen = {0};
@@ -448,7 +571,12 @@ int main(void)
         cmocka_unit_test(test_stops_on_has_more_not_cursor),
         cmocka_unit_test(test_same_cursor_twice_is_an_error),
         cmocka_unit_test(test_stale_keepalive_reconnects_once),
-        cmocka_unit_test(test_truncated_body_not_retried),
+        cmocka_unit_test(test_page_cut_midway_resumes_exactly_once),
+        cmocka_unit_test(test_resume_point_gone_is_an_error),
+        cmocka_unit_test(test_retry_decisions_and_waits),
+        cmocka_unit_test(test_gives_up_after_max_retries),
+        cmocka_unit_test(test_retry_never_outlives_the_deadline),
+        cmocka_unit_test(test_retries_can_be_turned_off),
         cmocka_unit_test(test_api_error_record),
         cmocka_unit_test(test_array_too_small_closes),
         cmocka_unit_test(test_key_wiped_after_send),
