@@ -4,8 +4,8 @@
 set -eu
 
 PACKAGES="build-essential cmake python3 python3-kconfiglib libjsmn-dev libcmocka-dev \
-libmbedtls-dev openssl ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi binutils \
-clang libclang-rt-14-dev llvm valgrind nginx-light iproute2 procps"
+libmbedtls-dev openssl ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi binutils dpkg-dev \
+clang libclang-rt-14-dev llvm valgrind nginx-light iproute2 procps qemu-system-arm"
 
 missing=""
 for p in $PACKAGES; do
