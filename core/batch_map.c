@@ -38,6 +38,7 @@ typedef enum {
 
 typedef struct {
     const char *key;
+    uint8_t keylen;
     uint8_t kind;
     uint16_t offset; /* into ambc_batch_t */
     uint16_t size;   /* of the char array, for strings */
@@ -46,7 +47,7 @@ typedef struct {
 
 #define FIELD(k, kind, member, bit)                                                             \
     {                                                                                           \
-        k, kind, (uint16_t)offsetof(ambc_batch_t, member),                                     \
+        k, (uint8_t)(sizeof(k) - 1), kind, (uint16_t)offsetof(ambc_batch_t, member),           \
             (uint16_t)sizeof(((ambc_batch_t *)0)->member), bit                                 \
     }
 
@@ -134,8 +135,9 @@ static bool key_text(const map_ctx_t *m, const jsmntok_t *k, char *kbuf, size_t 
 static const field_t *find_field(const field_t *table, size_t n, const char *key, size_t klen)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
-        if (strlen(table[i].key) == klen && memcmp(table[i].key, key, klen) == 0) {
+    for (i = 0; i < n; i++) { /* length and first byte rule out almost every row cheaply */
+        if (table[i].keylen == klen && table[i].key[0] == key[0] &&
+            memcmp(table[i].key, key, klen) == 0) {
             return &table[i];
         }
     }

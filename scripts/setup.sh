@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential cmake python3 python3-kconfiglib libjsmn-dev libcmocka-dev \
-libmbedtls-dev openssl ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi binutils dpkg-dev \
+libmbedtls-dev libcjson-dev openssl ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi binutils dpkg-dev \
 clang libclang-rt-14-dev llvm valgrind nginx-light iproute2 procps qemu-system-arm"
 
 missing=""

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Benchmarks (not part of the test suite; figures go to docs/performance.md):
+#  1. parse: pages of 20, 100 and 1000 batches, ambc vs jsmn over the whole page vs cJSON,
+#     with memory per approach, then instruction counts under callgrind (stable on a busy box);
+#  2. end to end: ambc vs the official TypeScript SDK listing 5000 batches from the mock.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+bin="$root/build/bin"
+for n in 20 100 1000; do "$bin/bench_parse" "$n" 21; echo; done
+echo "instructions per 1000-batch page (callgrind, 3 rounds each, page generation subtracted):"
+base=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench_parse" 1000 3 none 2>&1 \
+       | sed -n 's/.*Collected : //p')
+for a in ambc jsmn cjson; do
+    t=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench_parse" 1000 3 "$a" 2>&1 \
+        | sed -n 's/.*Collected : //p')
+    echo "  $a: $(( (t - base) / 3 ))"
+done
+echo
+node_dir="$root/build/bench/node"
+mkdir -p "$node_dir"
+if [ ! -d "$node_dir/node_modules/@anthropic-ai/sdk" ]; then
+    (cd "$node_dir" && npm install --no-audit --no-fund --silent @anthropic-ai/sdk@1.14.0)
+fi
+/usr/bin/python3 "$root/tests/bench/bench_e2e.py" "$bin/ambc" "$node_dir" 5 5000
