@@ -146,8 +146,19 @@ static const field_t *find_field(const field_t *table, size_t n, const char *key
 
 static ambc_status_t map_string(const map_ctx_t *m, const jsmntok_t *v, char *dst, size_t size)
 {
-    ambc_status_t st = ambc_json_unescape(m->json + v->start, tok_len(v), dst, size, NULL);
-    return st == AMBC_ERR_STRING_TOO_LONG ? AMBC_ERR_STRING_TOO_LONG : st;
+    const char *src = m->json + v->start;
+    size_t len = tok_len(v);
+    /* The element was validated by the scanner: without a backslash the bytes are the value. */
+    if (memchr(src, '\\', len) == NULL) {
+        if (len >= size) {
+            dst[0] = '\0';
+            return AMBC_ERR_STRING_TOO_LONG;
+        }
+        memcpy(dst, src, len);
+        dst[len] = '\0';
+        return AMBC_OK;
+    }
+    return ambc_json_unescape(src, len, dst, size, NULL);
 }
 
 static ambc_status_t map_u32(const map_ctx_t *m, const jsmntok_t *v, uint32_t *dst)
