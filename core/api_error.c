@@ -8,9 +8,10 @@ enum { K_NONE, K_TYPE, K_ERROR, K_ERROR_TYPE, K_ERROR_MESSAGE, K_REQUEST_ID };
 #define BIT(k) (uint8_t)(1u << (k))
 
 static const char *const type_names[] = {
-    "none",           "invalid_request_error", "authentication_error", "billing_error",
-    "permission_error", "not_found_error",     "conflict_error",       "request_too_large",
-    "rate_limit_error", "api_error",           "timeout_error",        "overloaded_error",
+    "none",           "invalid_request_error", "authentication_error",
+    "billing_error",  "permission_error",      "not_found_error",
+    "conflict_error", "request_too_large",     "rate_limit_error",
+    "api_error",      "timeout_error",         "overloaded_error",
     "unknown",
 };
 
@@ -72,8 +73,10 @@ static uint8_t key_at(const ambc_json_event_t *ev)
     static const struct {
         const char *name;
         uint8_t depth, key;
-    } keys[] = {{"type", 1, K_TYPE},           {"error", 1, K_ERROR},
-                {"request_id", 1, K_REQUEST_ID}, {"type", 2, K_ERROR_TYPE},
+    } keys[] = {{"type", 1, K_TYPE},
+                {"error", 1, K_ERROR},
+                {"request_id", 1, K_REQUEST_ID},
+                {"type", 2, K_ERROR_TYPE},
                 {"message", 2, K_ERROR_MESSAGE}};
     size_t i;
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -97,14 +100,12 @@ static bool take_value(ambc_api_error_parser_t *p, const ambc_json_event_t *ev)
         return ev->type == AMBC_JSON_OBJ_BEGIN;
     case K_ERROR_TYPE:
         if (str) { /* a literal has no text: checked before any copy */
-            append_text(e->type_text, sizeof(e->type_text), &e->type_truncated, ev->text,
-                        ev->len);
+            append_text(e->type_text, sizeof(e->type_text), &e->type_truncated, ev->text, ev->len);
         }
         return str;
     case K_ERROR_MESSAGE:
         if (str) {
-            append_text(e->message, sizeof(e->message), &e->message_truncated, ev->text,
-                        ev->len);
+            append_text(e->message, sizeof(e->message), &e->message_truncated, ev->text, ev->len);
         }
         return str;
     case K_REQUEST_ID:
@@ -112,8 +113,8 @@ static bool take_value(ambc_api_error_parser_t *p, const ambc_json_event_t *ev)
             return str || ev->type == AMBC_JSON_NULL;
         }
         if (str) {
-            append_text(e->request_id, sizeof(e->request_id), &e->request_id_truncated,
-                        ev->text, ev->len);
+            append_text(e->request_id, sizeof(e->request_id), &e->request_id_truncated, ev->text,
+                        ev->len);
         }
         return str || ev->type == AMBC_JSON_NULL;
     default:

@@ -19,21 +19,20 @@
 
 /* ambc_json_tok_t mirrors jsmntok_t so callers can size token storage without jsmn.h. */
 typedef char tok_size_matches[sizeof(ambc_json_tok_t) == sizeof(jsmntok_t) ? 1 : -1];
-typedef char tok_start_matches[offsetof(ambc_json_tok_t, start) == offsetof(jsmntok_t, start) ? 1
-                                                                                               : -1];
-typedef char tok_parent_matches[offsetof(ambc_json_tok_t, parent) == offsetof(jsmntok_t, parent)
-                                    ? 1
-                                    : -1];
+typedef char
+    tok_start_matches[offsetof(ambc_json_tok_t, start) == offsetof(jsmntok_t, start) ? 1 : -1];
+typedef char
+    tok_parent_matches[offsetof(ambc_json_tok_t, parent) == offsetof(jsmntok_t, parent) ? 1 : -1];
 
 typedef enum {
-    K_ID,         /* string, not null, into a char array */
-    K_TYPE,       /* the string "message_batch" */
-    K_STATUS,     /* processing_status enum */
-    K_COUNTS,     /* the request_counts object, mapped with its own table */
-    K_TIME,       /* RFC 3339, not null */
-    K_TIME_NULL,  /* RFC 3339 or null */
-    K_URL_NULL,   /* string or null, into a char array */
-    K_U32,        /* non-negative integer */
+    K_ID,        /* string, not null, into a char array */
+    K_TYPE,      /* the string "message_batch" */
+    K_STATUS,    /* processing_status enum */
+    K_COUNTS,    /* the request_counts object, mapped with its own table */
+    K_TIME,      /* RFC 3339, not null */
+    K_TIME_NULL, /* RFC 3339 or null */
+    K_URL_NULL,  /* string or null, into a char array */
+    K_U32,       /* non-negative integer */
 } kind_t;
 
 typedef struct {
@@ -45,10 +44,10 @@ typedef struct {
     uint32_t bit;
 } field_t;
 
-#define FIELD(k, kind, member, bit)                                                             \
-    {                                                                                           \
-        k, (uint8_t)(sizeof(k) - 1), kind, (uint16_t)offsetof(ambc_batch_t, member),           \
-            (uint16_t)sizeof(((ambc_batch_t *)0)->member), bit                                 \
+#define FIELD(k, kind, member, bit)                                                                \
+    {                                                                                              \
+        k, (uint8_t)(sizeof(k) - 1), kind, (uint16_t)offsetof(ambc_batch_t, member),               \
+            (uint16_t)sizeof(((ambc_batch_t *)0)->member), bit                                     \
     }
 
 static const field_t batch_fields[] = {

@@ -8,15 +8,15 @@
 #include "http_encode.h"
 
 #define BATCHES_PATH "/v1/messages/batches"
-#define MAX_HEADERS 9
-#define MAX_QUERY 4
+#define MAX_HEADERS  9
+#define MAX_QUERY    4
 
 /* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time. */
-#define LOG(c, level, event, text, num)                                                         \
-    do {                                                                                        \
-        if ((level) <= CONFIG_AMBC_LOG_LEVEL && (c)->opt.log != NULL) {                         \
-            (c)->opt.log((c)->opt.log_ctx, (level), (event), (text), (int64_t)(num));           \
-        }                                                                                       \
+#define LOG(c, level, event, text, num)                                                            \
+    do {                                                                                           \
+        if ((level) <= CONFIG_AMBC_LOG_LEVEL && (c)->opt.log != NULL) {                            \
+            (c)->opt.log((c)->opt.log_ctx, (level), (event), (text), (int64_t)(num));              \
+        }                                                                                          \
     } while (0)
 
 /* Wipe memory that held the API key in a way the compiler may not drop. */
@@ -36,10 +36,9 @@ static bool has_crlf(const char *s)
 ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
                                ambc_stream_t stream, const ambc_clock_t *clock)
 {
-    if (c == NULL || opt == NULL || stream.ops == NULL || clock == NULL ||
-        opt->api_key == NULL || opt->api_key[0] == '\0' || has_crlf(opt->api_key) ||
-        has_crlf(opt->anthropic_version) || has_crlf(opt->extra_betas) ||
-        has_crlf(opt->workspace_id) || has_crlf(opt->host)) {
+    if (c == NULL || opt == NULL || stream.ops == NULL || clock == NULL || opt->api_key == NULL ||
+        opt->api_key[0] == '\0' || has_crlf(opt->api_key) || has_crlf(opt->anthropic_version) ||
+        has_crlf(opt->extra_betas) || has_crlf(opt->workspace_id) || has_crlf(opt->host)) {
         return AMBC_ERR_INVALID_ARG;
     }
     memset(c, 0, offsetof(ambc_client_t, body));
@@ -206,9 +205,9 @@ static ambc_status_t connect_stream(ambc_client_t *c)
 {
     uint32_t wait = time_left(c, c->opt.connect_timeout_ms);
     LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
-    ambc_status_t st = wait == 0 ? AMBC_ERR_DEADLINE
-                                 : c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port,
-                                                          wait);
+    ambc_status_t st = wait == 0
+                           ? AMBC_ERR_DEADLINE
+                           : c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait);
     if (st == AMBC_OK) {
         c->connected = true;
         c->stats.connects++;
@@ -296,16 +295,20 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
     h->headers[k++] = (ambc_http_field_t){"accept", "application/json"};
     h->headers[k++] = (ambc_http_field_t){"user-agent", AMBC_USER_AGENT};
     if (o->beta || o->extra_betas != NULL) {
-        const char *sep = o->beta && o->extra_betas != NULL ? "," : "";
-        size_t need = (o->beta ? strlen(AMBC_BATCHES_BETA) : 0) + strlen(sep) +
-                      (o->extra_betas ? strlen(o->extra_betas) : 0);
-        if (need >= sizeof(h->beta)) {
-            return AMBC_ERR_BUFFER_TOO_SMALL;
+        /* "message-batches-2024-09-24[,extra]" or "extra": one header, as the SDKs join them */
+        const char *parts[3] = {o->beta ? AMBC_BATCHES_BETA : "",
+                                o->beta && o->extra_betas != NULL ? "," : "",
+                                o->extra_betas != NULL ? o->extra_betas : ""};
+        size_t used = 0, i;
+        for (i = 0; i < 3; i++) {
+            size_t len = strlen(parts[i]);
+            if (len >= sizeof(h->beta) - used) {
+                return AMBC_ERR_BUFFER_TOO_SMALL;
+            }
+            memcpy(h->beta + used, parts[i], len);
+            used += len;
         }
-        h->beta[0] = '\0';
-        strcat(h->beta, o->beta ? AMBC_BATCHES_BETA : "");
-        strcat(h->beta, sep);
-        strcat(h->beta, o->extra_betas ? o->extra_betas : "");
+        h->beta[used] = '\0';
         h->headers[k++] = (ambc_http_field_t){"anthropic-beta", h->beta};
     }
     if (o->workspace_id != NULL) {
@@ -475,8 +478,7 @@ static ambc_status_t to_array(void *ctx, const ambc_batch_t *b)
 }
 
 ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *params,
-                                ambc_batch_t *out, size_t cap, size_t *count,
-                                ambc_page_t *page)
+                                ambc_batch_t *out, size_t cap, size_t *count, ambc_page_t *page)
 {
     array_sink_t a = {out, cap, 0};
     ambc_status_t st;

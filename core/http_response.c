@@ -40,7 +40,7 @@ enum {
 };
 
 static const char *const kept_names[H_COUNT] = {
-    "content-length", "transfer-encoding", "connection",     "content-type",  "content-encoding",
+    "content-length", "transfer-encoding", "connection",     "content-type",   "content-encoding",
     "request-id",     "retry-after",       "retry-after-ms", "x-should-retry", "date"};
 
 /* Chunk-size line phases (priv.sub in S_CHUNK_SIZE). */

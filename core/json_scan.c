@@ -26,23 +26,41 @@ enum {
 };
 
 /* Number sub-states; the ones marked "may end" can be followed by a delimiter. */
-enum { N_MINUS, N_ZERO /* may end */, N_INT /* may end */, N_DOT, N_FRAC /* may end */,
-       N_EXP, N_EXP_SIGN, N_EXP_DIGITS /* may end */ };
+enum {
+    N_MINUS,
+    N_ZERO /* may end */,
+    N_INT /* may end */,
+    N_DOT,
+    N_FRAC /* may end */,
+    N_EXP,
+    N_EXP_SIGN,
+    N_EXP_DIGITS /* may end */
+};
 
 enum {
-    F_KEY = 1u << 0,       /* the string being scanned is a key */
-    F_TRUNC = 1u << 2,     /* the key or number overflowed buf */
-    F_HIGH = 1u << 3,      /* a high surrogate was seen; a low one must follow at once */
-    F_STARTED = 1u << 4,   /* a root value has begun */
+    F_KEY = 1u << 0,     /* the string being scanned is a key */
+    F_TRUNC = 1u << 2,   /* the key or number overflowed buf */
+    F_HIGH = 1u << 3,    /* a high surrogate was seen; a low one must follow at once */
+    F_STARTED = 1u << 4, /* a root value has begun */
 };
 
 /* Bytes that end a run of plain string content: '"', '\\' and the control characters.
  * One table load per byte instead of three compares in the hottest loop of the scanner. */
 #define SPECIAL_8(b) 1, 1, 1, 1, 1, 1, 1, 1
 static const uint8_t string_special[256] = {
-    SPECIAL_8(0), SPECIAL_8(8), SPECIAL_8(16), SPECIAL_8(24), /* 0x00..0x1F */
-    0, 0, 1, 0, 0, 0, 0, 0, /* 0x22 '"' */
-    [0x5C] = 1,             /* '\\' */
+    SPECIAL_8(0),
+    SPECIAL_8(8),
+    SPECIAL_8(16),
+    SPECIAL_8(24), /* 0x00..0x1F */
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,          /* 0x22 '"' */
+    [0x5C] = 1, /* '\\' */
 };
 
 static const char *const literals[3] = {"true", "false", "null"};

@@ -19,7 +19,6 @@ enum { KEY_OTHER, KEY_DATA, KEY_HAS_MORE, KEY_FIRST_ID, KEY_LAST_ID };
 #define MEMBER_DEPTH  1u
 #define ELEMENT_DEPTH 2u
 
-
 static ambc_status_t append(ambc_page_parser_t *p, size_t from, size_t to)
 {
     size_t n = to - from;
@@ -73,8 +72,8 @@ static uint8_t key_of(const ambc_json_event_t *ev)
 
 static uint8_t key_bit(uint8_t key)
 {
-    static const uint8_t bits[] = {0, AMBC_PAGE_F_DATA, AMBC_PAGE_F_HAS_MORE,
-                                   AMBC_PAGE_F_FIRST_ID, AMBC_PAGE_F_LAST_ID};
+    static const uint8_t bits[] = {0, AMBC_PAGE_F_DATA, AMBC_PAGE_F_HAS_MORE, AMBC_PAGE_F_FIRST_ID,
+                                   AMBC_PAGE_F_LAST_ID};
     return bits[key];
 }
 

@@ -10,7 +10,8 @@ const char *ambc_strerror(ambc_status_t status)
     case AMBC_ERR_INVALID_ARG:
         return "AMBC_ERR_INVALID_ARG: a NULL pointer, an empty name, a CR/LF in a header value";
     case AMBC_ERR_BUFFER_TOO_SMALL:
-        return "AMBC_ERR_BUFFER_TOO_SMALL: a caller buffer cannot hold the output; the needed size is reported";
+        return "AMBC_ERR_BUFFER_TOO_SMALL: a caller buffer cannot hold the output; the needed size "
+               "is reported";
     case AMBC_ERR_STATE:
         return "AMBC_ERR_STATE: the call is not valid in the object's current state";
     case AMBC_ERR_ABORTED:
@@ -20,15 +21,18 @@ const char *ambc_strerror(ambc_status_t status)
     case AMBC_ERR_HTTP_HEADER:
         return "AMBC_ERR_HTTP_HEADER: a header line is malformed (no colon, bad name, obs-fold)";
     case AMBC_ERR_HTTP_LINE_TOO_LONG:
-        return "AMBC_ERR_HTTP_LINE_TOO_LONG: a status, header, chunk-size or trailer line over the limit";
+        return "AMBC_ERR_HTTP_LINE_TOO_LONG: a status, header, chunk-size or trailer line over the "
+               "limit";
     case AMBC_ERR_HTTP_HEADERS_TOO_LARGE:
         return "AMBC_ERR_HTTP_HEADERS_TOO_LARGE: the whole header section over the limit";
     case AMBC_ERR_HTTP_CONTENT_LENGTH:
         return "AMBC_ERR_HTTP_CONTENT_LENGTH: Content-Length is not a decimal number, or overflows";
     case AMBC_ERR_HTTP_CONFLICTING_LENGTH:
-        return "AMBC_ERR_HTTP_CONFLICTING_LENGTH: two different Content-Lengths, or Content-Length with chunked";
+        return "AMBC_ERR_HTTP_CONFLICTING_LENGTH: two different Content-Lengths, or Content-Length "
+               "with chunked";
     case AMBC_ERR_HTTP_UNSUPPORTED_CODING:
-        return "AMBC_ERR_HTTP_UNSUPPORTED_CODING: a transfer- or content-coding other than chunked / identity";
+        return "AMBC_ERR_HTTP_UNSUPPORTED_CODING: a transfer- or content-coding other than chunked "
+               "/ identity";
     case AMBC_ERR_HTTP_CHUNK_SIZE:
         return "AMBC_ERR_HTTP_CHUNK_SIZE: a chunk-size line that is not hex (plus extensions)";
     case AMBC_ERR_HTTP_CHUNK_OVERFLOW:
@@ -40,7 +44,8 @@ const char *ambc_strerror(ambc_status_t status)
     case AMBC_ERR_HTTP_TRUNCATED:
         return "AMBC_ERR_HTTP_TRUNCATED: the stream ended before the response did";
     case AMBC_ERR_HTTP_HEADER_VALUE:
-        return "AMBC_ERR_HTTP_HEADER_VALUE: a header ambc must understand has a value it cannot hold";
+        return "AMBC_ERR_HTTP_HEADER_VALUE: a header ambc must understand has a value it cannot "
+               "hold";
     case AMBC_ERR_JSON_INVALID:
         return "AMBC_ERR_JSON_INVALID: not JSON (bad token, trailing comma, missing comma, ...)";
     case AMBC_ERR_JSON_UNEXPECTED_END:

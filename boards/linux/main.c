@@ -291,8 +291,7 @@ static void print_row(const ambc_batch_t *b)
         ambc_rfc3339_format(b->created_at, created, sizeof(created));
         created[19] = '\0'; /* seconds are enough in a table */
     }
-    printf("%-34s %-12s %10" PRIu32 " %9" PRIu32 " %7" PRIu32 " %8" PRIu32 " %7" PRIu32
-           "  %sZ\n",
+    printf("%-34s %-12s %10" PRIu32 " %9" PRIu32 " %7" PRIu32 " %8" PRIu32 " %7" PRIu32 "  %sZ\n",
            b->id, ambc_batch_status_name(b->processing_status), n->processing, n->succeeded,
            n->errored, n->canceled, n->expired, created);
 }
@@ -350,9 +349,8 @@ static int report(ambc_status_t st, const ambc_client_t *client)
     if (st == AMBC_ERR_API) {
         const ambc_api_error_t *e = ambc_client_last_error(client);
         fprintf(stderr, "ambc: API error: HTTP %u, type %s, message: %s%s, request-id: %s%s\n",
-                e->http_status, e->from_body ? e->type_text : "(no API error body)",
-                e->message, e->message_truncated ? "..." : "",
-                e->request_id[0] ? e->request_id : "(none)",
+                e->http_status, e->from_body ? e->type_text : "(no API error body)", e->message,
+                e->message_truncated ? "..." : "", e->request_id[0] ? e->request_id : "(none)",
                 e->request_id_truncated ? "..." : "");
         return EXIT_API;
     }
@@ -381,8 +379,8 @@ static ambc_status_t run_command(args_t *a)
         return st;
     }
     if (!a->json) {
-        printf("%-34s %-12s %10s %9s %7s %8s %7s  %s\n", "ID", "STATUS", "PROCESSING",
-               "SUCCEEDED", "ERRORED", "CANCELED", "EXPIRED", "CREATED");
+        printf("%-34s %-12s %10s %9s %7s %8s %7s  %s\n", "ID", "STATUS", "PROCESSING", "SUCCEEDED",
+               "ERRORED", "CANCELED", "EXPIRED", "CREATED");
     }
     return ambc_batches_list_each(&client, &a->params, a->all, on_batch, a);
 }
@@ -444,8 +442,7 @@ int main(int argc, char **argv)
                 "ambc: connections %" PRIu32 ", requests %" PRIu32 ", reconnects %" PRIu32
                 ", retries %" PRIu32 ", resumed %" PRIu32
                 ", rss_kb after first run %ld, at end %ld, fds %d->%d\n",
-                s.connects, s.requests, s.reconnects, s.retries, s.resumed, rss0, rss1, fds0,
-                fds1);
+                s.connects, s.requests, s.reconnects, s.retries, s.resumed, rss0, rss1, fds0, fds1);
     }
     ambc_client_close(&client);
     ambc_tls_free(&tls);

@@ -68,12 +68,12 @@
 extern "C" {
 #endif
 
-#define AMBC_VERSION "0.1.0"
-#define AMBC_USER_AGENT "ambc/" AMBC_VERSION
-#define AMBC_DEFAULT_HOST "api.anthropic.com"
+#define AMBC_VERSION         "0.1.0"
+#define AMBC_USER_AGENT      "ambc/" AMBC_VERSION
+#define AMBC_DEFAULT_HOST    "api.anthropic.com"
 #define AMBC_DEFAULT_VERSION "2023-06-01"
-#define AMBC_BATCHES_BETA "message-batches-2024-09-24"
-#define AMBC_LIST_LIMIT_MAX 1000u
+#define AMBC_BATCHES_BETA    "message-batches-2024-09-24"
+#define AMBC_LIST_LIMIT_MAX  1000u
 /** ambc_client_options_t.max_retries value that turns retries off (0 means the default). */
 #define AMBC_RETRIES_NONE 0xFFu
 
@@ -111,8 +111,8 @@ typedef struct {
 
 /** Counters, for tests and diagnostics. */
 typedef struct {
-    uint32_t connects; /**< connections opened (each one a TLS handshake over TLS) */
-    uint32_t requests; /**< requests sent */
+    uint32_t connects;   /**< connections opened (each one a TLS handshake over TLS) */
+    uint32_t requests;   /**< requests sent */
     uint32_t reconnects; /**< requests re-sent because a kept-alive connection was closed */
     uint32_t retries;    /**< attempts made after a retryable failure (policy in retry.h) */
     uint32_t resumed;    /**< records skipped, by id, on a retried page: delivered before */
@@ -125,14 +125,14 @@ typedef struct {
     const ambc_clock_t *clock;
     ambc_client_stats_t stats;
     bool connected;
-    bool got_headers;     /* this attempt's response headers arrived */
-    bool body_is_error;   /* the current response's body goes to the error parser */
-    uint8_t mode;         /* ambc_page_mode_t of the current request */
+    bool got_headers;   /* this attempt's response headers arrived */
+    bool body_is_error; /* the current response's body goes to the error parser */
+    uint8_t mode;       /* ambc_page_mode_t of the current request */
     ambc_status_t body_status;
-    ambc_page_t *page;    /* the current request's page metadata (caller's) */
+    ambc_page_t *page; /* the current request's page metadata (caller's) */
     ambc_batch_fn on_batch;
     void *on_batch_ctx;
-    uint64_t deadline;    /* now_ms value the current request must finish by */
+    uint64_t deadline;                       /* now_ms value the current request must finish by */
     char last_delivered[CONFIG_AMBC_ID_MAX]; /* id of the last record handed over this page */
     char skip_until[CONFIG_AMBC_ID_MAX];     /* on a retried page: skip up to this id */
     ambc_api_error_t error;
@@ -193,8 +193,7 @@ ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t 
  *         than cap records (pass cap >= limit to avoid it).
  */
 ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *params,
-                                ambc_batch_t *out, size_t cap, size_t *count,
-                                ambc_page_t *page);
+                                ambc_batch_t *out, size_t cap, size_t *count, ambc_page_t *page);
 
 /**
  * @brief Walk batches one record at a time, across pages when all_pages is true.

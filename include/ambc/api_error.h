@@ -26,13 +26,13 @@ extern "C" {
 
 /** `error.type`. Types the API adds later map to UNKNOWN (their text is in type_text). */
 typedef enum {
-    AMBC_API_ERROR_NONE = 0, /**< the body gave no type (not JSON, or not the error shape) */
-    AMBC_API_ERROR_INVALID_REQUEST,   /**< invalid_request_error (400) */
-    AMBC_API_ERROR_AUTHENTICATION,    /**< authentication_error (401) */
-    AMBC_API_ERROR_BILLING,           /**< billing_error (402) */
-    AMBC_API_ERROR_PERMISSION,        /**< permission_error (403) */
-    AMBC_API_ERROR_NOT_FOUND,         /**< not_found_error (404) */
-    AMBC_API_ERROR_CONFLICT,          /**< conflict_error (409) */
+    AMBC_API_ERROR_NONE = 0,        /**< the body gave no type (not JSON, or not the error shape) */
+    AMBC_API_ERROR_INVALID_REQUEST, /**< invalid_request_error (400) */
+    AMBC_API_ERROR_AUTHENTICATION,  /**< authentication_error (401) */
+    AMBC_API_ERROR_BILLING,         /**< billing_error (402) */
+    AMBC_API_ERROR_PERMISSION,      /**< permission_error (403) */
+    AMBC_API_ERROR_NOT_FOUND,       /**< not_found_error (404) */
+    AMBC_API_ERROR_CONFLICT,        /**< conflict_error (409) */
     AMBC_API_ERROR_REQUEST_TOO_LARGE, /**< request_too_large (413) */
     AMBC_API_ERROR_RATE_LIMIT,        /**< rate_limit_error (429) */
     AMBC_API_ERROR_API,               /**< api_error (500) */
@@ -45,7 +45,7 @@ typedef enum {
 typedef struct {
     uint16_t http_status;
     ambc_api_error_type_t type;
-    bool from_body;          /**< the body had the API's error shape */
+    bool from_body; /**< the body had the API's error shape */
     bool type_truncated;
     bool message_truncated;
     bool request_id_truncated;
@@ -58,9 +58,9 @@ typedef struct {
 typedef struct {
     ambc_json_scan_t scan;
     ambc_api_error_t *err;
-    uint8_t key;      /* which known key's value comes next */
-    uint8_t seen;     /* bits of the keys seen */
-    bool failed;      /* not the error shape: stop looking */
+    uint8_t key;  /* which known key's value comes next */
+    uint8_t seen; /* bits of the keys seen */
+    bool failed;  /* not the error shape: stop looking */
 } ambc_api_error_parser_t;
 
 /**

@@ -112,9 +112,9 @@ typedef struct {
     bool has_more;
     char first_id[CONFIG_AMBC_ID_MAX];
     char last_id[CONFIG_AMBC_ID_MAX];
-    uint32_t count;   /**< records delivered to the callback */
-    uint8_t present;  /**< AMBC_PAGE_F_* of keys present */
-    uint8_t null;     /**< AMBC_PAGE_F_* of keys that were null */
+    uint32_t count;  /**< records delivered to the callback */
+    uint8_t present; /**< AMBC_PAGE_F_* of keys present */
+    uint8_t null;    /**< AMBC_PAGE_F_* of keys that were null */
 } ambc_page_t;
 
 /** What the body is: a list page, or one MessageBatch object (retrieve, cancel). */
@@ -146,13 +146,13 @@ typedef struct {
     ambc_batch_t *record;
     ambc_batch_fn on_batch;
     void *ctx;
-    const char *slice;     /* the slice being fed: elements are copied out of it */
-    size_t cap_from;       /* where the element being cut starts in slice */
-    size_t cap_len;        /* bytes of the element in `element` so far */
+    const char *slice; /* the slice being fed: elements are copied out of it */
+    size_t cap_from;   /* where the element being cut starts in slice */
+    size_t cap_len;    /* bytes of the element in `element` so far */
     ambc_status_t err;
     uint8_t mode;
-    uint8_t key;           /* which top-level key's value is being scanned */
-    uint8_t stage;         /* where in the page the scanner is */
+    uint8_t key;   /* which top-level key's value is being scanned */
+    uint8_t stage; /* where in the page the scanner is */
     char element[CONFIG_AMBC_RECORD_BUF_SIZE];
     ambc_json_tok_t tokens[CONFIG_AMBC_JSON_MAX_TOKENS];
 } ambc_page_parser_t;

@@ -54,13 +54,13 @@ typedef enum {
 /** One scanner event. Everything it points to is valid only during the callback. */
 typedef struct {
     ambc_json_event_type_t type;
-    uint8_t depth;     /**< depth of the value (see the file comment) */
-    bool partial;      /**< STRING: more parts of the same string follow */
-    bool truncated;    /**< KEY, NUMBER: longer than CONFIG_AMBC_JSON_SCALAR_MAX; text is a prefix */
-    const char *text;  /**< KEY, STRING, NUMBER: the bytes (not NUL-terminated); else NULL */
-    size_t len;        /**< bytes at text */
-    size_t offset;     /**< position in the slice passed to the current feed call of the byte
-                            that produced the event (`{`, `}`, `[`, `]`, closing quote, ...) */
+    uint8_t depth;    /**< depth of the value (see the file comment) */
+    bool partial;     /**< STRING: more parts of the same string follow */
+    bool truncated;   /**< KEY, NUMBER: longer than CONFIG_AMBC_JSON_SCALAR_MAX; text is a prefix */
+    const char *text; /**< KEY, STRING, NUMBER: the bytes (not NUL-terminated); else NULL */
+    size_t len;       /**< bytes at text */
+    size_t offset;    /**< position in the slice passed to the current feed call of the byte
+                           that produced the event (`{`, `}`, `[`, `]`, closing quote, ...) */
 } ambc_json_event_t;
 
 /**
@@ -75,15 +75,15 @@ typedef struct {
     void *ctx;
     uint64_t objects; /* bit d set: the container open at level d is an object */
     ambc_status_t err;
-    uint32_t ucode;   /* \u escape accumulator */
-    uint16_t high;    /* a pending high surrogate */
-    uint16_t len;     /* bytes in buf */
-    uint8_t depth;    /* open containers */
+    uint32_t ucode; /* \u escape accumulator */
+    uint16_t high;  /* a pending high surrogate */
+    uint16_t len;   /* bytes in buf */
+    uint8_t depth;  /* open containers */
     uint8_t state;
-    uint8_t sub;      /* number sub-state, literal position, hex digit count */
+    uint8_t sub; /* number sub-state, literal position, hex digit count */
     uint8_t flags;
-    uint8_t quiet;    /* scalars deeper than this are not decoded */
-    size_t err_at;    /* offset of the failing byte in the slice that failed */
+    uint8_t quiet; /* scalars deeper than this are not decoded */
+    size_t err_at; /* offset of the failing byte in the slice that failed */
     char buf[CONFIG_AMBC_JSON_SCALAR_MAX];
 } ambc_json_scan_t;
 

@@ -33,8 +33,8 @@ typedef enum {
  * Log hook. `event` and `text` are static or the client's and valid only during the call;
  * `text` is never NULL.
  */
-typedef void (*ambc_log_fn)(void *ctx, ambc_log_level_t level, const char *event,
-                            const char *text, int64_t num);
+typedef void (*ambc_log_fn)(void *ctx, ambc_log_level_t level, const char *event, const char *text,
+                            int64_t num);
 
 #ifdef __cplusplus
 }

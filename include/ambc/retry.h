@@ -29,7 +29,8 @@ extern "C" {
 typedef struct {
     uint32_t initial_ms;         /**< first backoff (CONFIG_AMBC_RETRY_INITIAL_MS) */
     uint32_t max_backoff_ms;     /**< backoff ceiling (CONFIG_AMBC_RETRY_MAX_MS) */
-    uint32_t retry_after_cap_ms; /**< longest server-given wait obeyed (CONFIG_AMBC_RETRY_AFTER_CAP_MS) */
+    uint32_t retry_after_cap_ms; /**< longest server-given wait obeyed
+                                    (CONFIG_AMBC_RETRY_AFTER_CAP_MS) */
 } ambc_retry_policy_t;
 
 /**

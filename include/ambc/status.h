@@ -25,28 +25,33 @@ typedef enum {
     AMBC_OK = 0,
 
     /* arguments and buffers */
-    AMBC_ERR_INVALID_ARG = -1,      /**< a NULL pointer, an empty name, a CR/LF in a header value */
-    AMBC_ERR_BUFFER_TOO_SMALL = -2, /**< a caller buffer cannot hold the output; the needed size is reported */
-    AMBC_ERR_STATE = -3,            /**< the call is not valid in the object's current state */
-    AMBC_ERR_ABORTED = -4,          /**< a caller callback asked to stop */
+    AMBC_ERR_INVALID_ARG = -1, /**< a NULL pointer, an empty name, a CR/LF in a header value */
+    AMBC_ERR_BUFFER_TOO_SMALL =
+        -2,              /**< a caller buffer cannot hold the output; the needed size is reported */
+    AMBC_ERR_STATE = -3, /**< the call is not valid in the object's current state */
+    AMBC_ERR_ABORTED = -4, /**< a caller callback asked to stop */
 
     /* HTTP/1.1 */
-    AMBC_ERR_HTTP_STATUS_LINE = -20,       /**< the status line is not `HTTP/1.x NNN reason` */
-    AMBC_ERR_HTTP_HEADER = -21,            /**< a header line is malformed (no colon, bad name, obs-fold) */
-    AMBC_ERR_HTTP_LINE_TOO_LONG = -22,     /**< a status, header, chunk-size or trailer line over the limit */
+    AMBC_ERR_HTTP_STATUS_LINE = -20, /**< the status line is not `HTTP/1.x NNN reason` */
+    AMBC_ERR_HTTP_HEADER = -21, /**< a header line is malformed (no colon, bad name, obs-fold) */
+    AMBC_ERR_HTTP_LINE_TOO_LONG =
+        -22, /**< a status, header, chunk-size or trailer line over the limit */
     AMBC_ERR_HTTP_HEADERS_TOO_LARGE = -23, /**< the whole header section over the limit */
-    AMBC_ERR_HTTP_CONTENT_LENGTH = -24,    /**< Content-Length is not a decimal number, or overflows */
-    AMBC_ERR_HTTP_CONFLICTING_LENGTH = -25, /**< two different Content-Lengths, or Content-Length with chunked */
-    AMBC_ERR_HTTP_UNSUPPORTED_CODING = -26, /**< a transfer- or content-coding other than chunked / identity */
-    AMBC_ERR_HTTP_CHUNK_SIZE = -27,        /**< a chunk-size line that is not hex (plus extensions) */
-    AMBC_ERR_HTTP_CHUNK_OVERFLOW = -28,    /**< a chunk size that does not fit the parser's counter */
-    AMBC_ERR_HTTP_CHUNK_FRAMING = -29,     /**< chunk data not followed by CRLF */
-    AMBC_ERR_HTTP_EXTRA_DATA = -30,        /**< bytes after the end of the declared body */
-    AMBC_ERR_HTTP_TRUNCATED = -31,         /**< the stream ended before the response did */
-    AMBC_ERR_HTTP_HEADER_VALUE = -32,      /**< a header ambc must understand has a value it cannot hold */
+    AMBC_ERR_HTTP_CONTENT_LENGTH = -24, /**< Content-Length is not a decimal number, or overflows */
+    AMBC_ERR_HTTP_CONFLICTING_LENGTH =
+        -25, /**< two different Content-Lengths, or Content-Length with chunked */
+    AMBC_ERR_HTTP_UNSUPPORTED_CODING =
+        -26, /**< a transfer- or content-coding other than chunked / identity */
+    AMBC_ERR_HTTP_CHUNK_SIZE = -27,     /**< a chunk-size line that is not hex (plus extensions) */
+    AMBC_ERR_HTTP_CHUNK_OVERFLOW = -28, /**< a chunk size that does not fit the parser's counter */
+    AMBC_ERR_HTTP_CHUNK_FRAMING = -29,  /**< chunk data not followed by CRLF */
+    AMBC_ERR_HTTP_EXTRA_DATA = -30,     /**< bytes after the end of the declared body */
+    AMBC_ERR_HTTP_TRUNCATED = -31,      /**< the stream ended before the response did */
+    AMBC_ERR_HTTP_HEADER_VALUE =
+        -32, /**< a header ambc must understand has a value it cannot hold */
 
     /* JSON and records */
-    AMBC_ERR_JSON_INVALID = -50,         /**< not JSON (bad token, trailing comma, missing comma, ...) */
+    AMBC_ERR_JSON_INVALID = -50, /**< not JSON (bad token, trailing comma, missing comma, ...) */
     AMBC_ERR_JSON_UNEXPECTED_END = -51,  /**< the body ended inside a JSON value */
     AMBC_ERR_JSON_DEPTH = -52,           /**< nesting deeper than CONFIG_AMBC_JSON_MAX_DEPTH */
     AMBC_ERR_RECORD_TOO_LARGE = -53,     /**< one batch object is larger than the record buffer */
@@ -75,13 +80,14 @@ typedef enum {
     AMBC_ERR_TLS_IO = -106,        /**< a TLS record error after the handshake */
 
     /* API */
-    AMBC_ERR_API = -120,      /**< the API answered with an HTTP error status; see ambc_api_error_t */
-    AMBC_ERR_API_LOOP = -121, /**< a page said has_more but gave the same cursor again */
+    AMBC_ERR_API = -120, /**< the API answered with an HTTP error status; see ambc_api_error_t */
+    AMBC_ERR_API_LOOP = -121,    /**< a page said has_more but gave the same cursor again */
     AMBC_ERR_RESUME_LOST = -122, /**< a retried page no longer holds the last record delivered */
 } ambc_status_t;
 
 /**
- * @brief The name and meaning of a status, e.g. "AMBC_ERR_HTTP_TRUNCATED: stream ended inside response".
+ * @brief The name and meaning of a status, e.g. "AMBC_ERR_HTTP_TRUNCATED: stream ended inside
+ * response".
  * @return A static string; never NULL (unknown numbers give "AMBC_ERR_?: unknown status").
  */
 const char *ambc_strerror(ambc_status_t status);
