@@ -285,6 +285,29 @@ class Secrets(unittest.TestCase):
         self.assertNotIn("SECRET", bad.stdout + bad.stderr)
 
 
+@unittest.skipUnless(shutil.which("valgrind"), "valgrind not installed")
+class Valgrind(unittest.TestCase):
+    def test_walk_with_faults_under_valgrind(self):
+        """The plain CLI under memcheck over a walk with faults: no leak, no invalid access."""
+        head, body = first_page_bytes()
+        faults({"fault": "close_after", "bytes": head + body // 2},
+               {"fault": "status", "status": 529, "type": "overloaded_error"},
+               {"fault": "reset_after", "bytes": head // 2},
+               {"fault": "stall", "at_byte": head + 10, "ms": 50})
+        env = dict(os.environ, ANTHROPIC_API_KEY=KEY,
+                   ANTHROPIC_BASE_URL=f"https://localhost:{Env.mock.port}")
+        r = subprocess.run(["valgrind", "--error-exitcode=99", "--leak-check=full",
+                            "--errors-for-leak-kinds=all", "--quiet", CLI_PLAIN, "list", "--all",
+                            "--limit", str(LIMIT), "--json", "--stats", "--max-retries", "6",
+                            *FAST, "--ca-file", Env.ca],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=600)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        self.assertEqual(records(r.stdout), Env.store)
+        self.assertIn("retries 3,", r.stderr)  # the 50 ms stall is within the idle timeout
+        self.assertNotRegex(r.stderr, r"==\d+==", "valgrind reported something")
+
+
 class Soak(unittest.TestCase):
     def test_random_faults_no_loss_no_leak(self):
         walks = int(os.environ.get("AMBC_SOAK_WALKS", "20"))
