@@ -317,4 +317,19 @@
 #error "CONFIG_AMBC_LOG_LEVEL must be in 0..4"
 #endif
 
+/**
+ * lwIP raw port receive ring, bytes.
+ * Size of the receive ring an application gives ambc_lwip_raw_init (static uint8_t
+ * ring[CONFIG_AMBC_LWIP_RING_SIZE]). The TCP receive window is kept within the ring's free
+ * space, so received data takes no more RAM than this while it waits (lwIP holds none of it).
+ * A larger ring means fewer round trips; 2 * TCP_MSS (2920 bytes) lets the server keep full
+ * segments in flight. Used only with the lwIP raw port. Range 256..65536, default 2048.
+ */
+#ifndef CONFIG_AMBC_LWIP_RING_SIZE
+#define CONFIG_AMBC_LWIP_RING_SIZE 2048
+#endif
+#if CONFIG_AMBC_LWIP_RING_SIZE < 256 || CONFIG_AMBC_LWIP_RING_SIZE > 65536
+#error "CONFIG_AMBC_LWIP_RING_SIZE must be in 256..65536"
+#endif
+
 #endif /* AMBC_CONFIG_H */
