@@ -1,0 +1,3 @@
+/* Stand-in (syntax check only). */
+#include <stdint.h>
+unsigned sys_rand32_get(void);
