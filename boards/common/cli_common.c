@@ -1,0 +1,203 @@
+/* Shared by the Linux programs (see cli_common.h). */
+#include "cli_common.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_usage_tuning[] =
+    "tuning (defaults from Kconfig):\n"
+    "  --max-retries N        retries after a retryable failure (0 turns them off)\n"
+    "  --timeout-ms MS        total deadline of each request with its retries\n"
+    "  --connect-timeout-ms MS  TCP connect + TLS handshake\n"
+    "  --io-timeout-ms MS     longest wait for any progress on a connection\n"
+    "  --retry-initial-ms MS  first backoff; --retry-max-ms MS: backoff ceiling\n";
+
+const char cli_usage_exit[] =
+    "exit status:\n"
+    "  0  success\n"
+    "  1  other failure (out of memory in a caller buffer, callback)\n"
+    "  2  usage error\n"
+    "  3  network or TLS error (resolve, connect, timeout, certificate)\n"
+    "  4  the API answered with an error (HTTP status, type, message, request-id on stderr)\n"
+    "  5  protocol error (malformed HTTP or JSON from the server)\n";
+
+int cli_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+    char *end;
+    unsigned long v;
+    if (s == NULL || *s == '\0' || *s == '-') {
+        return -1;
+    }
+    v = strtoul(s, &end, 10);
+    if (*end != '\0' || v < lo || v > hi) {
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cli_parse_tuning(const char *opt, const char *val, ambc_client_options_t *tune)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+        uint32_t lo, hi;
+    } opts[] = {
+        {"--timeout-ms", offsetof(ambc_client_options_t, total_timeout_ms), 1, 3600000},
+        {"--connect-timeout-ms", offsetof(ambc_client_options_t, connect_timeout_ms), 1, 600000},
+        {"--io-timeout-ms", offsetof(ambc_client_options_t, io_timeout_ms), 1, 600000},
+        {"--retry-initial-ms", offsetof(ambc_client_options_t, retry_initial_ms), 1, 600000},
+        {"--retry-max-ms", offsetof(ambc_client_options_t, retry_max_ms), 1, 600000},
+    };
+    size_t i;
+    uint32_t v;
+    if (strcmp(opt, "--max-retries") == 0) {
+        if (cli_parse_u32(val, 0, 10, &v) != 0) {
+            return -1;
+        }
+        tune->max_retries = (uint8_t)(v == 0 ? AMBC_RETRIES_NONE : v);
+        return 1;
+    }
+    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        if (strcmp(opt, opts[i].name) == 0) {
+            if (cli_parse_u32(val, opts[i].lo, opts[i].hi, &v) != 0) {
+                return -1;
+            }
+            memcpy((char *)tune + opts[i].offset, &v, sizeof(v));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cli_parse_base_url(const char *url, char *host, size_t cap, uint16_t *port)
+{
+    const char *p, *colon, *end;
+    size_t len;
+    if (url == NULL || strncmp(url, "https://", 8) != 0) {
+        return -1;
+    }
+    p = url + 8;
+    end = p + strcspn(p, "/");
+    colon = memchr(p, ':', (size_t)(end - p));
+    len = (size_t)((colon ? colon : end) - p);
+    if (len == 0 || len >= cap || (*end == '/' && end[1] != '\0')) {
+        return -1;
+    }
+    memcpy(host, p, len);
+    host[len] = '\0';
+    *port = 443;
+    if (colon) {
+        char *stop;
+        long v = strtol(colon + 1, &stop, 10);
+        if (stop != end || v < 1 || v > 65535) {
+            return -1;
+        }
+        *port = (uint16_t)v;
+    }
+    return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            fprintf(f, "\\%c", c);
+        } else if (c < 0x20) {
+            fprintf(f, "\\u%04x", c);
+        } else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void json_time(FILE *f, const char *key, int64_t us)
+{
+    char buf[AMBC_RFC3339_BUF_SIZE];
+    fprintf(f, ",\"%s\":", key);
+    if (us == AMBC_TIME_NULL || ambc_rfc3339_format(us, buf, sizeof(buf)) != AMBC_OK) {
+        fputs("null", f);
+    } else {
+        json_string(f, buf);
+    }
+}
+
+void cli_print_json(FILE *f, const ambc_batch_t *b)
+{
+    const ambc_request_counts_t *n = &b->request_counts;
+    fputs("{\"id\":", f);
+    json_string(f, b->id);
+    fputs(",\"type\":\"message_batch\",\"processing_status\":", f);
+    json_string(f, ambc_batch_status_name(b->processing_status));
+    fprintf(f,
+            ",\"request_counts\":{\"processing\":%" PRIu32 ",\"succeeded\":%" PRIu32
+            ",\"errored\":%" PRIu32 ",\"canceled\":%" PRIu32 ",\"expired\":%" PRIu32 "}",
+            n->processing, n->succeeded, n->errored, n->canceled, n->expired);
+    json_time(f, "created_at", b->created_at);
+    json_time(f, "expires_at", b->expires_at);
+    json_time(f, "ended_at", b->ended_at);
+    json_time(f, "cancel_initiated_at", b->cancel_initiated_at);
+    json_time(f, "archived_at", b->archived_at);
+    fputs(",\"results_url\":", f);
+    if (b->null & AMBC_BATCH_F_RESULTS_URL || !(b->present & AMBC_BATCH_F_RESULTS_URL)) {
+        fputs("null", f);
+    } else {
+        json_string(f, b->results_url);
+    }
+    fputs("}\n", f);
+}
+
+void cli_print_header(FILE *f)
+{
+    fprintf(f, "%-34s %-12s %10s %9s %7s %8s %7s  %s\n", "ID", "STATUS", "PROCESSING", "SUCCEEDED",
+            "ERRORED", "CANCELED", "EXPIRED", "CREATED");
+}
+
+void cli_print_row(FILE *f, const ambc_batch_t *b)
+{
+    char created[AMBC_RFC3339_BUF_SIZE] = "-";
+    const ambc_request_counts_t *n = &b->request_counts;
+    if (b->created_at != AMBC_TIME_NULL) {
+        ambc_rfc3339_format(b->created_at, created, sizeof(created));
+        created[19] = '\0'; /* seconds are enough in a table */
+    }
+    fprintf(f,
+            "%-34s %-12s %10" PRIu32 " %9" PRIu32 " %7" PRIu32 " %8" PRIu32 " %7" PRIu32 "  %sZ\n",
+            b->id, ambc_batch_status_name(b->processing_status), n->processing, n->succeeded,
+            n->errored, n->canceled, n->expired, created);
+}
+
+void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const char *text,
+                    int64_t num)
+{
+    static const char *const names[] = {"", "error", "warn", "info", "debug"};
+    int verbose = *(const int *)ctx;
+    if (verbose > 0 && (verbose >= 2 || level <= AMBC_LOG_INFO)) {
+        fprintf(stderr, "ambc: [%s] %s %s %" PRId64 "\n", names[level], event, text, num);
+    }
+}
+
+int cli_report(ambc_status_t st, const ambc_client_t *client)
+{
+    if (st == AMBC_ERR_API) {
+        const ambc_api_error_t *e = ambc_client_last_error(client);
+        fprintf(stderr, "ambc: API error: HTTP %u, type %s, message: %s%s, request-id: %s%s\n",
+                e->http_status, e->from_body ? e->type_text : "(no API error body)", e->message,
+                e->message_truncated ? "..." : "", e->request_id[0] ? e->request_id : "(none)",
+                e->request_id_truncated ? "..." : "");
+        return CLI_EXIT_API;
+    }
+    fprintf(stderr, "ambc: %s\n", ambc_strerror(st));
+    if (st <= AMBC_ERR_NET_RESOLVE && st > AMBC_ERR_API) {
+        return CLI_EXIT_NET;
+    }
+    if (st <= AMBC_ERR_HTTP_STATUS_LINE && st > AMBC_ERR_NET_RESOLVE) {
+        return CLI_EXIT_PROTOCOL;
+    }
+    return st == AMBC_ERR_INVALID_ARG ? CLI_EXIT_USAGE : 1;
+}
