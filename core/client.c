@@ -318,24 +318,31 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
     return AMBC_OK;
 }
 
+/* v in decimal into out (at least 11 bytes), NUL-terminated; returns the length. */
+static size_t format_u32(uint32_t v, char *out)
+{
+    char rev[10];
+    size_t d = 0, i;
+    do {
+        rev[d++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v > 0);
+    for (i = 0; i < d; i++) {
+        out[i] = rev[d - 1 - i];
+    }
+    out[d] = '\0';
+    return d;
+}
+
 /* Host header: the name, with the port unless it is 443. */
 static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
 {
     size_t len = strlen(c->opt.host);
-    char port[8];
+    char port[12];
     size_t plen = 0;
-    uint16_t p = c->opt.port;
-    if (p != 443) {
-        char digits[6];
-        size_t d = 0;
-        do {
-            digits[d++] = (char)('0' + p % 10);
-            p = (uint16_t)(p / 10);
-        } while (p > 0);
-        port[plen++] = ':';
-        while (d > 0) {
-            port[plen++] = digits[--d];
-        }
+    if (c->opt.port != 443) {
+        port[0] = ':';
+        plen = 1 + format_u32(c->opt.port, port + 1);
     }
     if (len + plen >= sizeof(h->host)) {
         return AMBC_ERR_INVALID_ARG;
@@ -427,7 +434,7 @@ ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t 
 {
     static const ambc_list_params_t defaults = {0, NULL, NULL};
     ambc_http_field_t q[MAX_QUERY];
-    char limit[6];
+    char limit[12];
     size_t n = 0;
     const ambc_list_params_t *p = params != NULL ? params : &defaults;
     if (c == NULL || fn == NULL || page == NULL || p->limit > AMBC_LIST_LIMIT_MAX ||
@@ -440,16 +447,7 @@ ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t 
         q[n++] = (ambc_http_field_t){"beta", "true"};
     }
     if (p->limit > 0) {
-        unsigned v = p->limit, d = 0;
-        char rev[5];
-        do {
-            rev[d++] = (char)('0' + v % 10);
-            v /= 10;
-        } while (v > 0);
-        for (v = 0; v < d; v++) {
-            limit[v] = rev[d - 1 - v];
-        }
-        limit[d] = '\0';
+        format_u32(p->limit, limit);
         q[n++] = (ambc_http_field_t){"limit", limit};
     }
     q[n++] = (ambc_http_field_t){"after_id", p->after_id};

@@ -1,32 +1,36 @@
 #include "http_encode.h"
 
-static int unreserved(unsigned char c)
+#include <string.h>
+
+size_t ambc_http_percent_encode_byte(unsigned char c, char out[3])
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    static const char hex[] = "0123456789ABCDEF";
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+        out[0] = (char)c;
+        return 1;
+    }
+    out[0] = '%';
+    out[1] = hex[c >> 4];
+    out[2] = hex[c & 15u];
+    return 3;
 }
 
 size_t ambc_http_percent_encode(const char *in, char *out, size_t size)
 {
-    static const char hex[] = "0123456789ABCDEF";
     size_t o = 0;
     if (size == 0) {
         return 0;
     }
     for (; *in != '\0'; in++) {
-        unsigned char c = (unsigned char)*in;
-        size_t need = unreserved(c) ? 1u : 3u;
-        if (size - o <= need) {
+        char esc[3];
+        size_t n = ambc_http_percent_encode_byte((unsigned char)*in, esc);
+        if (size - o <= n) {
             out[0] = '\0';
             return 0;
         }
-        if (need == 1) {
-            out[o++] = (char)c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15u];
-        }
+        memcpy(out + o, esc, n);
+        o += n;
     }
     out[o] = '\0';
     return o;

@@ -4,6 +4,7 @@
  * only if that fits, into the caller's buffer. Validation runs before either, so a rejected
  * or oversized request never leaves half a head in the buffer. */
 #include "ambc/http.h"
+#include "http_encode.h"
 
 #include <string.h>
 
@@ -33,12 +34,6 @@ static bool is_token(const char *s)
         }
     }
     return true;
-}
-
-static bool is_unreserved(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
 }
 
 static bool ieq(const char *a, const char *b)
@@ -131,15 +126,9 @@ static void put_str(sink_t *s, const char *str)
 
 static void put_encoded(sink_t *s, const char *str)
 {
-    static const char hex[] = "0123456789ABCDEF";
     for (; *str != '\0'; str++) {
-        unsigned char c = (unsigned char)*str;
-        if (is_unreserved(c)) {
-            put(s, str, 1);
-        } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 0x0F]};
-            put(s, esc, sizeof esc);
-        }
+        char esc[3];
+        put(s, esc, ambc_http_percent_encode_byte((unsigned char)*str, esc));
     }
 }
 

@@ -13,14 +13,11 @@ ASan+UBSan build (AMBC_CLI_SAN), so every case is also a sanitizer run.
 import json
 import os
 import shutil
-import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
@@ -45,12 +42,11 @@ def setUpModule():
     Env.tmp = tempfile.mkdtemp(prefix="ambc-faults-")
     gen_certs(Env.tmp)
     Env.ca = os.path.join(Env.tmp, "ca.pem")
-    Env.ctx = ssl.create_default_context(cafile=Env.ca)
     Env.store = [{k: b[k] for k in KNOWN}
                  for b in map(json.loads, dump_store("--batches", str(N)).splitlines())]
     Env.mock = MockServer(Env.tmp, "faults", [
         "--cert", os.path.join(Env.tmp, "server.pem"), "--key", os.path.join(Env.tmp, "server.key"),
-        "--batches", str(N), "--chunked", "never", "--api-key", KEY])
+        "--batches", str(N), "--chunked", "never", "--api-key", KEY], cafile=Env.ca)
     Env.servers.append(Env.mock)
 
 
@@ -60,18 +56,11 @@ def tearDownModule():
     shutil.rmtree(Env.tmp, ignore_errors=True)
 
 
-def control(method, path, body=None, port=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"https://localhost:{port or Env.mock.port}{path}", data=data,
-                                 method=method, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req, context=Env.ctx, timeout=10) as r:
-        return json.load(r) if r.headers.get("content-type", "").startswith("application/json") else None
-
-
-def faults(*items, port=None):
-    control("DELETE", "/_mock/faults", port=port)
+def faults(*items):
+    """Replace the mock's fault queue with items."""
+    Env.mock.clear_faults()
     if items:
-        control("POST", "/_mock/faults", list(items), port=port)
+        Env.mock.add_faults(*items)
 
 
 def cli(*args, port=None, timeout=120, key=KEY, binary=None):
@@ -93,22 +82,8 @@ def records(out):
 def first_page_bytes():
     """Header and body lengths of the first page's response, exactly as the client gets it
     (keep-alive, Content-Length framing: the mock runs with --chunked never)."""
-    faults()
-    raw = socket.create_connection(("127.0.0.1", Env.mock.port), timeout=10)
-    s = Env.ctx.wrap_socket(raw, server_hostname="localhost")
-    s.sendall((f"GET /v1/messages/batches?limit={LIMIT} HTTP/1.1\r\nHost: localhost\r\n"
-               f"x-api-key: {KEY}\r\nanthropic-version: 2023-06-01\r\n\r\n").encode())
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += s.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int([h.split(b":")[1] for h in head.split(b"\r\n")
-                  if h.lower().startswith(b"content-length:")][0])
-    while len(body) < length:
-        body += s.recv(65536)
-    s.close()
-    assert len(body) == length
-    return len(head) + 4, length
+    return Env.mock.response_sizes(f"/v1/messages/batches?limit={LIMIT}",
+                                   {"x-api-key": KEY, "anthropic-version": "2023-06-01"})
 
 
 class DropSweep(unittest.TestCase):
@@ -315,13 +290,13 @@ class Soak(unittest.TestCase):
         mock = MockServer(Env.tmp, "soak", [
             "--cert", os.path.join(Env.tmp, "server.pem"), "--key",
             os.path.join(Env.tmp, "server.key"), "--batches", str(n), "--api-key", KEY,
-            "--random-faults", "0.1", "--fault-seed", "7"])
+            "--random-faults", "0.1", "--fault-seed", "7"], cafile=Env.ca)
         self.addCleanup(mock.stop)
         want = [{k: b[k] for k in KNOWN}
                 for b in map(json.loads, dump_store("--batches", str(n)).splitlines())]
         r = cli("list", "--all", "--limit", "3", "--json", "--stats", "--repeat", str(walks),
                 "--max-retries", "6", *FAST, port=mock.port, timeout=1200, binary=CLI_PLAIN)
-        st = control("GET", "/_mock/stats", port=mock.port)
+        st = mock.stats()
         print(f"\n  soak: {walks} walks, {st['requests']} requests, {st['faults_applied']} faults; "
               f"{r.stderr.strip().splitlines()[-1]}", file=sys.stderr)
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])

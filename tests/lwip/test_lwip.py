@@ -30,17 +30,15 @@ import os
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
-from mockctl import MOCK, PYTHON, dump_store, gen_certs  # noqa: E402
+from mockctl import PYTHON, MockServer, dump_store, gen_certs  # noqa: E402
 
 SKIP = 77
 SERVER_IP = "192.168.77.1"
@@ -175,47 +173,6 @@ def outer():
 
 # ---- inner: inside the namespace --------------------------------------------------------------
 
-class Mock:
-    """mock_api.py in this namespace; its pid goes to pid_file for the outer part."""
-
-    def __init__(self, tmp, pid_file, args):
-        self.port_file = os.path.join(tmp, "mock.port")
-        self.log_path = os.path.join(tmp, "mock.log")
-        self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([PYTHON, MOCK, "--host", "0.0.0.0", "--port", "0",
-                                      "--port-file", self.port_file, *args],
-                                     stdout=subprocess.DEVNULL, stderr=self.log)
-        with open(pid_file, "w") as f:
-            f.write(f"{self.proc.pid}\n")
-        self.port = self._wait_port()
-
-    def _wait_port(self):
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"mock_api.py exited with {self.proc.returncode}: "
-                                   + open(self.log_path, errors="replace").read())
-            try:
-                with open(self.port_file) as f:
-                    text = f.read()
-                if text.endswith("\n"):
-                    return int(text)
-            except FileNotFoundError:
-                pass
-            time.sleep(0.02)
-        raise RuntimeError("mock_api.py did not write its port file in time")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
 class Inner:
     def __init__(self, tap, tmp, pid_file):
         self.tap = tap
@@ -231,35 +188,15 @@ class Inner:
             self.failures.append(what)
 
     # -- the server ------------------------------------------------------------------------
-    def control(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"https://localhost:{self.mock.port}{path}", data=data,
-                                     method=method, headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, context=self.ctx, timeout=10) as r:
-            return r.read()
-
     def faults(self, *items):
-        self.control("DELETE", "/_mock/faults")
+        self.mock.clear_faults()
         if items:
-            self.control("POST", "/_mock/faults", list(items))
+            self.mock.add_faults(*items)
 
     def first_page_bytes(self):
         """Head and body length of the first page's response, as the client gets it."""
-        self.faults()
-        raw = socket.create_connection(("127.0.0.1", self.mock.port), timeout=10)
-        s = self.ctx.wrap_socket(raw, server_hostname="localhost")
-        s.sendall((f"GET /v1/messages/batches?limit={LIMIT} HTTP/1.1\r\nHost: localhost\r\n"
-                   f"x-api-key: {KEY}\r\nanthropic-version: 2023-06-01\r\n\r\n").encode())
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += s.recv(65536)
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = int([h.split(b":")[1] for h in head.split(b"\r\n")
-                      if h.lower().startswith(b"content-length:")][0])
-        while len(body) < length:
-            body += s.recv(65536)
-        s.close()
-        return len(head) + 4, length
+        return self.mock.response_sizes(f"/v1/messages/batches?limit={LIMIT}",
+                                        {"x-api-key": KEY, "anthropic-version": "2023-06-01"})
 
     # -- the programs ----------------------------------------------------------------------
     def cli(self, *args):
@@ -344,14 +281,15 @@ class Inner:
     def main(self):
         gen_certs(self.tmp)
         self.ca = os.path.join(self.tmp, "ca.pem")
-        self.ctx = ssl.create_default_context(cafile=self.ca)
         self.store = [{k: b[k] for k in KNOWN}
                       for b in map(json.loads,
                                    dump_store("--batches", str(N_BATCHES)).splitlines())]
-        self.mock = Mock(self.tmp, self.pid_file, [
+        # 0.0.0.0: the namespace holds only lo and the TAP device (lwIP reaches SERVER_IP)
+        self.mock = MockServer(self.tmp, "mock", [
             "--cert", os.path.join(self.tmp, "server.pem"),
             "--key", os.path.join(self.tmp, "server.key"),
-            "--batches", str(N_BATCHES), "--chunked", "never", "--api-key", KEY])
+            "--batches", str(N_BATCHES), "--chunked", "never", "--api-key", KEY],
+            cafile=self.ca, host="0.0.0.0", pid_file=self.pid_file)
         try:
             print(f"mock API on {SERVER_IP}:{self.mock.port} (and the namespace's loopback), "
                   f"{N_BATCHES} batches, pages of {LIMIT}", flush=True)

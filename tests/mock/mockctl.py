@@ -1,12 +1,14 @@
 """Start and stop the mock API from tests: one process per server, stopped by its own pid.
 
-Shared by tests/mock/test_mock.py (the mock's self-test) and tests/integration (the client
-against the mock, directly and through nginx).
+Shared by tests/mock/test_mock.py (the mock's self-test), tests/integration (the client
+against the mock, directly, through nginx and under faults), tests/lwip and tests/qemu (the
+mock inside a private network namespace), and tests/bench.
 """
 
 import http.client
 import json
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -35,17 +37,24 @@ class MockServer:
     not verify it.
     """
 
-    def __init__(self, workdir, name, args, cafile=None):
+    def __init__(self, workdir, name, args, cafile=None, host=HOST, prefix=(), pid_file=None):
+        """host: the address to bind (0.0.0.0 inside a private namespace); prefix: a command
+        the server runs under that execs it (`ip netns exec NS`), so the pid held is still the
+        server's own; pid_file: where to write that pid for a process that must stop it."""
         self.args = list(args)
         self.tls = "--cert" in self.args
         self.cafile = cafile
+        self.host = HOST if host == "0.0.0.0" else host
         self._ctl = None
         self.port_file = os.path.join(workdir, f"{name}.port")
         self.log_path = os.path.join(workdir, f"{name}.log")
         self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([PYTHON, MOCK, "--host", HOST, "--port", "0",
+        self.proc = subprocess.Popen([*prefix, PYTHON, MOCK, "--host", host, "--port", "0",
                                       "--port-file", self.port_file, *args],
                                      stdout=subprocess.DEVNULL, stderr=self.log)
+        if pid_file is not None:
+            with open(pid_file, "w") as f:
+                f.write(f"{self.proc.pid}\n")
         self.port = self._wait_port()
 
     def _wait_port(self):
@@ -66,16 +75,39 @@ class MockServer:
 
     # -- control endpoints -------------------------------------------------------------------
 
+    def _context(self):
+        if self.cafile:
+            return ssl.create_default_context(cafile=self.cafile)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE     # control channel to our own loopback server only
+        return ctx
+
     def _connect(self):
         if not self.tls:
-            return http.client.HTTPConnection(HOST, self.port, timeout=10)
-        if self.cafile:
-            ctx = ssl.create_default_context(cafile=self.cafile)
-        else:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE     # control channel to our own loopback server only
-        return http.client.HTTPSConnection(HOST, self.port, context=ctx, timeout=10)
+            return http.client.HTTPConnection(self.host, self.port, timeout=10)
+        return http.client.HTTPSConnection(self.host, self.port, context=self._context(),
+                                           timeout=10)
+
+    def response_sizes(self, path, headers):
+        """(header bytes, body bytes) of the response to GET path on a fresh keep-alive
+        connection, exactly as a client receives it; needs Content-Length framing
+        (--chunked never). Queued faults are cleared first so the response is a clean one."""
+        self.clear_faults()
+        raw = socket.create_connection((self.host, self.port), timeout=10)
+        s = self._context().wrap_socket(raw, server_hostname="localhost") if self.tls else raw
+        lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n{lines}\r\n".encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int([h.split(b":")[1] for h in head.split(b"\r\n")
+                      if h.lower().startswith(b"content-length:")][0])
+        while len(body) < length:
+            body += s.recv(65536)
+        s.close()
+        return len(head) + 4, length
 
     def control(self, method, path, body=None):
         """(status, parsed JSON body) of a /_mock/ request."""

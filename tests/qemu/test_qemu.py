@@ -34,7 +34,6 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
 import mockctl  # noqa: E402
 
 SKIP = 77
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 BATCHES = int(os.environ.get("AMBC_QEMU_BATCHES", "57"))
 LIMIT = int(os.environ.get("AMBC_QEMU_LIMIT", "10"))
 ICOUNT = os.environ.get("AMBC_QEMU_ICOUNT", "5")
@@ -96,45 +95,6 @@ class Netns:
         if self.created:
             run(["ip", "netns", "delete", self.name])
             self.created = False
-
-
-class Mock:
-    """mock_api.py inside the namespace. `ip netns exec` execs the server, so the pid we hold
-    is the server's own; stop() ends exactly that process."""
-
-    def __init__(self, ns, workdir, certs):
-        self.port_file = os.path.join(workdir, "mock.port")
-        self.log = open(os.path.join(workdir, "mock.log"), "wb")
-        self.proc = subprocess.Popen(
-            ns.cmd(PYTHON, mockctl.MOCK, "--host", "127.0.0.1", "--port", "0", "--port-file",
-                   self.port_file, "--cert", os.path.join(certs, "server.pem"), "--key",
-                   os.path.join(certs, "server.key"), "--batches", str(BATCHES)),
-            stdout=subprocess.DEVNULL, stderr=self.log)
-        self.port = self._wait_port()
-
-    def _wait_port(self):
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"mock_api.py exited with {self.proc.returncode}")
-            try:
-                text = open(self.port_file).read()
-                if text.endswith("\n"):
-                    return int(text)
-            except FileNotFoundError:
-                pass
-            time.sleep(0.02)
-        raise RuntimeError("the mock did not write its port file in time")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, 9)
-                self.proc.wait()
-        self.log.close()
 
 
 def cli_records(ns, cli, port, ca):
@@ -199,7 +159,10 @@ def main():
         certs = os.path.join(work, "certs")
         mockctl.gen_certs(certs)
         ca = os.path.join(certs, "ca.pem")
-        mock = Mock(ns, work, certs)
+        # `ip netns exec` execs the server, so the pid MockServer holds is the server's own
+        mock = mockctl.MockServer(work, "mock", [
+            "--cert", os.path.join(certs, "server.pem"), "--key", os.path.join(certs, "server.key"),
+            "--batches", str(BATCHES)], prefix=ns.cmd())
         expected = cli_records(ns, cli, mock.port, ca)
         r, wall = qemu_run(ns, qemu, fw, mock.port, ca)
         out = r.stdout.splitlines()
