@@ -72,6 +72,81 @@ int cli_parse_tuning(const char *opt, const char *val, ambc_client_options_t *tu
     return 0;
 }
 
+int cli_parse_list_option(int argc, char **argv, int *i, cli_list_args_t *a, const char **why)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } flags[] = {{"--all", offsetof(cli_list_args_t, all)},
+                 {"--beta", offsetof(cli_list_args_t, beta)},
+                 {"--json", offsetof(cli_list_args_t, json)},
+                 {"--stats", offsetof(cli_list_args_t, stats)}},
+      strings[] = {{"--after-id", offsetof(cli_list_args_t, params.after_id)},
+                   {"--before-id", offsetof(cli_list_args_t, params.before_id)},
+                   {"--ca-file", offsetof(cli_list_args_t, ca_file)}};
+    const char *o = argv[*i];
+    const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+    uint32_t limit;
+    size_t k;
+    int t;
+    for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
+        if (strcmp(o, flags[k].name) == 0) {
+            *(bool *)(void *)((char *)a + flags[k].offset) = true;
+            return 1;
+        }
+    }
+    if (strcmp(o, "-v") == 0 || strcmp(o, "-vv") == 0) {
+        a->verbose = o[2] == 'v' ? 2 : 1;
+        return 1;
+    }
+    for (k = 0; k < sizeof(strings) / sizeof(strings[0]); k++) {
+        if (strcmp(o, strings[k].name) == 0) {
+            if (val == NULL) {
+                *why = "an option is missing its value";
+                return -1;
+            }
+            memcpy((char *)a + strings[k].offset, &val, sizeof(val));
+            (*i)++;
+            return 1;
+        }
+    }
+    if (strcmp(o, "--limit") == 0) {
+        if (cli_parse_u32(val, 1, AMBC_LIST_LIMIT_MAX, &limit) != 0) {
+            *why = "--limit must be 1..1000";
+            return -1;
+        }
+        a->params.limit = (uint16_t)limit;
+        (*i)++;
+        return 1;
+    }
+    t = cli_parse_tuning(o, val, &a->tune);
+    if (t < 0) {
+        *why = "bad value for a tuning option";
+    } else if (t > 0) {
+        (*i)++;
+    }
+    return t;
+}
+
+const char *cli_check_list_args(const cli_list_args_t *a)
+{
+    if (a->params.after_id != NULL && a->params.before_id != NULL) {
+        return "--after-id and --before-id are exclusive";
+    }
+    return NULL;
+}
+
+ambc_status_t cli_print_batch(void *ctx, const ambc_batch_t *b)
+{
+    const cli_list_args_t *a = ctx;
+    if (a->json) {
+        cli_print_json(stdout, b);
+    } else {
+        cli_print_row(stdout, b);
+    }
+    return AMBC_OK;
+}
+
 int cli_parse_base_url(const char *url, char *host, size_t cap, uint16_t *port)
 {
     const char *p, *colon, *end;

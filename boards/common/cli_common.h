@@ -6,6 +6,7 @@
 #ifndef AMBC_BOARDS_CLI_COMMON_H
 #define AMBC_BOARDS_CLI_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,6 +17,28 @@ enum { CLI_EXIT_USAGE = 2, CLI_EXIT_NET = 3, CLI_EXIT_API = 4, CLI_EXIT_PROTOCOL
 /* The exit-code and tuning paragraphs of --help, shared by both programs. */
 extern const char cli_usage_tuning[];
 extern const char cli_usage_exit[];
+
+/* The list command's options, parsed the same way by every Linux program. */
+typedef struct {
+    ambc_list_params_t params;
+    bool all, beta, json, stats;
+    int verbose; /* 0, 1 (-v) or 2 (-vv): the log hook's ctx */
+    const char *ca_file;
+    ambc_client_options_t tune; /* only the timeout and retry fields are used */
+} cli_list_args_t;
+
+/* The list option at argv[*i] (with its value, argv[*i + 1]): --limit, --after-id,
+ * --before-id, --all, --beta, --json, --stats, --ca-file, -v, -vv and the tuning options.
+ * Returns 1 when consumed (*i then points at its last word), 0 when argv[*i] is none of
+ * them, -1 when its value is missing or bad (*why says which). */
+int cli_parse_list_option(int argc, char **argv, int *i, cli_list_args_t *a, const char **why);
+
+/* The checks across options, after parsing: NULL when fine, else the reason. */
+const char *cli_check_list_args(const cli_list_args_t *a);
+
+/* ambc_batch_fn printing each batch as a JSON line or a table row, as ctx (a
+ * cli_list_args_t) says. */
+ambc_status_t cli_print_batch(void *ctx, const ambc_batch_t *b);
 
 /* Decimal in [lo, hi]; 0 on success, -1 when malformed or out of range. */
 int cli_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out);

@@ -46,31 +46,18 @@ static const char usage[] =
     "exit status: as ambc (0 ok, 2 usage, 3 network/TLS, 4 API error, 5 protocol error)\n";
 
 typedef struct {
-    ambc_list_params_t params;
-    bool all, beta, json, stats;
-    int verbose;
-    const char *ca_file;
+    cli_list_args_t list; /* the options `ambc list` has, parsed by the same code */
     const char *server_name;
     net_config_t net;
-    ambc_client_options_t tune; /* only the timeout and retry fields are used */
 } args_t;
 
-/* The CLI's tuning options (shared code): 1 consumed, 0 not ours, -1 bad value. */
-static int parse_tuning(const char *o, const char *val, args_t *a)
-{
-    return cli_parse_tuning(o, val, &a->tune);
-}
-
-/* Options that take a string: 1 when o was one of them, 0 when not. */
+/* This program's own options (network and TLS name): 1 when o was one of them, 0 when not. */
 static int parse_string_opt(const char *o, const char *val, args_t *a)
 {
     static const struct {
         const char *name;
         size_t offset;
     } opts[] = {
-        {"--after-id", offsetof(args_t, params.after_id)},
-        {"--before-id", offsetof(args_t, params.before_id)},
-        {"--ca-file", offsetof(args_t, ca_file)},
         {"--server-name", offsetof(args_t, server_name)},
         {"--tap", offsetof(args_t, net.tap)},
         {"--ip", offsetof(args_t, net.ip)},
@@ -93,28 +80,9 @@ static int bad_usage(const char *what)
     return CLI_EXIT_USAGE;
 }
 
-static int parse_flag(const char *o, args_t *a)
-{
-    if (strcmp(o, "--all") == 0) {
-        a->all = true;
-    } else if (strcmp(o, "--beta") == 0) {
-        a->beta = true;
-    } else if (strcmp(o, "--json") == 0) {
-        a->json = true;
-    } else if (strcmp(o, "--stats") == 0) {
-        a->stats = true;
-    } else if (strcmp(o, "-v") == 0 || strcmp(o, "-vv") == 0) {
-        a->verbose = o[2] == 'v' ? 2 : 1;
-    } else {
-        return 0;
-    }
-    return 1;
-}
-
 static int parse_args(int argc, char **argv, args_t *a)
 {
     int i;
-    uint32_t limit;
     memset(a, 0, sizeof(*a));
     a->server_name = "localhost";
     a->net.tap = "tap0";
@@ -125,46 +93,24 @@ static int parse_args(int argc, char **argv, args_t *a)
         return argc >= 2 && strcmp(argv[1], "--help") == 0 ? -1 : CLI_EXIT_USAGE;
     }
     for (i = 2; i < argc; i++) {
-        const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int t;
-        if (parse_flag(o, a)) {
+        const char *why = NULL;
+        int r = cli_parse_list_option(argc, argv, &i, &a->list, &why);
+        if (r < 0) {
+            return bad_usage(why);
+        }
+        if (r > 0) {
             continue;
         }
-        if (strcmp(o, "--limit") == 0) {
-            if (cli_parse_u32(val, 1, AMBC_LIST_LIMIT_MAX, &limit) != 0) {
-                return bad_usage("--limit must be 1..1000");
-            }
-            a->params.limit = (uint16_t)limit;
-            i++;
-            continue;
-        }
-        t = parse_tuning(o, val, a);
-        if (t < 0) {
-            return bad_usage("bad value for a tuning option");
-        }
-        if (t == 0 && (val == NULL || !parse_string_opt(o, val, a))) {
+        if (val == NULL || !parse_string_opt(argv[i], val, a)) {
             return bad_usage("unknown or incomplete option");
         }
         i++;
     }
-    if (a->params.after_id && a->params.before_id) {
-        return bad_usage("--after-id and --before-id are exclusive");
+    if (cli_check_list_args(&a->list) != NULL) {
+        return bad_usage(cli_check_list_args(&a->list));
     }
     return 0;
-}
-
-/* ---- output: the CLI's formats, byte for byte ------------------------------------------ */
-
-static ambc_status_t on_batch(void *ctx, const ambc_batch_t *b)
-{
-    const args_t *a = ctx;
-    if (a->json) {
-        cli_print_json(stdout, b);
-    } else {
-        cli_print_row(stdout, b);
-    }
-    return AMBC_OK;
 }
 
 /* ---- the host's parts: entropy for jitter, memory figures ------------------------------ */
@@ -215,7 +161,7 @@ int main(int argc, char **argv)
     if (rc != 0) {
         return rc < 0 ? 0 : rc;
     }
-    opt = a.tune;
+    opt = a.list.tune;
     opt.api_key = getenv("ANTHROPIC_API_KEY");
     if (opt.api_key == NULL || opt.api_key[0] == '\0') {
         return bad_usage("set ANTHROPIC_API_KEY");
@@ -224,9 +170,9 @@ int main(int argc, char **argv)
         return bad_usage("ANTHROPIC_BASE_URL must be https://ADDRESS[:port]");
     }
     opt.host = host;
-    opt.beta = a.beta;
+    opt.beta = a.list.beta;
     opt.log = cli_log_stderr;
-    opt.log_ctx = &a.verbose;
+    opt.log_ctx = &a.list.verbose;
     a.net.rand = host_random;
     /* Debian's arch/cc.h makes LWIP_RAND() rand(): seed it, or every run would pick the same
      * local port and meet the previous run's connection still open at the server. */
@@ -235,7 +181,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_NET;
     }
     memset(&tcfg, 0, sizeof(tcfg));
-    tcfg.ca_file = a.ca_file;
+    tcfg.ca_file = a.list.ca_file;
     tcfg.server_name = a.server_name;
     tcfg.clock = clock;
     st = ambc_tls_init(&tls, &tcp, &tcfg);
@@ -243,13 +189,13 @@ int main(int argc, char **argv)
         st = ambc_client_init(&client, &opt, ambc_tls_stream(&tls), clock);
     }
     if (st == AMBC_OK) {
-        if (!a.json) {
+        if (!a.list.json) {
             cli_print_header(stdout);
         }
-        st = ambc_batches_list_each(&client, &a.params, a.all, on_batch, &a);
+        st = ambc_batches_list_each(&client, &a.list.params, a.list.all, cli_print_batch, &a.list);
     }
     fflush(stdout);
-    if (a.stats) {
+    if (a.list.stats) {
         ambc_client_stats_t s = ambc_client_stats(&client);
         fprintf(stderr,
                 "ambc: connections %" PRIu32 ", requests %" PRIu32 ", reconnects %" PRIu32

@@ -54,39 +54,15 @@ static void print_usage(FILE *f)
 typedef struct {
     const char *cmd;
     const char *id;
-    ambc_list_params_t params;
-    bool all, beta, json, stats;
-    int verbose;
     uint32_t repeat;
-    const char *ca_file;
-    ambc_client_options_t tune; /* only the timeout and retry fields are used */
+    cli_list_args_t list;
 } args_t;
-
-/* The shared tuning options, and --repeat: 1 consumed, 0 not ours, -1 bad value. */
-static int parse_tuning(const char *o, const char *val, args_t *a)
-{
-    if (strcmp(o, "--repeat") == 0) {
-        return cli_parse_u32(val, 1, 1000000, &a->repeat) == 0 ? 1 : -1;
-    }
-    return cli_parse_tuning(o, val, &a->tune);
-}
 
 static int bad_usage(const char *what)
 {
     fprintf(stderr, "ambc: %s\n\n", what);
     print_usage(stderr);
     return CLI_EXIT_USAGE;
-}
-
-static int parse_limit(const char *s, uint16_t *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < 1 || v > (long)AMBC_LIST_LIMIT_MAX) {
-        return -1;
-    }
-    *out = (uint16_t)v;
-    return 0;
 }
 
 static int parse_args(int argc, char **argv, args_t *a)
@@ -104,64 +80,39 @@ static int parse_args(int argc, char **argv, args_t *a)
     a->repeat = 1;
     for (i = 2; i < argc; i++) {
         const char *o = argv[i];
-        bool has_val = i + 1 < argc;
-        int t = parse_tuning(o, has_val ? argv[i + 1] : NULL, a);
-        if (t < 0) {
-            return bad_usage("bad value for a tuning option");
-        }
-        if (t > 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(o, "-v") == 0 || strcmp(o, "-vv") == 0) {
-            a->verbose = o[2] == 'v' ? 2 : 1;
-            continue;
-        }
+        const char *why = NULL;
+        int r;
         if (strcmp(o, "--help") == 0) {
             print_usage(stdout);
             return -1;
-        } else if (strcmp(o, "--all") == 0) {
-            a->all = true;
-        } else if (strcmp(o, "--beta") == 0) {
-            a->beta = true;
-        } else if (strcmp(o, "--json") == 0) {
-            a->json = true;
-        } else if (strcmp(o, "--stats") == 0) {
-            a->stats = true;
-        } else if (strcmp(o, "--limit") == 0 && has_val) {
-            if (parse_limit(argv[++i], &a->params.limit) != 0) {
-                return bad_usage("--limit must be 1..1000");
-            }
-        } else if (strcmp(o, "--after-id") == 0 && has_val) {
-            a->params.after_id = argv[++i];
-        } else if (strcmp(o, "--before-id") == 0 && has_val) {
-            a->params.before_id = argv[++i];
-        } else if (strcmp(o, "--ca-file") == 0 && has_val) {
-            a->ca_file = argv[++i];
-        } else if (strcmp(a->cmd, "get") == 0 && a->id == NULL && o[0] != '-') {
-            a->id = o;
-        } else {
-            return bad_usage("unknown or incomplete option");
         }
+        if (strcmp(o, "--repeat") == 0) {
+            if (cli_parse_u32(i + 1 < argc ? argv[i + 1] : NULL, 1, 1000000, &a->repeat) != 0) {
+                return bad_usage("--repeat must be 1..1000000");
+            }
+            i++;
+            continue;
+        }
+        r = cli_parse_list_option(argc, argv, &i, &a->list, &why);
+        if (r < 0) {
+            return bad_usage(why);
+        }
+        if (r > 0) {
+            continue;
+        }
+        if (strcmp(a->cmd, "get") == 0 && a->id == NULL && o[0] != '-') {
+            a->id = o;
+            continue;
+        }
+        return bad_usage("unknown or incomplete option");
     }
-    if (a->params.after_id && a->params.before_id) {
-        return bad_usage("--after-id and --before-id are exclusive");
+    if (cli_check_list_args(&a->list) != NULL) {
+        return bad_usage(cli_check_list_args(&a->list));
     }
     if (strcmp(a->cmd, "get") == 0 && a->id == NULL) {
         return bad_usage("get needs a batch id");
     }
     return 0;
-}
-
-static ambc_status_t on_batch(void *ctx, const ambc_batch_t *b)
-{
-    const args_t *a = ctx;
-    if (a->json) {
-        cli_print_json(stdout, b);
-    } else {
-        cli_print_row(stdout, b);
-    }
-    return AMBC_OK;
 }
 
 /* Resident set size in KB and open descriptors of this process (Linux /proc). */
@@ -201,15 +152,15 @@ static ambc_status_t run_command(args_t *a)
         static ambc_batch_t b;
         ambc_status_t st = ambc_batches_retrieve(&client, a->id, &b);
         if (st == AMBC_OK) {
-            on_batch(a, &b);
+            cli_print_batch(&a->list, &b);
         }
         return st;
     }
-    if (!a->json) {
+    if (!a->list.json) {
         printf("%-34s %-12s %10s %9s %7s %8s %7s  %s\n", "ID", "STATUS", "PROCESSING", "SUCCEEDED",
                "ERRORED", "CANCELED", "EXPIRED", "CREATED");
     }
-    return ambc_batches_list_each(&client, &a->params, a->all, on_batch, a);
+    return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch, &a->list);
 }
 
 int main(int argc, char **argv)
@@ -228,7 +179,7 @@ int main(int argc, char **argv)
     if (rc != 0) {
         return rc < 0 ? 0 : rc;
     }
-    opt = a.tune;
+    opt = a.list.tune;
     opt.api_key = getenv("ANTHROPIC_API_KEY");
     if (opt.api_key == NULL || opt.api_key[0] == '\0') {
         return bad_usage("set ANTHROPIC_API_KEY");
@@ -240,11 +191,11 @@ int main(int argc, char **argv)
         return bad_usage("ANTHROPIC_BASE_URL must be https://host[:port]");
     }
     opt.host = host;
-    opt.beta = a.beta;
+    opt.beta = a.list.beta;
     opt.log = cli_log_stderr;
-    opt.log_ctx = &a.verbose;
+    opt.log_ctx = &a.list.verbose;
     memset(&tcfg, 0, sizeof(tcfg));
-    tcfg.ca_file = a.ca_file;
+    tcfg.ca_file = a.list.ca_file;
     tcfg.clock = ambc_posix_clock();
     ambc_posix_tcp_init(&tcp);
     raw = ambc_posix_tcp_stream(&tcp);
@@ -260,7 +211,7 @@ int main(int argc, char **argv)
             process_figures(&rss0, &fds0);
         }
     }
-    if (a.stats) {
+    if (a.list.stats) {
         ambc_client_stats_t s = ambc_client_stats(&client);
         long rss1;
         int fds1;
