@@ -130,13 +130,18 @@ static ambc_status_t deliver(void *ctx, const ambc_batch_t *b)
     return st;
 }
 
+/* Any status but 2xx: the body goes to the error parser. */
+static bool body_is_error(const ambc_http_response_t *resp)
+{
+    return resp->status < 200 || resp->status > 299;
+}
+
 static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
 {
     ambc_client_t *c = (ambc_client_t *)ctx;
     LOG(c, AMBC_LOG_INFO, "response", resp->request_id, resp->status);
     c->got_headers = true;
-    c->body_is_error = resp->status < 200 || resp->status > 299;
-    if (c->body_is_error) {
+    if (body_is_error(resp)) {
         ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
                                    resp->request_id_truncated);
     } else {
@@ -149,7 +154,7 @@ static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
 static ambc_status_t on_body(void *ctx, const uint8_t *data, size_t len)
 {
     ambc_client_t *c = (ambc_client_t *)ctx;
-    if (c->body_is_error) {
+    if (body_is_error(&c->resp)) {
         ambc_api_error_parser_feed(&c->body.error, data, len);
         return AMBC_OK;
     }
@@ -161,7 +166,7 @@ static const ambc_http_callbacks_t callbacks = {on_headers, on_body};
 /* The body is complete: the page's own verdict, or the API error. */
 static ambc_status_t finish_body(ambc_client_t *c)
 {
-    if (c->body_is_error) {
+    if (body_is_error(&c->resp)) {
         ambc_api_error_parser_finish(&c->body.error);
         return AMBC_ERR_API;
     }
@@ -173,7 +178,7 @@ static ambc_status_t finish_body(ambc_client_t *c)
 static ambc_status_t read_response(ambc_client_t *c)
 {
     ambc_http_response_init(&c->resp, &callbacks, c);
-    c->got_headers = false;
+    c->got_headers = false; /* also for the second try of a stale keep-alive connection */
     while (!ambc_http_response_done(&c->resp)) {
         size_t n = 0;
         uint32_t wait = time_left(c, c->opt.io_timeout_ms);
@@ -398,18 +403,21 @@ static ambc_status_t request(ambc_client_t *c, const char *method, const char *p
         uint32_t wait;
         const ambc_http_response_t *resp;
         ambc_status_t st = write_request(c, method, path, query, nquery, &len);
-        LOG(c, AMBC_LOG_DEBUG, "request", path, retries + 1);
+        /* headers are this attempt's only: a connect failure must not see the last ones */
+        c->got_headers = false;
         if (st == AMBC_OK) {
+            LOG(c, AMBC_LOG_DEBUG, "request", path, retries + 1);
             st = exchange(c, len);
         }
         if (st == AMBC_OK && c->skip_until[0] != '\0') {
             return AMBC_ERR_RESUME_LOST; /* the page changed under us: never guess */
         }
-        resp = c->got_headers ? &c->resp : NULL;
-        if (st != AMBC_OK && (retries >= c->opt.max_retries || !ambc_retry_allowed(st, resp))) {
-            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
+        if (st == AMBC_OK) {
+            return st;
         }
+        resp = c->got_headers ? &c->resp : NULL;
         if (retries >= c->opt.max_retries || !ambc_retry_allowed(st, resp)) {
+            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
             return st;
         }
         wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));

@@ -125,9 +125,8 @@ typedef struct {
     const ambc_clock_t *clock;
     ambc_client_stats_t stats;
     bool connected;
-    bool got_headers;   /* this attempt's response headers arrived */
-    bool body_is_error; /* the current response's body goes to the error parser */
-    uint8_t mode;       /* ambc_page_mode_t of the current request */
+    bool got_headers; /* this attempt's response headers arrived */
+    uint8_t mode;     /* ambc_page_mode_t of the current request */
     ambc_status_t body_status;
     ambc_page_t *page; /* the current request's page metadata (caller's) */
     ambc_batch_fn on_batch;

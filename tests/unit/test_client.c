@@ -24,6 +24,8 @@ typedef struct {
     bool close_after; /* the server closes after every response */
     size_t chunk;     /* bytes per recv */
     int connects, closes;
+    int connect_calls;
+    int fail_connect_call; /* this connect call (1-based) fails with AMBC_ERR_NET_CONNECT */
     bool connected;
     char sent[16384];
     size_t sent_len, req_start;
@@ -36,6 +38,9 @@ static ambc_status_t f_connect(void *ctx, const char *host, uint16_t port, uint3
     (void)host;
     (void)port;
     (void)t;
+    if (++f->connect_calls == f->fail_connect_call) {
+        return AMBC_ERR_NET_CONNECT;
+    }
     f->connects++;
     f->connected = true;
     f->peer_closed = false;
@@ -415,6 +420,28 @@ static void test_retry_decisions_and_waits(void **state)
     assert_int_equal(sleeps[0], 500);
 }
 
+/* Found in review: a connect failure after an API error decided its retry with the API error's
+ * headers (a stale retry-after), because they were only reset once a response was read. */
+static void test_connect_failure_does_not_reuse_old_headers(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *ids[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    /* a 529 asking for 300 ms that closes the connection, then a refused connect */
+    fake.script[fake.nscript++] =
+        api_error(0, 529, "retry-after-ms: 300\r\nconnection: close\r\n");
+    fake.script[fake.nscript++] = page_response(1, ids, 1, false, false);
+    fake.fail_connect_call = 2;
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(nsleeps, 2);
+    assert_int_equal(sleeps[0], 300);  /* the server's wait, after the 529 */
+    assert_int_equal(sleeps[1], 1000); /* backoff after the refused connect, not 300 again */
+}
+
 static void test_gives_up_after_max_retries(void **state)
 {
     ambc_client_options_t opt = {.api_key = "k"};
@@ -574,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_page_cut_midway_resumes_exactly_once),
         cmocka_unit_test(test_resume_point_gone_is_an_error),
         cmocka_unit_test(test_retry_decisions_and_waits),
+        cmocka_unit_test(test_connect_failure_does_not_reuse_old_headers),
         cmocka_unit_test(test_gives_up_after_max_retries),
         cmocka_unit_test(test_retry_never_outlives_the_deadline),
         cmocka_unit_test(test_retries_can_be_turned_off),
