@@ -109,10 +109,7 @@ static bool take_value(ambc_api_error_parser_t *p, const ambc_json_event_t *ev)
         }
         return str;
     case K_REQUEST_ID:
-        if (p->seen & BIT(K_NONE)) { /* K_NONE's bit marks "the header gave one" */
-            return str || ev->type == AMBC_JSON_NULL;
-        }
-        if (str) {
+        if (str && !p->id_from_header) { /* the header's request-id wins */
             append_text(e->request_id, sizeof(e->request_id), &e->request_id_truncated, ev->text,
                         ev->len);
         }
@@ -135,7 +132,9 @@ static ambc_status_t on_event(void *ctx, const ambc_json_event_t *ev)
         if (p->key != K_NONE && (p->seen & BIT(p->key))) {
             return AMBC_ERR_JSON_SHAPE; /* a key twice */
         }
-        p->seen = (uint8_t)(p->seen | BIT(p->key == K_NONE ? 7 : p->key));
+        if (p->key != K_NONE) {
+            p->seen = (uint8_t)(p->seen | BIT(p->key));
+        }
         return AMBC_OK;
     }
     if (ev->type == AMBC_JSON_OBJ_END || ev->type == AMBC_JSON_ARR_END || p->key == K_NONE) {
@@ -162,7 +161,7 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
         append_text(err->request_id, sizeof(err->request_id), &err->request_id_truncated,
                     request_id, strlen(request_id));
         err->request_id_truncated = err->request_id_truncated || request_id_truncated;
-        p->seen = BIT(K_NONE);
+        p->id_from_header = true;
     }
     ambc_json_scan_init(&p->scan, on_event, p);
     ambc_json_scan_set_quiet_depth(&p->scan, 2); /* the shape's values are no deeper */

@@ -51,7 +51,7 @@ static int64_t parse_seconds_ms(const char *s)
 {
     int64_t ms = 0;
     int64_t scale = 1000;
-    bool any = false;
+    bool any = false, below_ms = false;
     for (; *s >= '0' && *s <= '9'; s++, any = true) {
         if (ms > INT64_MAX / 100) {
             return INT64_MAX;
@@ -61,10 +61,15 @@ static int64_t parse_seconds_ms(const char *s)
     if (*s == '.') {
         for (s++; *s >= '0' && *s <= '9'; s++, any = true) {
             scale /= 10;
-            ms += scale > 0 ? (*s - '0') * scale : (*s != '0'); /* round sub-ms digits up */
+            if (scale > 0) {
+                ms += (*s - '0') * scale;
+            } else {
+                below_ms = below_ms || *s != '0';
+            }
         }
     }
-    return (any && *s == '\0') ? ms : -1;
+    /* anything below a millisecond rounds up, once */
+    return (any && *s == '\0') ? ms + (below_ms ? 1 : 0) : -1;
 }
 
 /* An HTTP-date retry-after, relative to the response's own date header. */

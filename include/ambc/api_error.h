@@ -58,9 +58,10 @@ typedef struct {
 typedef struct {
     ambc_json_scan_t scan;
     ambc_api_error_t *err;
-    uint8_t key;  /* which known key's value comes next */
-    uint8_t seen; /* bits of the keys seen */
-    bool failed;  /* not the error shape: stop looking */
+    uint8_t key;         /* which known key's value comes next */
+    uint8_t seen;        /* bits of the known keys seen */
+    bool id_from_header; /* the response's request-id header was given: it wins */
+    bool failed;         /* not the error shape: stop looking */
 } ambc_api_error_parser_t;
 
 /**

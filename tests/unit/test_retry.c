@@ -83,6 +83,10 @@ static void test_server_waits(void **state)
     assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1250);
     r = resp_with(429, "0.0001", -1, -1, ""); /* sub-millisecond rounds up */
     assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1);
+    r = resp_with(429, "1.00011", -1, -1, ""); /* ... once, however many digits (was 1002) */
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1001);
+    r = resp_with(429, "2.5000", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 2500);
     r = resp_with(429, "60", -1, -1, "");
     assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 60000);
     r = resp_with(429, "61", -1, -1, ""); /* over the cap: backoff instead */
