@@ -18,6 +18,13 @@ for a in ambc jsmn cjson; do
     echo "  $a: $(( (t - base) / 3 ))"
 done
 echo
+# Node.js and npm for the official TypeScript SDK (Debian's packages if the machine has none)
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 node_dir="$root/build/bench/node"
 mkdir -p "$node_dir"
 if [ ! -d "$node_dir/node_modules/@anthropic-ai/sdk" ]; then
