@@ -4,13 +4,18 @@
  *   ambc      the streaming path (page parser fed in 512-byte slices, as from the rx buffer)
  *   jsmn-all  jsmn over the whole page in one buffer (tokens for the whole page), then the
  *             same fields mapped from those tokens by the same descriptor-table mapper
+ *   jsmn-strict  the same after ambc's scanner has validated the whole page: the strictness
+ *             ambc has (jsmn alone takes trailing commas, missing commas, bad literals), so
+ *             ambc against this one shows what streaming itself costs
  *   cjson     cJSON parses the page into a tree; the same fields are extracted from it
  *             (the way most embedded clients do it)
  * Memory: what each needs for this page: ambc its parser state (fixed); jsmn the page buffer
  * plus the tokens it used; cJSON the page buffer plus its peak heap (counting allocator).
  *
- * usage: bench_parse [N=1000] [rounds=15] [only=ambc|jsmn|cjson]
+ * usage: bench_parse [N=1000] [rounds=15] [only=ambc|jsmn|strict|cjson|none]
  *   "only" runs one approach (for valgrind --tool=callgrind instruction counts).
+ *   bench_parse --memory N...  prints "N ambc jsmn-all cjson" peak bytes per page size (for the
+ *   memory plot; jsmn-strict needs what jsmn-all needs plus the scanner's 152 B).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -93,6 +98,19 @@ static int run_jsmn(const char *body, size_t len, jsmntok_t *t, unsigned ntok, i
         }
     }
     return n;
+}
+
+/* Whole-page validation by the scanner (events off), then the jsmn-all path. */
+static int run_strict(const char *body, size_t len, jsmntok_t *t, unsigned ntok, int *used)
+{
+    ambc_json_scan_t scan;
+    ambc_json_scan_init(&scan, NULL, NULL);
+    ambc_json_scan_set_quiet_depth(&scan, 0);
+    if (ambc_json_scan_feed(&scan, body, len) != AMBC_OK ||
+        ambc_json_scan_finish(&scan) != AMBC_OK) {
+        return -1;
+    }
+    return run_jsmn(body, len, t, ntok, used);
 }
 
 /* cJSON with a counting allocator: current and peak bytes. */
@@ -201,59 +219,128 @@ static double median(double *v, int n)
     return v[n / 2];
 }
 
-int main(int argc, char **argv)
+enum { A_AMBC, A_JSMN, A_STRICT, A_CJSON, A_COUNT };
+static const char *const names[A_COUNT] = {"ambc", "jsmn", "strict", "cjson"};
+
+struct page {
+    char *body;
+    size_t len;
+    jsmntok_t *tok;
+    unsigned ntok;
+    int used;
+};
+
+static int run(int a, struct page *pg)
 {
-    unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 1000;
-    int rounds = argc > 2 ? atoi(argv[2]) : 15, r, used = 0;
-    const char *only = argc > 3 ? argv[3] : "";
-    size_t cap = n * 1200 + 512, len;
-    char *body = malloc(cap);
-    unsigned ntok = n * 80 + 64;
-    jsmntok_t *tok = malloc(ntok * sizeof(*tok));
-    double *t[3];
-    cJSON_Hooks hooks = {count_malloc, count_free};
-    cJSON_InitHooks(&hooks);
-    for (r = 0; r < 3; r++) {
-        t[r] = calloc((size_t)rounds, sizeof(double));
+    switch (a) {
+    case A_AMBC:
+        return run_ambc(pg->body, pg->len);
+    case A_JSMN:
+        return run_jsmn(pg->body, pg->len, pg->tok, pg->ntok, &pg->used);
+    case A_STRICT:
+        return run_strict(pg->body, pg->len, pg->tok, pg->ntok, &pg->used);
+    default:
+        return run_cjson(pg->body, pg->len);
     }
-    len = gen_page(body, cap, 0, n, true, NULL);
-    for (r = 0; r < rounds; r++) {
-        double t0 = now_s(), t1, t2, t3;
-        int ka = (!*only || !strcmp(only, "ambc")) ? run_ambc(body, len) : (int)n;
-        t1 = now_s();
-        int kj = (!*only || !strcmp(only, "jsmn")) ? run_jsmn(body, len, tok, ntok, &used) : (int)n;
-        t2 = now_s();
-        int kc = (!*only || !strcmp(only, "cjson")) ? run_cjson(body, len) : (int)n;
-        t3 = now_s();
-        if (ka != (int)n || kj != (int)n || kc != (int)n) {
-            fprintf(stderr, "bench: parse failed (%d, %d, %d)\n", ka, kj, kc);
+}
+
+static int page_make(struct page *pg, unsigned n)
+{
+    size_t cap = n * 1200 + 512;
+    pg->body = malloc(cap);
+    pg->ntok = n * 80 + 64;
+    pg->tok = malloc(pg->ntok * sizeof(*pg->tok));
+    pg->used = 0;
+    if (pg->body == NULL || pg->tok == NULL) {
+        return -1;
+    }
+    pg->len = gen_page(pg->body, cap, 0, n, true, NULL);
+    return 0;
+}
+
+static void page_free(struct page *pg)
+{
+    free(pg->body);
+    free(pg->tok);
+}
+
+/* Peak bytes each approach needs for pages of each size: the memory plot's data. */
+static int memory_table(int argc, char **argv)
+{
+    int k;
+    printf("# batches  ambc  jsmn-all  cjson   (peak bytes for one page)\n");
+    for (k = 2; k < argc; k++) {
+        struct page pg;
+        unsigned n = (unsigned)atoi(argv[k]);
+        if (page_make(&pg, n) != 0 || run(A_AMBC, &pg) != (int)n || run(A_JSMN, &pg) != (int)n) {
             return 1;
         }
-        t[0][r] = t1 - t0;
-        t[1][r] = t2 - t1;
-        t[2][r] = t3 - t2;
+        heap_now = heap_peak = 0;
+        if (run(A_CJSON, &pg) != (int)n) {
+            return 1;
+        }
+        printf("%u %zu %zu %zu\n", n, sizeof(parser) + sizeof(record),
+               pg.len + (size_t)pg.used * sizeof(jsmntok_t), pg.len + heap_peak);
+        page_free(&pg);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned n;
+    int rounds, r, a;
+    const char *only;
+    struct page pg;
+    double *t[A_COUNT], med[A_COUNT];
+    cJSON_Hooks hooks = {count_malloc, count_free};
+    cJSON_InitHooks(&hooks);
+    if (argc > 1 && strcmp(argv[1], "--memory") == 0) {
+        return memory_table(argc, argv);
+    }
+    n = argc > 1 ? (unsigned)atoi(argv[1]) : 1000;
+    rounds = argc > 2 ? atoi(argv[2]) : 15;
+    only = argc > 3 ? argv[3] : "";
+    if (page_make(&pg, n) != 0) {
+        return 1;
+    }
+    for (a = 0; a < A_COUNT; a++) {
+        t[a] = calloc((size_t)rounds, sizeof(double));
+    }
+    for (r = 0; r < rounds; r++) {
+        for (a = 0; a < A_COUNT; a++) { /* interleaved: each round runs every approach */
+            double t0 = now_s();
+            if ((!*only || !strcmp(only, names[a])) && run(a, &pg) != (int)n) {
+                fprintf(stderr, "bench: %s failed to parse the page\n", names[a]);
+                return 1;
+            }
+            t[a][r] = now_s() - t0;
+        }
     }
     if (*only) {
-        return sink == 0;
+        return sink == 0 && strcmp(only, "none") != 0;
     }
-    {
-        double a = median(t[0], rounds), j = median(t[1], rounds), c = median(t[2], rounds);
-        printf("page: %u batches, %zu bytes; median of %d interleaved rounds\n", n, len, rounds);
-        printf("%-9s %12s %9s %12s  %s\n", "approach", "records/s", "MB/s", "memory (B)",
-               "what the memory is");
-        printf("%-9s %12.0f %9.1f %12zu  parser + record, fixed for any page size\n", "ambc",
-               n / a, (double)len / a / 1e6, sizeof(parser) + sizeof(record));
-        printf("%-9s %12.0f %9.1f %12zu  page %zu + %d tokens x %zu\n", "jsmn-all", n / j,
-               (double)len / j / 1e6, len + (size_t)used * sizeof(jsmntok_t), len, used,
-               sizeof(jsmntok_t));
-        printf("%-9s %12.0f %9.1f %12zu  page %zu + peak heap %zu\n", "cjson", n / c,
-               (double)len / c / 1e6, len + heap_peak, len, heap_peak);
-        printf("speed ratios: ambc/jsmn-all %.2f, ambc/cjson %.2f\n", j / a, c / a);
+    for (a = 0; a < A_COUNT; a++) {
+        med[a] = median(t[a], rounds);
     }
-    free(body);
-    free(tok);
-    for (r = 0; r < 3; r++) {
-        free(t[r]);
+    printf("page: %u batches, %zu bytes; median of %d interleaved rounds\n", n, pg.len, rounds);
+    printf("%-11s %12s %9s %12s  %s\n", "approach", "records/s", "MB/s", "memory (B)",
+           "what the memory is");
+    printf("%-11s %12.0f %9.1f %12zu  parser + record, fixed for any page size\n", "ambc",
+           n / med[A_AMBC], (double)pg.len / med[A_AMBC] / 1e6, sizeof(parser) + sizeof(record));
+    printf("%-11s %12.0f %9.1f %12zu  page %zu + %d tokens x %zu\n", "jsmn-all", n / med[A_JSMN],
+           (double)pg.len / med[A_JSMN] / 1e6, pg.len + (size_t)pg.used * sizeof(jsmntok_t), pg.len,
+           pg.used, sizeof(jsmntok_t));
+    printf("%-11s %12.0f %9.1f %12zu  jsmn-all + scanner state\n", "jsmn-strict", n / med[A_STRICT],
+           (double)pg.len / med[A_STRICT] / 1e6,
+           pg.len + (size_t)pg.used * sizeof(jsmntok_t) + sizeof(ambc_json_scan_t));
+    printf("%-11s %12.0f %9.1f %12zu  page %zu + peak heap %zu\n", "cjson", n / med[A_CJSON],
+           (double)pg.len / med[A_CJSON] / 1e6, pg.len + heap_peak, pg.len, heap_peak);
+    printf("speed ratios: ambc/jsmn-all %.2f, ambc/jsmn-strict %.2f, ambc/cjson %.2f\n",
+           med[A_JSMN] / med[A_AMBC], med[A_STRICT] / med[A_AMBC], med[A_CJSON] / med[A_AMBC]);
+    page_free(&pg);
+    for (a = 0; a < A_COUNT; a++) {
+        free(t[a]);
     }
     return sink == 0;
 }
