@@ -3,33 +3,54 @@
 
 #include "ambc/api_error.h"
 
-/* The keys of the error shape, with the depth their value sits at. */
-enum { K_NONE, K_TYPE, K_ERROR, K_ERROR_TYPE, K_ERROR_MESSAGE, K_REQUEST_ID };
+/* The keys of the error shape: three at depth 1, then two inside "error" at depth 2. */
+enum { K_NONE, K_TYPE, K_ERROR, K_REQUEST_ID, K_ERROR_TYPE, K_ERROR_MESSAGE };
 #define BIT(k) (uint8_t)(1u << (k))
 
-static const char *const type_names[] = {
-    "none",           "invalid_request_error", "authentication_error",
-    "billing_error",  "permission_error",      "not_found_error",
-    "conflict_error", "request_too_large",     "rate_limit_error",
-    "api_error",      "timeout_error",         "overloaded_error",
-    "unknown",
-};
+/*
+ * Name lists are NUL-separated and end with an empty name: one string instead of a table of
+ * pointers to strings, and one find_name() for type names and keys alike.
+ */
+static const char type_names[] = "none\0invalid_request_error\0authentication_error\0"
+                                 "billing_error\0permission_error\0not_found_error\0"
+                                 "conflict_error\0request_too_large\0rate_limit_error\0"
+                                 "api_error\0timeout_error\0overloaded_error\0unknown\0";
+static const char depth1_keys[] = "type\0error\0request_id\0"; /* K_TYPE .. K_REQUEST_ID */
+static const char depth2_keys[] = "type\0message\0";           /* K_ERROR_TYPE, K_ERROR_MESSAGE */
+
+/* Index of text[0..len) in a name list, or the number of names when it is not one of them. */
+static unsigned find_name(const char *names, const char *text, size_t len)
+{
+    unsigned i;
+    for (i = 0; *names != '\0'; i++) {
+        size_t n = strlen(names);
+        if (n == len && memcmp(names, text, len) == 0) {
+            break;
+        }
+        names += n + 1;
+    }
+    return i;
+}
 
 const char *ambc_api_error_type_name(ambc_api_error_type_t type)
 {
+    const char *name = type_names;
     unsigned i = (unsigned)type;
-    return i < sizeof(type_names) / sizeof(type_names[0]) ? type_names[i] : "unknown";
+    if (i > AMBC_API_ERROR_UNKNOWN) {
+        i = AMBC_API_ERROR_UNKNOWN;
+    }
+    for (; i > 0; i--) {
+        name += strlen(name) + 1;
+    }
+    return name;
 }
 
 ambc_api_error_type_t ambc_api_error_type_from_text(const char *text, size_t len)
 {
-    unsigned i;
-    for (i = AMBC_API_ERROR_INVALID_REQUEST; i < AMBC_API_ERROR_UNKNOWN; i++) {
-        if (strlen(type_names[i]) == len && memcmp(type_names[i], text, len) == 0) {
-            return (ambc_api_error_type_t)i;
-        }
-    }
-    return AMBC_API_ERROR_UNKNOWN;
+    unsigned i = find_name(type_names, text, len);
+    /* "none" and "unknown" name no type the API sends */
+    return i > AMBC_API_ERROR_NONE && i < AMBC_API_ERROR_UNKNOWN ? (ambc_api_error_type_t)i
+                                                                 : AMBC_API_ERROR_UNKNOWN;
 }
 
 /* Drop a UTF-8 sequence left incomplete at the end of s[0..len) by a truncation. */
@@ -70,20 +91,17 @@ static void append_text(char *dst, size_t size, bool *truncated, const char *tex
 
 static uint8_t key_at(const ambc_json_event_t *ev)
 {
-    static const struct {
-        const char *name;
-        uint8_t depth, key;
-    } keys[] = {{"type", 1, K_TYPE},
-                {"error", 1, K_ERROR},
-                {"request_id", 1, K_REQUEST_ID},
-                {"type", 2, K_ERROR_TYPE},
-                {"message", 2, K_ERROR_MESSAGE}};
-    size_t i;
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (keys[i].depth == ev->depth && strlen(keys[i].name) == ev->len &&
-            memcmp(keys[i].name, ev->text, ev->len) == 0 && !ev->truncated) {
-            return keys[i].key;
-        }
+    unsigned i;
+    if (ev->truncated) {
+        return K_NONE;
+    }
+    if (ev->depth == 1) {
+        i = find_name(depth1_keys, ev->text, ev->len);
+        return i < 3 ? (uint8_t)(K_TYPE + i) : K_NONE;
+    }
+    if (ev->depth == 2) {
+        i = find_name(depth2_keys, ev->text, ev->len);
+        return i < 2 ? (uint8_t)(K_ERROR_TYPE + i) : K_NONE;
     }
     return K_NONE;
 }

@@ -30,20 +30,24 @@ int64_t ambc_floor_div(int64_t a, int64_t b)
 
 bool ambc_is_leap(int32_t y)
 {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    /*
+     * A century (400 = 16 * 25, 100 = 4 * 25) is divisible by 400 exactly when it is by 16,
+     * so one remainder and a mask test do: y % 4 is the low two bits, y % 16 the low four.
+     * The mask works on negative years too, as a conversion to unsigned keeps them modulo 2^32.
+     */
+    return ((uint32_t)y & (y % 100 == 0 ? 15u : 3u)) == 0;
 }
 
 uint32_t ambc_days_in_month(int32_t y, uint32_t m)
 {
-    static const uint8_t length[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
     if (m < 1 || m > 12) {
         return 0;
     }
-    if (m == 2 && ambc_is_leap(y)) {
-        return 29;
+    if (m == 2) {
+        return ambc_is_leap(y) ? 29 : 28;
     }
-    return length[m - 1];
+    /* 31, 30, ... from January (odd months long) and again from August (even months long). */
+    return 30 + ((m ^ (m >> 3)) & 1);
 }
 
 /*
@@ -87,4 +91,21 @@ void ambc_civil_from_days(int64_t days, int32_t *y, uint32_t *m, uint32_t *d)
     *d = doy - month_start(mp) + 1;
     *m = month;
     *y = (int32_t)(era * YEARS_PER_ERA + (int64_t)yoe + (month <= 2 ? 1 : 0));
+}
+
+bool ambc_civil_seconds(const uint32_t f[AMBC_CIVIL_FIELDS], int64_t *out_s)
+{
+    int32_t year = (int32_t)f[AMBC_CIVIL_YEAR];
+
+    /* ambc_days_in_month() is 0 for a month out of range, so the day check covers the month. */
+    if (f[AMBC_CIVIL_DAY] < 1 ||
+        f[AMBC_CIVIL_DAY] > ambc_days_in_month(year, f[AMBC_CIVIL_MONTH]) ||
+        f[AMBC_CIVIL_HOUR] > 23 || f[AMBC_CIVIL_MINUTE] > 59 || f[AMBC_CIVIL_SECOND] > 60) {
+        return false;
+    }
+    /* The time of day fits 32 bits (at most 86400 with a leap second): one 64-bit add. */
+    *out_s =
+        ambc_days_from_civil(year, f[AMBC_CIVIL_MONTH], f[AMBC_CIVIL_DAY]) * AMBC_SECONDS_PER_DAY +
+        (int64_t)(f[AMBC_CIVIL_HOUR] * 3600 + f[AMBC_CIVIL_MINUTE] * 60 + f[AMBC_CIVIL_SECOND]);
+    return true;
 }

@@ -11,13 +11,21 @@
 #define MAX_HEADERS  9
 #define MAX_QUERY    4
 
-/* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time. */
+/* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time; the rest share one call. */
 #define LOG(c, level, event, text, num)                                                            \
     do {                                                                                           \
-        if ((level) <= CONFIG_AMBC_LOG_LEVEL && (c)->opt.log != NULL) {                            \
-            (c)->opt.log((c)->opt.log_ctx, (level), (event), (text), (int64_t)(num));              \
+        if ((level) <= CONFIG_AMBC_LOG_LEVEL) {                                                    \
+            log_event((c), (level), (event), (text), (int64_t)(num));                              \
         }                                                                                          \
     } while (0)
+
+static void log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
+                      const char *text, int64_t num)
+{
+    if (c->opt.log != NULL) {
+        c->opt.log(c->opt.log_ctx, level, event, text, num);
+    }
+}
 
 /* Wipe memory that held the API key in a way the compiler may not drop. */
 static void wipe(void *p, size_t n)
@@ -268,19 +276,34 @@ typedef struct {
     char auth[7 + CONFIG_AMBC_API_KEY_MAX];
 } head_t;
 
+/* Concatenates n strings into dst (cap bytes), NUL-terminated; false when they do not fit.
+ * One copy loop for the bearer value, the Host value and the beta list. */
+static bool join(char *dst, size_t cap, const char *const *parts, size_t n)
+{
+    size_t used = 0, i;
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(parts[i]);
+        if (len >= cap - used) {
+            return false;
+        }
+        memcpy(dst + used, parts[i], len + 1);
+        used += len;
+    }
+    return true;
+}
+
 /* "Bearer KEY" for the authorization header, or the key itself for x-api-key. */
 static ambc_status_t key_value(const ambc_client_t *c, head_t *h, const char **value)
 {
-    size_t len = strlen(c->opt.api_key);
+    const char *parts[2] = {"Bearer ", c->opt.api_key};
     if (c->opt.key_header != AMBC_KEY_BEARER) {
         *value = c->opt.api_key;
         return AMBC_OK;
     }
-    if (len >= CONFIG_AMBC_API_KEY_MAX) {
+    /* h->auth holds "Bearer " and a key of up to CONFIG_AMBC_API_KEY_MAX - 1 bytes */
+    if (!join(h->auth, sizeof(h->auth), parts, 2)) {
         return AMBC_ERR_INVALID_ARG;
     }
-    memcpy(h->auth, "Bearer ", 7);
-    memcpy(h->auth + 7, c->opt.api_key, len + 1);
     *value = h->auth;
     return AMBC_OK;
 }
@@ -304,16 +327,9 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
         const char *parts[3] = {o->beta ? AMBC_BATCHES_BETA : "",
                                 o->beta && o->extra_betas != NULL ? "," : "",
                                 o->extra_betas != NULL ? o->extra_betas : ""};
-        size_t used = 0, i;
-        for (i = 0; i < 3; i++) {
-            size_t len = strlen(parts[i]);
-            if (len >= sizeof(h->beta) - used) {
-                return AMBC_ERR_BUFFER_TOO_SMALL;
-            }
-            memcpy(h->beta + used, parts[i], len);
-            used += len;
+        if (!join(h->beta, sizeof(h->beta), parts, 3)) {
+            return AMBC_ERR_BUFFER_TOO_SMALL;
         }
-        h->beta[used] = '\0';
         h->headers[k++] = (ambc_http_field_t){"anthropic-beta", h->beta};
     }
     if (o->workspace_id != NULL) {
@@ -342,20 +358,14 @@ static size_t format_u32(uint32_t v, char *out)
 /* Host header: the name, with the port unless it is 443. */
 static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
 {
-    size_t len = strlen(c->opt.host);
     char port[12];
-    size_t plen = 0;
+    const char *parts[2] = {c->opt.host, port};
+    port[0] = '\0';
     if (c->opt.port != 443) {
         port[0] = ':';
-        plen = 1 + format_u32(c->opt.port, port + 1);
+        format_u32(c->opt.port, port + 1);
     }
-    if (len + plen >= sizeof(h->host)) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    memcpy(h->host, c->opt.host, len);
-    memcpy(h->host + len, port, plen);
-    h->host[len + plen] = '\0';
-    return AMBC_OK;
+    return join(h->host, sizeof(h->host), parts, 2) ? AMBC_OK : AMBC_ERR_INVALID_ARG;
 }
 
 /* Write the request head into c->request (again for every attempt: it is wiped after
@@ -369,18 +379,16 @@ static ambc_status_t write_request(ambc_client_t *c, const char *method, const c
     if (st == AMBC_OK) {
         st = build_headers(c, &h, &req.header_count);
     }
-    if (st != AMBC_OK) {
-        wipe(h.auth, sizeof(h.auth));
-        return st;
+    if (st == AMBC_OK) {
+        req.method = method;
+        req.host = h.host;
+        req.path = path;
+        req.query = query;
+        req.query_count = nquery;
+        req.headers = h.headers;
+        req.content_length = -1;
+        st = ambc_http_request_write(&req, c->request, sizeof(c->request), len);
     }
-    req.method = method;
-    req.host = h.host;
-    req.path = path;
-    req.query = query;
-    req.query_count = nquery;
-    req.headers = h.headers;
-    req.content_length = -1;
-    st = ambc_http_request_write(&req, c->request, sizeof(c->request), len);
     wipe(h.auth, sizeof(h.auth));
     return st;
 }

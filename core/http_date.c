@@ -2,10 +2,11 @@
  * @file http_date.c
  * @brief HTTP-date parsing (RFC 9110 section 5.6.7) for Retry-After and Date.
  *
- * The three forms share their pieces (names, two-digit fields, time of day), so the parser is
- * a cursor over [s, s + len) and one small function per form that chains those pieces. The
- * cursor never moves past its end, and a take_*() that fails leaves it where it was, so a
- * form can try one alternative and then another (asctime's " 6" or "06").
+ * The three forms are the same pieces (names, digit fields) in different orders, so each form
+ * is a strptime-like format string and one matcher walks it over a cursor on [s, s + len).
+ * The cursor never moves past its end. The forms exclude each other by the byte after the
+ * first three letters (a letter only in RFC 850, "," only in IMF-fixdate, " " only in
+ * asctime), so trying them in turn accepts exactly what dispatching on the weekday would.
  */
 #include <string.h>
 
@@ -17,32 +18,24 @@ typedef struct {
     const char *end;
 } cursor_t;
 
-typedef struct {
-    uint32_t year, month, day, hour, minute, second;
-} http_fields_t;
+/*
+ * The RFC's names are case-sensitive (%s"..."), so they are compared byte for byte. Every
+ * short name is three letters, packed without separators; a long weekday name is its short
+ * name followed by the matching NUL-separated tail.
+ */
+static const char short_days[] = "MonTueWedThuFriSatSun";
+static const char long_day_tails[] = "day\0sday\0nesday\0rsday\0day\0urday\0day";
+static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
-/* The RFC's names are case-sensitive (%s"..."), so these are compared byte for byte. */
-static const char *const short_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-static const char *const long_days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                        "Friday", "Saturday", "Sunday"};
-static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+/* %a/%A weekday, %b month, %d/%H/%M/%S two digits, %e day as " 6" or "06", %y/%Y year. */
+static const char *const formats[] = {
+    "%a, %d %b %Y %H:%M:%S GMT", /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+    "%A, %d-%b-%y %H:%M:%S GMT", /* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" */
+    "%a %b %e %H:%M:%S %Y",      /* asctime: "Sun Nov  6 08:49:37 1994" */
+};
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static bool take_char(cursor_t *c, char ch)
+static bool take_bytes(cursor_t *c, const char *lit, size_t n)
 {
-    if (c->p == c->end || *c->p != ch) {
-        return false;
-    }
-    c->p++;
-    return true;
-}
-
-static bool take_literal(cursor_t *c, const char *lit)
-{
-    size_t n = strlen(lit);
-
     if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n) != 0) {
         return false;
     }
@@ -50,16 +43,34 @@ static bool take_literal(cursor_t *c, const char *lit)
     return true;
 }
 
-/* Index of the table entry the input continues with. */
-static bool take_name(cursor_t *c, const char *const *table, size_t count, uint32_t *index)
+static bool take_char(cursor_t *c, char ch)
 {
-    for (size_t i = 0; i < count; i++) {
-        if (take_literal(c, table[i])) {
-            *index = (uint32_t)i;
-            return true;
+    return take_bytes(c, &ch, 1);
+}
+
+/* 1 + the index of the three-letter name of `table` that the input continues with, else 0. */
+static uint32_t take_name(cursor_t *c, const char *table)
+{
+    for (uint32_t i = 0; table[3 * i] != '\0'; i++) {
+        if (take_bytes(c, table + 3 * i, 3)) {
+            return i + 1;
         }
     }
-    return false;
+    return 0;
+}
+
+static bool take_long_day(cursor_t *c)
+{
+    uint32_t day = take_name(c, short_days);
+    const char *tail = long_day_tails;
+
+    if (day == 0) {
+        return false;
+    }
+    for (; day > 1; day--) {
+        tail += strlen(tail) + 1;
+    }
+    return take_bytes(c, tail, strlen(tail));
 }
 
 /* Exactly n decimal digits (n <= 4, so no overflow). */
@@ -81,101 +92,69 @@ static bool take_digits(cursor_t *c, size_t n, uint32_t *out)
     return true;
 }
 
-static bool take_month(cursor_t *c, uint32_t *month)
+static bool take_conversion(cursor_t *c, char conv, uint32_t f[AMBC_CIVIL_FIELDS])
 {
-    uint32_t i;
+    /* The digit conversions: the field each fills and its width. A table, not a switch. */
+    static const struct {
+        char conv;
+        uint8_t field, width;
+    } digits[] = {{'Y', AMBC_CIVIL_YEAR, 4},  {'y', AMBC_CIVIL_YEAR, 2},
+                  {'d', AMBC_CIVIL_DAY, 2},   {'e', AMBC_CIVIL_DAY, 2},
+                  {'H', AMBC_CIVIL_HOUR, 2},  {'M', AMBC_CIVIL_MINUTE, 2},
+                  {'S', AMBC_CIVIL_SECOND, 2}};
+    size_t i = 0;
+    size_t width;
 
-    if (!take_name(c, months, COUNT(months), &i)) {
+    if (conv == 'a') { /* the weekday is not checked against the date (see time.h) */
+        return take_name(c, short_days) != 0;
+    }
+    if (conv == 'A') {
+        return take_long_day(c);
+    }
+    if (conv == 'b') {
+        f[AMBC_CIVIL_MONTH] = take_name(c, months); /* January is 1 */
+        return f[AMBC_CIVIL_MONTH] != 0;
+    }
+    while (digits[i].conv != conv) { /* the formats use no other conversion */
+        i++;
+    }
+    width = conv == 'e' && take_char(c, ' ') ? 1 : digits[i].width;
+    if (!take_digits(c, width, &f[digits[i].field])) {
         return false;
     }
-    *month = i + 1;
+    if (conv == 'y') {
+        /* No clock to apply RFC 9110's "50 years in the future" rule: pivot at the epoch. */
+        f[AMBC_CIVIL_YEAR] += f[AMBC_CIVIL_YEAR] < 70 ? 2000 : 1900;
+    }
     return true;
 }
 
-/* time-of-day = hour ":" minute ":" second; ranges are checked later with the date. */
-static bool take_time(cursor_t *c, http_fields_t *f)
+/* True when the whole of [s, s + len) has the form `fmt`. */
+static bool match(const char *s, size_t len, const char *fmt, uint32_t f[AMBC_CIVIL_FIELDS])
 {
-    return take_digits(c, 2, &f->hour) && take_char(c, ':') && take_digits(c, 2, &f->minute) &&
-           take_char(c, ':') && take_digits(c, 2, &f->second);
-}
+    cursor_t c = {s, s + len};
 
-/* After "Sun,": " 06 Nov 1994 08:49:37 GMT" */
-static bool parse_imf_fixdate(cursor_t *c, http_fields_t *f)
-{
-    return take_char(c, ' ') && take_digits(c, 2, &f->day) && take_char(c, ' ') &&
-           take_month(c, &f->month) && take_char(c, ' ') && take_digits(c, 4, &f->year) &&
-           take_char(c, ' ') && take_time(c, f) && take_literal(c, " GMT");
-}
-
-/* After "Sunday,": " 06-Nov-94 08:49:37 GMT" */
-static bool parse_rfc850(cursor_t *c, http_fields_t *f)
-{
-    uint32_t yy = 0;
-
-    if (!(take_char(c, ' ') && take_digits(c, 2, &f->day) && take_char(c, '-') &&
-          take_month(c, &f->month) && take_char(c, '-') && take_digits(c, 2, &yy) &&
-          take_char(c, ' ') && take_time(c, f) && take_literal(c, " GMT"))) {
-        return false;
+    for (; *fmt != '\0'; fmt++) {
+        if (!(*fmt == '%' ? take_conversion(&c, *++fmt, f) : take_char(&c, *fmt))) {
+            return false;
+        }
     }
-    /* No clock to apply RFC 9110's "50 years in the future" rule: pivot at the epoch. */
-    f->year = yy < 70 ? 2000 + yy : 1900 + yy;
-    return true;
-}
-
-/* After "Sun ": "Nov  6 08:49:37 1994"; the day is two digits or a space and one digit. */
-static bool parse_asctime(cursor_t *c, http_fields_t *f)
-{
-    if (!take_month(c, &f->month) || !take_char(c, ' ')) {
-        return false;
-    }
-    if (!(take_char(c, ' ') ? take_digits(c, 1, &f->day) : take_digits(c, 2, &f->day))) {
-        return false;
-    }
-    return take_char(c, ' ') && take_time(c, f) && take_char(c, ' ') && take_digits(c, 4, &f->year);
-}
-
-/*
- * The weekday decides the form: a long name only starts RFC 850, a short one followed by ","
- * IMF-fixdate, by " " asctime. Long names go first, since "Sun" is a prefix of "Sunday".
- * The weekday itself is not checked against the date.
- */
-static bool parse_any(cursor_t *c, http_fields_t *f)
-{
-    uint32_t weekday;
-
-    if (take_name(c, long_days, COUNT(long_days), &weekday)) {
-        return take_char(c, ',') && parse_rfc850(c, f);
-    }
-    if (!take_name(c, short_days, COUNT(short_days), &weekday)) {
-        return false;
-    }
-    if (take_char(c, ',')) {
-        return parse_imf_fixdate(c, f);
-    }
-    return take_char(c, ' ') && parse_asctime(c, f);
-}
-
-static bool fields_valid(const http_fields_t *f)
-{
-    /* RFC 9110 allows second 60 (a leap second); like RFC 3339 it maps to the next second. */
-    return f->day >= 1 && f->day <= ambc_days_in_month((int32_t)f->year, f->month) &&
-           f->hour <= 23 && f->minute <= 59 && f->second <= 60;
+    return c.p == c.end;
 }
 
 ambc_status_t ambc_http_date_parse(const char *s, size_t len, int64_t *out_s)
 {
-    cursor_t c;
-    http_fields_t f;
+    uint32_t f[AMBC_CIVIL_FIELDS];
 
     if (s == NULL || out_s == NULL) {
         return AMBC_ERR_INVALID_ARG;
     }
-    c.p = s;
-    c.end = s + len;
-    if (!parse_any(&c, &f) || c.p != c.end || !fields_valid(&f)) {
-        return AMBC_ERR_TIME_INVALID;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (match(s, len, formats[i], f)) {
+            /* RFC 9110 allows second 60 (a leap second); like RFC 3339 it maps to the next
+             * second, which ambc_civil_seconds() does. */
+            return ambc_civil_seconds(f, out_s) ? AMBC_OK : AMBC_ERR_TIME_INVALID;
+        }
     }
-    *out_s = ambc_days_from_civil((int32_t)f.year, f.month, f.day) * AMBC_SECONDS_PER_DAY +
-             (int64_t)f.hour * 3600 + (int64_t)f.minute * 60 + (int64_t)f.second;
-    return AMBC_OK;
+    return AMBC_ERR_TIME_INVALID;
 }

@@ -72,12 +72,14 @@ static bool is_visible(const char *s, bool path)
  * second Host or Content-Length is exactly how request smuggling starts. */
 static bool header_ok(const ambc_http_field_t *h)
 {
+    static const char *const framing[] = {"host", "content-length", "transfer-encoding"};
     if (!is_token(h->name) || h->value == NULL) {
         return false;
     }
-    if (ieq(h->name, "host") || ieq(h->name, "content-length") ||
-        ieq(h->name, "transfer-encoding")) {
-        return false;
+    for (size_t i = 0; i < sizeof framing / sizeof framing[0]; i++) {
+        if (ieq(h->name, framing[i])) {
+            return false;
+        }
     }
     for (const char *v = h->value; *v != '\0'; v++) {
         unsigned char c = (unsigned char)*v;

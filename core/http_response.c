@@ -6,6 +6,7 @@
  * are counters rather than buffer sizes. */
 #include "ambc/http.h"
 
+#include <stddef.h>
 #include <string.h>
 
 enum {
@@ -122,22 +123,10 @@ static const char *skip_ows(const char *s)
  * the final response's results never mix with an interim one's. */
 static void reset_message(ambc_http_response_t *r)
 {
-    r->status = 0;
-    r->version_minor = 0;
-    r->framing = AMBC_HTTP_FRAMING_NONE;
-    r->keep_alive = false;
-    r->has_content_length = false;
-    r->content_length = 0;
-    r->request_id[0] = '\0';
-    r->request_id_truncated = false;
-    r->content_type[0] = '\0';
-    r->content_type_truncated = false;
+    /* The public results all precede priv: one memset, then the two non-zero "absent"s. */
+    memset(r, 0, offsetof(ambc_http_response_t, priv));
     r->retry_after_ms = -1;
-    r->retry_after[0] = '\0';
-    r->date[0] = '\0';
-    r->date_truncated = false;
     r->should_retry = -1;
-    r->body_bytes = 0;
     r->priv.state = S_STATUS;
     r->priv.line_len = 0;
     r->priv.cr = false;
@@ -259,7 +248,8 @@ static ambc_status_t parse_length_list(const char *s, uint64_t *out)
         }
         for (; is_digit((uint8_t)*s); s++) {
             unsigned d = (unsigned)(*s - '0');
-            if (v > (UINT64_MAX - d) / 10u) {
+            /* constants only: the device links no 64-bit division routine */
+            if (v > UINT64_MAX / 10u || v * 10u > UINT64_MAX - d) {
                 return AMBC_ERR_HTTP_CONTENT_LENGTH;
             }
             v = v * 10u + d;
@@ -343,7 +333,7 @@ static int64_t parse_retry_ms(const char *s)
     }
     for (; is_digit((uint8_t)*s); s++) {
         int64_t d = *s - '0';
-        v = (v > (INT64_MAX - d) / 10) ? INT64_MAX : v * 10 + d;
+        v = (v > INT64_MAX / 10 || v * 10 > INT64_MAX - d) ? INT64_MAX : v * 10 + d;
     }
     if (*s == '.') {
         s++;

@@ -50,7 +50,7 @@ bool ambc_retry_allowed(ambc_status_t st, const ambc_http_response_t *resp)
 static int64_t parse_seconds_ms(const char *s)
 {
     int64_t ms = 0;
-    int64_t scale = 1000;
+    uint32_t scale = 1000; /* what the next fraction digit counts, in ms: 32 bits, no libcall */
     bool any = false, below_ms = false;
     for (; *s >= '0' && *s <= '9'; s++, any = true) {
         if (ms > INT64_MAX / 100) {
@@ -62,7 +62,7 @@ static int64_t parse_seconds_ms(const char *s)
         for (s++; *s >= '0' && *s <= '9'; s++, any = true) {
             scale /= 10;
             if (scale > 0) {
-                ms += (*s - '0') * scale;
+                ms += (uint32_t)(*s - '0') * scale;
             } else {
                 below_ms = below_ms || *s != '0';
             }

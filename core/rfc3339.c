@@ -24,45 +24,38 @@
 /* The template and its NUL are exactly what the header promises callers must provide. */
 typedef char template_matches_buf_size[sizeof FORMAT_TEMPLATE == AMBC_RFC3339_BUF_SIZE ? 1 : -1];
 
-typedef struct {
-    uint32_t year, month, day, hour, minute, second;
-    uint32_t frac_us;
-    int32_t offset_s; /* local time minus UTC */
-} fields_t;
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-/* Reads exactly n decimal digits; n is at most 4 here, so the value cannot overflow. */
-static bool read_digits(const char *s, size_t n, uint32_t *out)
+/*
+ * Reads the n bytes at s against a template in which '0' stands for a digit and 'T' for the
+ * date-time separator; any other byte must be itself. The digit runs between the other bytes
+ * go to out[0], out[1], ... They are at most four digits long, so none can overflow. One
+ * walk serves both the head ("0000-00-00T00:00:00") and a numeric zone ("00:00").
+ */
+static bool read_template(const char *s, const char *tmpl, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i])) {
+        if (tmpl[i] == '0') {
+            if (!is_digit(s[i])) {
+                return false;
+            }
+            v = v * 10 + (uint32_t)(s[i] - '0');
+            continue;
+        }
+        /* RFC 3339 section 5.6 allows "t", and its NOTE allows a space for readability. */
+        if (tmpl[i] == 'T' ? s[i] != 'T' && s[i] != 't' && s[i] != ' ' : s[i] != tmpl[i]) {
             return false;
         }
-        v = v * 10 + (uint32_t)(s[i] - '0');
+        *out++ = v;
+        v = 0;
     }
     *out = v;
     return true;
-}
-
-/* RFC 3339 section 5.6 allows "t", and its NOTE allows a space for readability. */
-static bool is_date_time_separator(char c)
-{
-    return c == 'T' || c == 't' || c == ' ';
-}
-
-/* The caller guarantees len > HEAD_LEN. */
-static bool parse_head(const char *s, fields_t *f)
-{
-    return read_digits(s, 4, &f->year) && s[4] == '-' && read_digits(s + 5, 2, &f->month) &&
-           s[7] == '-' && read_digits(s + 8, 2, &f->day) && is_date_time_separator(s[10]) &&
-           read_digits(s + 11, 2, &f->hour) && s[13] == ':' && read_digits(s + 14, 2, &f->minute) &&
-           s[16] == ':' && read_digits(s + 17, 2, &f->second);
 }
 
 /*
@@ -96,64 +89,60 @@ static bool parse_fraction(const char *s, size_t len, size_t *pos, uint32_t *fra
 /* The whole rest of the input must be "Z", "z" or "+hh:mm" / "-hh:mm". */
 static bool parse_zone(const char *s, size_t n, int32_t *offset_s)
 {
-    uint32_t hh;
-    uint32_t mm;
+    uint32_t hm[2]; /* hours, minutes */
     int32_t magnitude;
 
     if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
         *offset_s = 0;
         return true;
     }
-    if (n != ZONE_LEN_NUM || (s[0] != '+' && s[0] != '-') || !read_digits(s + 1, 2, &hh) ||
-        s[3] != ':' || !read_digits(s + 4, 2, &mm) || hh > 23 || mm > 59) {
+    if (n != ZONE_LEN_NUM || (s[0] != '+' && s[0] != '-') ||
+        !read_template(s + 1, "00:00", ZONE_LEN_NUM - 1, hm) || hm[0] > 23 || hm[1] > 59) {
         return false;
     }
-    magnitude = (int32_t)(hh * 3600 + mm * 60);
+    magnitude = (int32_t)(hm[0] * 3600 + hm[1] * 60);
     *offset_s = s[0] == '-' ? -magnitude : magnitude;
     return true;
 }
 
-static bool fields_valid(const fields_t *f)
-{
-    /* Second 60 is a leap second; it is allowed at any minute since no table is kept. */
-    return f->month >= 1 && f->month <= 12 && f->day >= 1 &&
-           f->day <= ambc_days_in_month((int32_t)f->year, f->month) && f->hour <= 23 &&
-           f->minute <= 59 && f->second <= 60;
-}
-
-static int64_t fields_to_us(const fields_t *f)
-{
-    int64_t days = ambc_days_from_civil((int32_t)f->year, f->month, f->day);
-    /* A leap second simply counts as one more second: it lands on the next minute's :00. */
-    int64_t secs = days * AMBC_SECONDS_PER_DAY + (int64_t)f->hour * 3600 + (int64_t)f->minute * 60 +
-                   (int64_t)f->second - f->offset_s;
-
-    return secs * US_PER_S + (int64_t)f->frac_us;
-}
-
 ambc_status_t ambc_rfc3339_parse(const char *s, size_t len, int64_t *out_us)
 {
-    fields_t f;
+    uint32_t f[AMBC_CIVIL_FIELDS]; /* the head's six numbers are the fields, in order */
+    uint32_t frac_us;
+    int32_t offset_s; /* local time minus UTC */
+    int64_t secs;
     size_t pos = HEAD_LEN;
 
     if (s == NULL || out_us == NULL) {
         return AMBC_ERR_INVALID_ARG;
     }
-    if (len <= HEAD_LEN || !parse_head(s, &f) || !parse_fraction(s, len, &pos, &f.frac_us) ||
-        !parse_zone(s + pos, len - pos, &f.offset_s) || !fields_valid(&f)) {
+    if (len <= HEAD_LEN || !read_template(s, FORMAT_TEMPLATE, HEAD_LEN, f) ||
+        !parse_fraction(s, len, &pos, &frac_us) || !parse_zone(s + pos, len - pos, &offset_s) ||
+        !ambc_civil_seconds(f, &secs)) {
         return AMBC_ERR_TIME_INVALID;
     }
-    *out_us = fields_to_us(&f);
+    *out_us = (secs - offset_s) * US_PER_S + (int64_t)frac_us;
     return AMBC_OK;
 }
 
-/* Writes v as exactly n digits, most significant first; the caller ensures v < 10^n. */
-static void put_digits(char *p, uint32_t v, size_t n)
+/*
+ * The inverse of read_template(): fills the digit runs of the template, copied into buf, with
+ * v[0], v[1], ... Walking from the right puts each value's least significant digit last; the
+ * caller ensures every value fits its run.
+ */
+static void write_template(char *buf, const uint32_t v[7])
 {
-    while (n > 0) {
-        n--;
-        p[n] = (char)('0' + v % 10);
-        v /= 10;
+    uint32_t cur = 0;
+    size_t nv = 7;
+
+    memcpy(buf, FORMAT_TEMPLATE, sizeof FORMAT_TEMPLATE);
+    for (size_t i = sizeof FORMAT_TEMPLATE - 1; i-- > 0;) {
+        if (FORMAT_TEMPLATE[i] != '0') {
+            cur = v[--nv]; /* the "Z" and each separator end a run: seven in all */
+        } else {
+            buf[i] = (char)('0' + cur % 10);
+            cur /= 10;
+        }
     }
 }
 
@@ -163,8 +152,7 @@ ambc_status_t ambc_rfc3339_format(int64_t us, char *buf, size_t size)
     int64_t days;
     uint32_t sod;
     int32_t y;
-    uint32_t m;
-    uint32_t d;
+    uint32_t v[7]; /* year, month, day, hour, minute, second, microseconds */
 
     if (buf == NULL) {
         return AMBC_ERR_INVALID_ARG;
@@ -181,15 +169,12 @@ ambc_status_t ambc_rfc3339_format(int64_t us, char *buf, size_t size)
     secs = ambc_floor_div(us, US_PER_S);
     days = ambc_floor_div(secs, AMBC_SECONDS_PER_DAY);
     sod = (uint32_t)(secs - days * AMBC_SECONDS_PER_DAY);
-    ambc_civil_from_days(days, &y, &m, &d);
-
-    memcpy(buf, FORMAT_TEMPLATE, sizeof FORMAT_TEMPLATE);
-    put_digits(buf, (uint32_t)y, 4);
-    put_digits(buf + 5, m, 2);
-    put_digits(buf + 8, d, 2);
-    put_digits(buf + 11, sod / 3600, 2);
-    put_digits(buf + 14, sod / 60 % 60, 2);
-    put_digits(buf + 17, sod % 60, 2);
-    put_digits(buf + 20, (uint32_t)(us - secs * US_PER_S), FRAC_DIGITS);
+    ambc_civil_from_days(days, &y, &v[1], &v[2]);
+    v[0] = (uint32_t)y;
+    v[3] = sod / 3600;
+    v[4] = sod / 60 % 60;
+    v[5] = sod % 60;
+    v[6] = (uint32_t)(us - secs * US_PER_S);
+    write_template(buf, v);
     return AMBC_OK;
 }

@@ -93,6 +93,25 @@ static void test_every_type_maps(void **state)
     }
 }
 
+static void test_type_names_at_the_ends(void **state)
+{
+    (void)state;
+    assert_string_equal(ambc_api_error_type_name(AMBC_API_ERROR_NONE), "none");
+    assert_string_equal(ambc_api_error_type_name(AMBC_API_ERROR_UNKNOWN), "unknown");
+    assert_string_equal(ambc_api_error_type_name(AMBC_API_ERROR_OVERLOADED), "overloaded_error");
+    assert_string_equal(ambc_api_error_type_name((ambc_api_error_type_t)99), "unknown");
+    assert_string_equal(ambc_api_error_type_name((ambc_api_error_type_t)-1), "unknown");
+    /* "none" and "unknown" are names of ours, not types the API sends */
+    assert_int_equal(ambc_api_error_type_from_text("none", 4), AMBC_API_ERROR_UNKNOWN);
+    assert_int_equal(ambc_api_error_type_from_text("unknown", 7), AMBC_API_ERROR_UNKNOWN);
+    assert_int_equal(ambc_api_error_type_from_text("", 0), AMBC_API_ERROR_UNKNOWN);
+    assert_int_equal(ambc_api_error_type_from_text("api_error", 8), AMBC_API_ERROR_UNKNOWN);
+    assert_int_equal(ambc_api_error_type_from_text("api_errors", 10), AMBC_API_ERROR_UNKNOWN);
+    assert_int_equal(ambc_api_error_type_from_text("api_errors", 9), AMBC_API_ERROR_API);
+    assert_int_equal(ambc_api_error_type_from_text("invalid_request_error", 21),
+                     AMBC_API_ERROR_INVALID_REQUEST);
+}
+
 static void test_long_message_truncated_on_utf8_boundary(void **state)
 {
     static char body[3 * CONFIG_AMBC_ERROR_MESSAGE_MAX + 200];
@@ -161,6 +180,28 @@ static void test_unknown_keys_skipped(void **state)
     assert_string_equal(err.request_id, "");
 }
 
+/* A known key at the other depth, or a name that only starts like one, is just unknown. */
+static void test_keys_only_at_their_depth(void **state)
+{
+    (void)state;
+    parse("{\"message\":\"top\",\"types\":1,\"typ\":2,\"type\":\"error\",\"error\":{"
+          "\"request_id\":\"inner\",\"error\":1,\"messages\":\"no\",\"type\":\"api_error\","
+          "\"message\":\"m\"},\"request_id\":\"req_body\"}",
+          0, 500, NULL);
+    assert_true(err.from_body);
+    assert_int_equal(err.type, AMBC_API_ERROR_API);
+    assert_string_equal(err.message, "m");
+    assert_string_equal(err.request_id, "req_body");
+    /* the same key twice at its own depth is not the shape */
+    parse("{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"type\":\"api_error\"}}", 0, 500,
+          NULL);
+    assert_false(err.from_body);
+    parse("{\"type\":\"error\",\"error\":{\"type\":\"api_error\"},\"request_id\":null,"
+          "\"request_id\":null}",
+          0, 500, NULL);
+    assert_false(err.from_body);
+}
+
 static void test_request_id_truncation_flagged(void **state)
 {
     char id[CONFIG_AMBC_REQUEST_ID_MAX + 10];
@@ -180,9 +221,11 @@ int main(void)
         cmocka_unit_test(test_api_shape_every_slicing),
         cmocka_unit_test(test_header_request_id_wins),
         cmocka_unit_test(test_every_type_maps),
+        cmocka_unit_test(test_type_names_at_the_ends),
         cmocka_unit_test(test_long_message_truncated_on_utf8_boundary),
         cmocka_unit_test(test_not_the_error_shape),
         cmocka_unit_test(test_unknown_keys_skipped),
+        cmocka_unit_test(test_keys_only_at_their_depth),
         cmocka_unit_test(test_request_id_truncation_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

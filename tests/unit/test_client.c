@@ -561,6 +561,88 @@ static void test_retrieve_encodes_id(void **state)
     assert_int_equal(b.processing_status, AMBC_BATCH_ENDED);
 }
 
+/* One list call with these options against a server that answers one page. */
+static ambc_status_t list_with(ambc_client_options_t *opt)
+{
+    const char *ids[] = {"x"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    setup_client(opt);
+    fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
+    return ambc_batches_list_page(&client, NULL, collect, &seen, &page);
+}
+
+/* A string of n copies of c in a static buffer (n < 512). */
+static const char *repeat(char *buf, char c, size_t n)
+{
+    memset(buf, c, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* The composed header values at their limits: Host (name and port) in 96 bytes with its NUL,
+ * the bearer value up to CONFIG_AMBC_API_KEY_MAX - 1 key bytes, the beta list in 96 bytes. */
+static void test_composed_header_limits(void **state)
+{
+    static char host[512], key[512], extra[512], want[600];
+    ambc_client_options_t opt = {.api_key = "k"};
+    size_t beta_room = 95 - strlen(AMBC_BATCHES_BETA ",");
+    (void)state;
+
+    opt.host = repeat(host, 'h', 95);
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    assert_non_null(strstr(fake.last_request, "\r\nHost: hhh"));
+    opt.host = repeat(host, 'h', 96);
+    assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(fake.connects, 0);
+    opt.port = 8443;
+    opt.host = repeat(host, 'h', 90);
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    sprintf(want, "\r\nHost: %s:8443\r\n", host);
+    assert_non_null(strstr(fake.last_request, want));
+    opt.host = repeat(host, 'h', 91);
+    assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(fake.connects, 0);
+    opt.host = NULL;
+    opt.port = 0;
+
+    opt.key_header = AMBC_KEY_BEARER;
+#if CONFIG_AMBC_API_KEY_MAX < 500 && CONFIG_AMBC_REQUEST_BUF_SIZE >= 1024
+    opt.api_key = repeat(key, 'k', CONFIG_AMBC_API_KEY_MAX - 1);
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    sprintf(want, "\r\nauthorization: Bearer %s\r\n", key);
+    assert_non_null(strstr(fake.last_request, want));
+    opt.api_key = repeat(key, 'k', CONFIG_AMBC_API_KEY_MAX);
+    assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(fake.connects, 0);
+    opt.key_header = AMBC_KEY_X_API_KEY; /* the key itself is sent: no such limit */
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    sprintf(want, "\r\nx-api-key: %s\r\n", key);
+    assert_non_null(strstr(fake.last_request, want));
+#endif
+    opt.api_key = "k";
+    opt.key_header = AMBC_KEY_X_API_KEY;
+
+    opt.beta = true;
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    assert_non_null(strstr(fake.last_request, "\r\nanthropic-beta: " AMBC_BATCHES_BETA "\r\n"));
+    opt.extra_betas = repeat(extra, 'e', beta_room);
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    sprintf(want, "\r\nanthropic-beta: " AMBC_BATCHES_BETA ",%s\r\n", extra);
+    assert_non_null(strstr(fake.last_request, want));
+    opt.extra_betas = repeat(extra, 'e', beta_room + 1);
+    assert_int_equal(list_with(&opt), AMBC_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(fake.connects, 0);
+    opt.beta = false;
+    opt.extra_betas = repeat(extra, 'e', 95);
+    assert_int_equal(list_with(&opt), AMBC_OK);
+    sprintf(want, "\r\nanthropic-beta: %s\r\n", extra);
+    assert_non_null(strstr(fake.last_request, want));
+    opt.extra_betas = repeat(extra, 'e', 96);
+    assert_int_equal(list_with(&opt), AMBC_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(fake.connects, 0);
+}
+
 static void test_invalid_arguments(void **state)
 {
     ambc_client_options_t opt = {.api_key = "k"};
@@ -593,6 +675,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_bytes),
         cmocka_unit_test(test_beta_bearer_workspace),
+        cmocka_unit_test(test_composed_header_limits),
         cmocka_unit_test(test_walk_forward_one_connection),
         cmocka_unit_test(test_walk_backward_uses_first_id),
         cmocka_unit_test(test_stops_on_has_more_not_cursor),

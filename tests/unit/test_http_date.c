@@ -230,6 +230,12 @@ static void test_malformed_table(void **state)
         "Sun, 06 Nox 1994 08:49:37 GMT",
         "Sundays, 06-Nov-94 08:49:37 GMT",
         "Sunda, 06-Nov-94 08:49:37 GMT",
+        /* a short name with another weekday's long-name tail */
+        "Monnesday, 06-Nov-94 08:49:37 GMT",
+        "Wedday, 06-Nov-94 08:49:37 GMT",
+        "Tueday, 06-Nov-94 08:49:37 GMT",
+        "Satday, 06-Nov-94 08:49:37 GMT",
+        "Thusday, 06-Nov-94 08:49:37 GMT",
         /* a form's weekday with another form's date */
         "Sunday, 06 Nov 1994 08:49:37 GMT",
         "Sun, 06-Nov-94 08:49:37 GMT",

@@ -316,6 +316,13 @@ static void test_content_length_zero_and_lists(void **state)
     assert_int_equal(r.resp.content_length, UINT64_MAX);
     assert_false(ambc_http_response_done(&r.resp));
     assert_int_equal(ambc_http_response_finish(&r.resp), AMBC_ERR_HTTP_TRUNCATED);
+
+    /* the largest value in a list and with leading zeros: the overflow test is exact */
+    static const char big_list[] = "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615,"
+                                   "0018446744073709551615\r\n\r\n";
+    check_both(big_list, sizeof big_list - 1, AMBC_OK, &r);
+    assert_int_equal(r.resp.content_length, UINT64_MAX);
+    assert_false(ambc_http_response_done(&r.resp));
 }
 
 static void test_close_framed(void **state)
@@ -376,6 +383,38 @@ static void test_interim_responses_skipped(void **state)
     assert_string_equal(r.resp.request_id, "");
     assert_int_equal(r.resp.should_retry, -1);
     assert_int_equal(r.body_len, 2);
+    assert_true(ambc_http_response_done(&r.resp));
+
+    /* every result an interim response can set, truncation flags included, is cleared */
+#define LONG70 "0123456789012345678901234567890123456789012345678901234567890123456789"
+    static const char all[] = "HTTP/1.0 103 Early Hints\r\n"
+                              "Content-Length: 5\r\n"
+                              "Connection: close\r\n"
+                              "Content-Type: " LONG70 "\r\n"
+                              "request-id: " LONG70 "\r\n"
+                              "date: " LONG70 "\r\n"
+                              "retry-after: 30\r\n"
+                              "retry-after-ms: 250\r\n"
+                              "x-should-retry: false\r\n\r\n"
+                              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+#undef LONG70
+    check_both(all, sizeof all - 1, AMBC_OK, &r);
+    assert_int_equal(r.header_calls, 1);
+    assert_int_equal(r.resp.status, 200);
+    assert_int_equal(r.resp.version_minor, 1);
+    assert_int_equal(r.resp.content_length, 2);
+    assert_int_equal(r.resp.framing, AMBC_HTTP_FRAMING_LENGTH);
+    assert_true(r.resp.keep_alive);
+    assert_string_equal(r.resp.content_type, "");
+    assert_false(r.resp.content_type_truncated);
+    assert_string_equal(r.resp.request_id, "");
+    assert_false(r.resp.request_id_truncated);
+    assert_string_equal(r.resp.date, "");
+    assert_false(r.resp.date_truncated);
+    assert_string_equal(r.resp.retry_after, "");
+    assert_int_equal(r.resp.retry_after_ms, -1);
+    assert_int_equal(r.resp.should_retry, -1);
+    assert_int_equal(r.resp.body_bytes, 2);
     assert_true(ambc_http_response_done(&r.resp));
 
     /* 101 would switch protocols: we never asked */
@@ -469,6 +508,21 @@ static void test_retry_headers(void **state)
         {"retry-after-ms: 0", 0, -1, ""},
         {"retry-after-ms:\t 250 \t", 250, -1, ""},
         {"retry-after-ms: 99999999999999999999999", INT64_MAX, -1, ""},
+        /* the saturation edges: INT64_MAX, one over, over UINT64_MAX, rounding at the top */
+        {"retry-after-ms: 9223372036854775806", INT64_MAX - 1, -1, ""},
+        {"retry-after-ms: 9223372036854775807", INT64_MAX, -1, ""},
+        {"retry-after-ms: 9223372036854775808", INT64_MAX, -1, ""},
+        {"retry-after-ms: 18446744073709551616", INT64_MAX, -1, ""},
+        {"retry-after-ms: 9223372036854775806.1", INT64_MAX, -1, ""},
+        {"retry-after-ms: 9223372036854775807.5", INT64_MAX, -1, ""},
+        {"retry-after-ms: 18446744073709551616.5", INT64_MAX, -1, ""},
+        /* fraction digits beyond 64 bits: only zero or not counts */
+        {"retry-after-ms: 1.000000000000000000000000000000", 1, -1, ""},
+        {"retry-after-ms: 1.000000000000000000000000000001", 2, -1, ""},
+        {"retry-after-ms: 4.99999999999999999999999", 5, -1, ""},
+        {"retry-after-ms: 1.5x", -1, -1, ""},
+        {"retry-after-ms: 1.5.5", -1, -1, ""},
+        {"retry-after-ms: 1 .5", -1, -1, ""},
         {"retry-after-ms: -5", -1, -1, ""},
         {"retry-after-ms: 1.", -1, -1, ""},
         {"retry-after-ms: .5", -1, -1, ""},
@@ -644,6 +698,10 @@ static const err_case_t error_cases[] = {
     {CL_HEAD("Content-Length: 0x10"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
     {CL_HEAD("Content-Length: 1.0"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
     {CL_HEAD("Content-Length: 18446744073709551616"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
+    {CL_HEAD("Content-Length: 18446744073709551619"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
+    {CL_HEAD("Content-Length: 18446744073709551620"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
+    {CL_HEAD("Content-Length: 184467440737095516150"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
+    {CL_HEAD("Content-Length: 5, 18446744073709551616"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
     {CL_HEAD("Content-Length: 99999999999999999999999999"), 0, AMBC_ERR_HTTP_CONTENT_LENGTH},
     {CL_HEAD("Content-Length: 5\r\nContent-Length: 6"), 0, AMBC_ERR_HTTP_CONFLICTING_LENGTH},
     {CL_HEAD("Content-Length: 5, 6"), 0, AMBC_ERR_HTTP_CONFLICTING_LENGTH},

@@ -87,6 +87,26 @@ static void test_server_waits(void **state)
     assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1001);
     r = resp_with(429, "2.5000", -1, -1, "");
     assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 2500);
+    r = resp_with(429, "1.2345", -1, -1, ""); /* the third fraction digit is the last kept */
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1235);
+    r = resp_with(429, "0.999", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 999);
+    r = resp_with(429, "0.9991", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1000);
+    r = resp_with(429, ".5", -1, -1, ""); /* fraction digits alone are a number */
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 500);
+    r = resp_with(429, "1.", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 1000);
+    r = resp_with(429, ".", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), -1);
+    r = resp_with(429, "0.0000", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), -1);
+    r = resp_with(429, "4294967.295", -1, -1, ""); /* the largest cap a uint32_t can give */
+    assert_int_equal(ambc_retry_server_wait_ms(&r, UINT32_MAX), INT64_C(4294967295));
+    r = resp_with(429, "4294967.2951", -1, -1, "");
+    assert_int_equal(ambc_retry_server_wait_ms(&r, UINT32_MAX), -1);
+    r = resp_with(429, "99999999999999999999999", -1, -1, ""); /* overflow is not a wait */
+    assert_int_equal(ambc_retry_server_wait_ms(&r, UINT32_MAX), -1);
     r = resp_with(429, "60", -1, -1, "");
     assert_int_equal(ambc_retry_server_wait_ms(&r, 60000), 60000);
     r = resp_with(429, "61", -1, -1, ""); /* over the cap: backoff instead */

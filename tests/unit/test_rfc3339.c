@@ -581,6 +581,13 @@ static void test_civil_far_years(void **state)
     }
     assert_int_equal(ambc_days_in_month(2024, 0), 0);
     assert_int_equal(ambc_days_in_month(2024, 13), 0);
+    assert_int_equal(ambc_days_in_month(2024, 16), 0);
+    assert_int_equal(ambc_days_in_month(2024, UINT32_MAX), 0);
+    /* the int32_t ends: -2147483648 is 4 * -536870912, -2147483600 is 400 * -5368709 */
+    assert_true(ambc_is_leap(INT32_MIN) && ambc_is_leap(-2147483600) && ambc_is_leap(-400));
+    assert_false(ambc_is_leap(INT32_MAX) || ambc_is_leap(-2147483500) || ambc_is_leap(-200) ||
+                 ambc_is_leap(-1) || ambc_is_leap(2147483600 - 100));
+    assert_true(ambc_is_leap(2147483600));
 }
 
 int main(void)
