@@ -140,8 +140,10 @@ void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth);
  * @param out      receives the decoded bytes and a NUL.
  * @param out_size size of out, NUL included.
  * @param out_len  decoded length without the NUL (may be NULL).
- * @return AMBC_OK; AMBC_ERR_STRING_TOO_LONG when out cannot hold it all (out then holds
- *         nothing usable: out[0] is NUL); AMBC_ERR_JSON_INVALID on a bad escape.
+ * @return AMBC_OK; AMBC_ERR_STRING_TOO_LONG when out cannot hold it all;
+ *         AMBC_ERR_JSON_INVALID on a bad escape, an unpaired surrogate, a raw control
+ *         character or an unescaped quote. Text that is both too long and invalid gets
+ *         either error. On any error out[0] is NUL.
  */
 ambc_status_t ambc_json_unescape(const char *in, size_t in_len, char *out, size_t out_size,
                                  size_t *out_len);
