@@ -186,4 +186,5 @@ def main():
     print(f"OK: {len(rows)} figures within 5 % of docs/footprint.md")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -95,4 +95,5 @@ def main():
         raise SystemExit(f"FAIL: a public call may use {worst} bytes of stack, over {budget}")
 
 
-main()
+if __name__ == "__main__":
+    main()
