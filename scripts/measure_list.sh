@@ -30,7 +30,7 @@ done
 valgrind --tool=massif --pages-as-heap=no --massif-out-file="$work/massif.out" \
     "$cli" list --all --limit "$limit" --json --ca-file "$work/ca.pem" >/dev/null 2>&1
 peak=$(grep mem_heap_B "$work/massif.out" | sed 's/mem_heap_B=//' | sort -n | tail -1)
-echo "peak heap (massif, all of it mbedTLS + libc stdio): $peak bytes"
+echo "peak heap (massif; mbedTLS, plus libc stdio and the resolver): $peak bytes"
 valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
     "$cli" list --all --limit "$limit" --json --ca-file "$work/ca.pem" 2>&1 >/dev/null \
     | grep -E "total heap usage|ERROR SUMMARY|definitely"
