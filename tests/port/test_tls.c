@@ -7,7 +7,13 @@
  * The program starts its own s_server processes (one per server certificate), learns their
  * ports from the "ACCEPT 127.0.0.1:PORT" line they log, and stops them by pid at the end.
  * Each child also gets PR_SET_PDEATHSIG, so a crash of this program cannot leave one behind.
- * AMBC_TEST_FILTER=<cmocka pattern> runs a subset (used for heap measurements). */
+ * AMBC_TEST_FILTER=<cmocka pattern> runs a subset (used for heap measurements).
+ *
+ * Built a second time as test_tls_heap (AMBC_TEST_HEAP_COUNT, linked with
+ * tests/support/heap_count.c): usage `test_tls_heap CERT_DIR [BUDGET_BYTES]`. It runs only
+ * test_trusted_round_trip, counts the heap mbedTLS's libraries take from calloc during it,
+ * prints the peak, and fails over the budget (default 65536) or if any byte is still in use
+ * after ambc_tls_free. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -31,6 +37,10 @@
 #include "ambc_mbedtls.h"
 #include "mbedtls/version.h"
 #include "ambc_posix.h"
+
+#ifdef AMBC_TEST_HEAP_COUNT
+#include "heap_count.h"
+#endif
 
 static const char *cert_dir;
 
@@ -262,10 +272,41 @@ static void expect_connect(ambc_tls_config_t cfg, const char *host, uint16_t por
 
 /* ---- trusted servers and the ways to trust them ---- */
 
+#ifdef AMBC_TEST_HEAP_COUNT
+static unsigned long heap_budget = 65536;
+
+/* After a whole client lifetime: the figure, and nothing of it left over. */
+static void heap_report(void)
+{
+    size_t peak = heap_count_peak();
+    size_t now = heap_count_now();
+    size_t allocs = heap_count_allocs();
+    printf("TLS heap peak: %zu bytes in %zu allocations, %zu bytes in use after free\n", peak,
+           allocs, now);
+    fflush(stdout);
+    if (allocs == 0) {
+        fail_msg("no allocation was attributed to libmbed*: is the wrapper in effect?");
+    }
+    if (now != 0) {
+        fail_msg("%zu bytes allocated by mbedTLS still in use after ambc_tls_free", now);
+    }
+    if (peak > heap_budget) {
+        fail_msg("TLS heap peak %zu bytes is over the budget of %lu", peak, heap_budget);
+    }
+}
+#endif
+
+/* test_tls_heap measures this case: init, handshake, GET / and its ~4 KB answer, close, free. */
 static void test_trusted_round_trip(void **state)
 {
     (void)state;
+#ifdef AMBC_TEST_HEAP_COUNT
+    heap_count_reset();
+#endif
     expect_connect(ca_file("ca.pem"), "localhost", good_server.port, AMBC_OK);
+#ifdef AMBC_TEST_HEAP_COUNT
+    heap_report();
+#endif
 }
 
 static void test_ca_from_dir(void **state)
@@ -763,10 +804,22 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_io_when_closed),
     };
     const char *filter = getenv("AMBC_TEST_FILTER");
+#ifdef AMBC_TEST_HEAP_COUNT
+    char *end = NULL;
+    if (argc == 3) {
+        heap_budget = strtoul(argv[2], &end, 10);
+    }
+    if ((argc != 2 && argc != 3) || (end != NULL && (*end != '\0' || end == argv[2]))) {
+        fprintf(stderr, "usage: %s CERT_DIR [BUDGET_BYTES]\n", argv[0]);
+        return 2;
+    }
+    filter = "test_trusted_round_trip"; /* the one case measured */
+#else
     if (argc != 2) {
         fprintf(stderr, "usage: %s CERT_DIR\n", argv[0]);
         return 2;
     }
+#endif
     cert_dir = argv[1];
     signal(SIGPIPE, SIG_DFL); /* a SIGPIPE from the ports must be seen, not ignored */
     if (filter != NULL) {

@@ -10,6 +10,12 @@ passes through port/mbedtls/tls.c are added up; the largest sum is the figure re
 rest of the process heap, cmocka, stdio and the resolver, is printed for context). Fails
 when the figure is over BUDGET_BYTES (default 65536), so a change that makes TLS hungrier
 is noticed.
+
+This is the cross-check (ctest port.tls_heap_massif). The figure of record is ctest
+port.tls_heap: test_tls_heap, which counts only what libmbedtls/libmbedx509/libmbedcrypto
+take from calloc themselves (tests/support/heap_count.c). The massif figure is some 4 KB
+higher because the stack test also catches glibc's resolver and NSS caches, which
+getaddrinfo sets up under ambc_tls's connect once per process and keeps until exit.
 """
 import os
 import re
