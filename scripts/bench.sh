@@ -11,6 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
 bin="$root/build/bin"
 for n in 20 100 1000; do "$bin/bench_parse" "$n" 21; echo; done
+"$bin/bench_parse" --compact 1000 21; echo # the page without whitespace, as the API sends it
 echo "instructions per 1000-batch page (callgrind, 3 rounds each, page generation subtracted):"
 base=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench_parse" 1000 3 none 2>&1 \
        | sed -n 's/.*Collected : //p')
