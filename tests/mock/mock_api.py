@@ -213,15 +213,18 @@ def build_store(n, seed, results_base):
         counts = dict.fromkeys(COUNT_KEYS, 0)
 
         cancel_at = ended_at = archived_at = None
+        # Until processing of the whole batch ends, every request counts as processing (the
+        # API reference: requests move to the other tallies only then). The draws stay, so
+        # the random stream, and with it every later record, is what it always was.
         if status == "in_progress":
             done = rng.randint(0, total - 1)
-            counts["succeeded"], counts["errored"] = _split(rng, done, 2)
-            counts["processing"] = total - done
+            _split(rng, done, 2)
+            counts["processing"] = total
         elif status == "canceling":
             cancel_at = created + rng.randint(1, DAY_US // 2)
             done = rng.randint(0, total - 1)
-            counts["succeeded"], counts["errored"] = _split(rng, done, 2)
-            counts["processing"] = total - done
+            _split(rng, done, 2)
+            counts["processing"] = total
         else:
             if expired:
                 ended_at = expires + rng.randint(0, 300_000_000)

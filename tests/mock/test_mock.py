@@ -224,7 +224,9 @@ class MockApiTest(unittest.TestCase):
                 self.assertIsNone(r["ended_at"])
                 self.assertIsNone(r["results_url"])
                 self.assertIsNone(r["archived_at"])
+                # requests leave "processing" only when the whole batch ends (API reference)
                 self.assertGreater(counts["processing"], 0)
+                self.assertEqual(sum(counts.values()), counts["processing"])
             if status == "canceling":
                 self.assertIsNotNone(r["cancel_initiated_at"])
             if status == "in_progress":
