@@ -1,10 +1,11 @@
-/* What both flavours share on the host: lwIP's statistics as text, and waiting for the
- * kernel's side of the TAP device to come up. */
+/* What both flavours share on the host: their addresses from the command line, lwIP's
+ * statistics as text, and waiting for the kernel's side of the TAP device to come up. */
 #include "net.h"
 
 #include <string.h>
 #include <time.h>
 
+#include "lwip/ip4_addr.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 
@@ -20,6 +21,25 @@ static const char *const pool_names[MEMP_MAX] = {
 #define LWIP_MEMPOOL(name, num, size, desc) #name,
 #include "lwip/priv/memp_std.h"
 };
+
+static int parse_ip(const char *what, const char *text, ip4_addr_t *out)
+{
+    if (text == NULL || !ip4addr_aton(text, out)) {
+        fprintf(stderr, "ambc-lwip: bad %s address: %s\n", what, text ? text : "(none)");
+        return -1;
+    }
+    return 0;
+}
+
+int net_addresses(const net_config_t *cfg, ip4_addr_t *ip, ip4_addr_t *mask, ip4_addr_t *gw)
+{
+    ip4_addr_set_zero(gw);
+    if (parse_ip("--ip", cfg->ip, ip) != 0 || parse_ip("--netmask", cfg->netmask, mask) != 0 ||
+        (cfg->gateway != NULL && parse_ip("--gw", cfg->gateway, gw) != 0)) {
+        return -1;
+    }
+    return 0;
+}
 
 void lwip_report(FILE *f)
 {

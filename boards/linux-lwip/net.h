@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "ambc/port.h"
+#include "lwip/ip4_addr.h"
 
 typedef struct {
     const char *tap; /* an existing TAP device, e.g. made with `ip tuntap add` */
@@ -29,7 +30,11 @@ int net_up(const net_config_t *cfg, ambc_stream_t *tcp, const ambc_clock_t **clo
  * to f, under lwIP's lock where there is one. */
 void net_report(FILE *f);
 
-/* Shared by both flavours (host.c). The statistics part of net_report: */
+/* Shared by both flavours (host.c). The configuration's addresses (the gateway 0.0.0.0 when
+ * absent); 0, or -1 after printing which one is bad. */
+int net_addresses(const net_config_t *cfg, ip4_addr_t *ip, ip4_addr_t *mask, ip4_addr_t *gw);
+
+/* The statistics part of net_report: */
 void lwip_report(FILE *f);
 
 /* Waits until the kernel has brought its side of the TAP device up after lwIP attached to it

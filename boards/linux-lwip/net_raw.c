@@ -35,21 +35,10 @@ static void poll_lwip(void *ctx)
     sys_check_timeouts();
 }
 
-static int parse_ip(const char *what, const char *text, ip4_addr_t *out)
-{
-    if (text == NULL || !ip4addr_aton(text, out)) {
-        fprintf(stderr, "ambc-lwip: bad %s address: %s\n", what, text ? text : "(none)");
-        return -1;
-    }
-    return 0;
-}
-
 int net_up(const net_config_t *cfg, ambc_stream_t *tcp, const ambc_clock_t **clock)
 {
     ip4_addr_t ip, mask, gw;
-    ip4_addr_set_zero(&gw);
-    if (parse_ip("--ip", cfg->ip, &ip) != 0 || parse_ip("--netmask", cfg->netmask, &mask) != 0 ||
-        (cfg->gateway != NULL && parse_ip("--gw", cfg->gateway, &gw) != 0)) {
+    if (net_addresses(cfg, &ip, &mask, &gw) != 0) {
         return -1;
     }
     lwip_init();

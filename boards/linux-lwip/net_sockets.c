@@ -27,23 +27,12 @@ static void tcpip_ready(void *arg)
     sys_sem_signal((sys_sem_t *)arg);
 }
 
-static int parse_ip(const char *what, const char *text, ip4_addr_t *out)
-{
-    if (text == NULL || !ip4addr_aton(text, out)) {
-        fprintf(stderr, "ambc-lwip: bad %s address: %s\n", what, text ? text : "(none)");
-        return -1;
-    }
-    return 0;
-}
-
 int net_up(const net_config_t *cfg, ambc_stream_t *tcp, const ambc_clock_t **clock)
 {
     ip4_addr_t ip, mask, gw;
     sys_sem_t ready;
     struct netif *added;
-    ip4_addr_set_zero(&gw);
-    if (parse_ip("--ip", cfg->ip, &ip) != 0 || parse_ip("--netmask", cfg->netmask, &mask) != 0 ||
-        (cfg->gateway != NULL && parse_ip("--gw", cfg->gateway, &gw) != 0)) {
+    if (net_addresses(cfg, &ip, &mask, &gw) != 0) {
         return -1;
     }
     /* Debian's tapif opens this device; without the variable it would run ifconfig itself. */
