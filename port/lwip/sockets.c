@@ -51,15 +51,16 @@ static int wait_once(int fd, bool for_write, uint32_t timeout_ms)
     return rc > 0 ? 1 : (rc == 0 ? 0 : -1);
 }
 
-/* Waits until ready or the time is up. Re-waits after an early wake-up (lwIP rounds the
- * timeout to its own tick), so a timeout is never reported before it is due. */
-static int wait_fd(int fd, bool for_write, uint32_t start, uint32_t timeout_ms)
+/* Waits until ready (AMBC_OK) or the time is up (AMBC_ERR_NET_TIMEOUT); AMBC_ERR_NET_IO
+ * when the wait itself failed. Re-waits after an early wake-up (lwIP rounds the timeout to
+ * its own tick), so a timeout is never reported before it is due. */
+static ambc_status_t wait_fd(int fd, bool for_write, uint32_t start, uint32_t timeout_ms)
 {
     for (;;) {
         uint32_t left = ms_left(start, timeout_ms);
         int w = wait_once(fd, for_write, left);
         if (w != 0 || left == 0u) {
-            return w;
+            return w > 0 ? AMBC_OK : w == 0 ? AMBC_ERR_NET_TIMEOUT : AMBC_ERR_NET_IO;
         }
     }
 }
@@ -181,11 +182,11 @@ static ambc_status_t finish_connect(int fd, uint32_t start, uint32_t timeout_ms)
 {
     int err = 0;
     socklen_t len = (socklen_t)sizeof(err);
-    int w = wait_fd(fd, true, start, timeout_ms);
-    if (w == 0) {
-        return AMBC_ERR_NET_TIMEOUT;
+    ambc_status_t st = wait_fd(fd, true, start, timeout_ms);
+    if (st != AMBC_OK) {
+        return st;
     }
-    if (w < 0 || lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+    if (lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
         return AMBC_ERR_NET_IO;
     }
     return err == 0 ? AMBC_OK : connect_status(err);
@@ -250,7 +251,7 @@ static ambc_status_t sock_send(void *ctx, const uint8_t *data, size_t len, size_
         return AMBC_ERR_STATE;
     }
     for (;;) {
-        int w;
+        ambc_status_t st;
         ssize_t n = lwip_send(s->fd, data, len, 0);
         if (n > 0) {
             *sent = (size_t)n;
@@ -259,12 +260,9 @@ static ambc_status_t sock_send(void *ctx, const uint8_t *data, size_t len, size_
         if (n < 0 && !would_block(errno)) {
             return io_status(errno);
         }
-        w = wait_fd(s->fd, true, start, timeout_ms);
-        if (w == 0) {
-            return AMBC_ERR_NET_TIMEOUT;
-        }
-        if (w < 0) {
-            return AMBC_ERR_NET_IO;
+        st = wait_fd(s->fd, true, start, timeout_ms);
+        if (st != AMBC_OK) {
+            return st;
         }
     }
 }
@@ -282,7 +280,7 @@ static ambc_status_t sock_recv(void *ctx, uint8_t *buf, size_t cap, size_t *rece
         return AMBC_ERR_STATE;
     }
     for (;;) {
-        int w;
+        ambc_status_t st;
         ssize_t n = lwip_recv(s->fd, buf, cap, 0);
         if (n >= 0) {
             *received = (size_t)n; /* 0: the peer's FIN, an orderly close */
@@ -291,12 +289,9 @@ static ambc_status_t sock_recv(void *ctx, uint8_t *buf, size_t cap, size_t *rece
         if (!would_block(errno)) {
             return io_status(errno);
         }
-        w = wait_fd(s->fd, false, start, timeout_ms);
-        if (w == 0) {
-            return AMBC_ERR_NET_TIMEOUT;
-        }
-        if (w < 0) {
-            return AMBC_ERR_NET_IO;
+        st = wait_fd(s->fd, false, start, timeout_ms);
+        if (st != AMBC_OK) {
+            return st;
         }
     }
 }

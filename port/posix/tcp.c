@@ -32,10 +32,11 @@ static uint32_t ms_left(uint64_t deadline)
     return now >= deadline ? 0u : (uint32_t)(deadline - now);
 }
 
-/* Waits for events on fd until the deadline: 1 ready, 0 timed out, -1 failed (errno set).
- * The loop re-polls after EINTR, and after an early wake-up caused by the clock's
- * millisecond rounding, so a timeout is never reported before the deadline. */
-static int wait_fd(int fd, short events, uint64_t deadline)
+/* Waits for events on fd until the deadline: AMBC_OK ready, AMBC_ERR_NET_TIMEOUT, or
+ * AMBC_ERR_NET_IO when poll failed. The loop re-polls after EINTR, and after an early
+ * wake-up caused by the clock's millisecond rounding, so a timeout is never reported
+ * before the deadline. */
+static ambc_status_t wait_fd(int fd, short events, uint64_t deadline)
 {
     for (;;) {
         struct pollfd p;
@@ -46,13 +47,13 @@ static int wait_fd(int fd, short events, uint64_t deadline)
         p.revents = 0;
         rc = poll(&p, 1, left > (uint32_t)INT_MAX ? INT_MAX : (int)left);
         if (rc > 0) {
-            return 1;
+            return AMBC_OK;
         }
         if (rc == 0 && ms_left(deadline) == 0) {
-            return 0;
+            return AMBC_ERR_NET_TIMEOUT;
         }
         if (rc < 0 && errno != EINTR) {
-            return -1;
+            return AMBC_ERR_NET_IO;
         }
     }
 }
@@ -124,11 +125,11 @@ static ambc_status_t finish_connect(int fd, uint64_t deadline)
 {
     int err = 0;
     socklen_t len = sizeof(err);
-    int w = wait_fd(fd, POLLOUT, deadline);
-    if (w == 0) {
-        return AMBC_ERR_NET_TIMEOUT;
+    ambc_status_t st = wait_fd(fd, POLLOUT, deadline);
+    if (st != AMBC_OK) {
+        return st;
     }
-    if (w < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
         return AMBC_ERR_NET_IO;
     }
     return err == 0 ? AMBC_OK : connect_status(err);
@@ -232,7 +233,7 @@ static ambc_status_t tcp_send(void *ctx, const uint8_t *data, size_t len, size_t
     }
     deadline = now_ms() + timeout_ms;
     for (;;) {
-        int w;
+        ambc_status_t st;
         ssize_t n = send(t->fd, data, len, MSG_NOSIGNAL);
         if (n > 0) {
             *sent = (size_t)n;
@@ -244,12 +245,9 @@ static ambc_status_t tcp_send(void *ctx, const uint8_t *data, size_t len, size_t
         if (n < 0 && !would_block(errno)) {
             return io_status(errno);
         }
-        w = wait_fd(t->fd, POLLOUT, deadline);
-        if (w == 0) {
-            return AMBC_ERR_NET_TIMEOUT;
-        }
-        if (w < 0) {
-            return AMBC_ERR_NET_IO;
+        st = wait_fd(t->fd, POLLOUT, deadline);
+        if (st != AMBC_OK) {
+            return st;
         }
     }
 }
@@ -268,7 +266,7 @@ static ambc_status_t tcp_recv(void *ctx, uint8_t *buf, size_t cap, size_t *recei
     }
     deadline = now_ms() + timeout_ms;
     for (;;) {
-        int w;
+        ambc_status_t st;
         ssize_t n = recv(t->fd, buf, cap, 0);
         if (n >= 0) {
             *received = (size_t)n; /* 0: the peer's FIN, an orderly close */
@@ -280,12 +278,9 @@ static ambc_status_t tcp_recv(void *ctx, uint8_t *buf, size_t cap, size_t *recei
         if (!would_block(errno)) {
             return io_status(errno);
         }
-        w = wait_fd(t->fd, POLLIN, deadline);
-        if (w == 0) {
-            return AMBC_ERR_NET_TIMEOUT;
-        }
-        if (w < 0) {
-            return AMBC_ERR_NET_IO;
+        st = wait_fd(t->fd, POLLIN, deadline);
+        if (st != AMBC_OK) {
+            return st;
         }
     }
 }
