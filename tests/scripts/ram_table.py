@@ -82,15 +82,8 @@ def stacks(root, build):
         subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-Os", *footprint.FLAGS, *inc,
                         "-fstack-usage", "-fcallgraph-info=su", "-c", src, "-o", obj], check=True)
         cis.append(os.path.splitext(obj)[0] + ".ci")
-    frame, edges, dynamic = stack_bound.load(cis)
-    if dynamic:
-        raise SystemExit("FAIL: dynamic stack frames: " + ", ".join(dynamic))
-    memo, rows = {}, []
-    for fn in sorted(f for f in frame if f.startswith("ambc_") and ":" not in f):
-        b, path, ext = stack_bound.bound(fn, frame, edges, memo, [])
-        rows.append((fn, b, " > ".join(x.split(":")[-1] for x in path[1:]) or "(leaf)",
-                     ", ".join(sorted(ext)) or "-"))
-    return sorted(rows, key=lambda r: (-r[1], r[0]))
+    return [(fn, b, " > ".join(x.split(":")[-1] for x in path[1:]) or "(leaf)",
+             ", ".join(sorted(ext)) or "-") for fn, b, path, ext in stack_bound.public_bounds(cis)]
 
 
 def render(sz, st, tls_section):

@@ -76,18 +76,24 @@ def bound(fn, frame, edges, memo, path):
     return memo[fn]
 
 
-def main():
-    budget = int(sys.argv[1])
-    frame, edges, dynamic = load(sys.argv[2:])
+def public_bounds(files):
+    """[(public call, bound bytes, deepest path, callees outside the core)], deepest first."""
+    frame, edges, dynamic = load(files)
     if dynamic:
         raise SystemExit("FAIL: dynamic stack frames: " + ", ".join(dynamic))
-    memo, worst, rows = {}, 0, []
+    memo, rows = {}, []
     for fn in sorted(f for f in frame if f.startswith("ambc_") and ":" not in f):
         b, p, ext = bound(fn, frame, edges, memo, [])
         rows.append((fn, b, p, ext))
-        worst = max(worst, b)
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def main():
+    budget = int(sys.argv[1])
+    rows = public_bounds(sys.argv[2:])
+    worst = max(r[1] for r in rows)
     print(f"{'public call':36} {'bound':>6}  deepest path (+ outside the core)")
-    for fn, b, p, ext in sorted(rows, key=lambda r: -r[1]):
+    for fn, b, p, ext in rows:
         extra = (" + " + ", ".join(sorted(ext))) if ext else ""
         print(f"{fn:36} {b:6d}  {' > '.join(x.split(':')[-1] for x in p)}{extra}")
     print(f"worst: {worst} bytes (budget {budget})")
