@@ -1102,11 +1102,14 @@ class Server:
         self._resp_no = 0
         self._api_no = 0                # API requests since start: numbers the random faults
 
+    def _stderr(self, msg):
+        with self._log_lock:
+            sys.stderr.write(f"mock_api: {msg}\n")
+            sys.stderr.flush()
+
     def log(self, msg):
         if self.opts.verbose:
-            with self._log_lock:
-                sys.stderr.write(f"mock_api: {msg}\n")
-                sys.stderr.flush()
+            self._stderr(msg)
 
     def choose_framing(self, req):
         with self._resp_lock:
@@ -1130,9 +1133,7 @@ class Server:
     def log_fault(self, where, fault):
         """Applied faults are always logged (one line each), to explain a failed reliability run."""
         shown = {k: v for k, v in fault.items() if k != "path_prefix"}
-        with self._log_lock:
-            sys.stderr.write(f"mock_api: fault on {where}: {dumps(shown)}\n")
-            sys.stderr.flush()
+        self._stderr(f"fault on {where}: {dumps(shown)}")
 
     def take_fault(self, req):
         """The fault for API request `req`: the first matching queued one, else maybe random."""
