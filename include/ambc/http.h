@@ -181,7 +181,8 @@ struct ambc_http_response {
     uint64_t body_bytes; /**< de-framed body bytes delivered to on_body so far */
 
     /** Parser state: private. Callers must not read or write it; it may change in any
-     *  release. */
+     *  release. It stays the last member: every result field above it is cleared in one
+     *  memset up to it for each message. */
     struct {
         ambc_http_callbacks_t cb; /* a copy: the caller's struct may be a temporary */
         void *ctx;
