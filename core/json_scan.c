@@ -81,9 +81,22 @@ void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth)
     s->quiet = depth;
 }
 
+void ambc_json_scan_skip_value(ambc_json_scan_t *s)
+{
+    if (s->state == ST_COLON) { /* a key was just read: its value is next, at this depth */
+        s->skip = s->depth;
+    }
+}
+
+/* Inside a value that passes by unseen. Keys sit at depth >= 1, so skip 0 means none. */
+static bool skipping(const ambc_json_scan_t *s)
+{
+    return s->skip != 0 && s->depth >= s->skip;
+}
+
 static bool muted(const ambc_json_scan_t *s)
 {
-    return s->depth > s->quiet;
+    return s->depth > s->quiet || skipping(s);
 }
 
 static ambc_status_t emit(ambc_json_scan_t *s, ambc_json_event_type_t type, size_t offset,
@@ -112,10 +125,14 @@ static bool is_ws(unsigned char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* A value just ended: decide what may follow it. */
+/* A value just ended: decide what may follow it, and end the skip if it was the skipped
+ * value. Callers decide whether to report the value before calling this. */
 static void value_done(ambc_json_scan_t *s)
 {
     s->state = (uint8_t)(s->depth == 0 ? ST_DONE : ST_AFTER);
+    if (s->skip == s->depth) {
+        s->skip = 0;
+    }
 }
 
 static ambc_status_t open_container(ambc_json_scan_t *s, bool object, size_t i)
@@ -124,7 +141,8 @@ static ambc_status_t open_container(ambc_json_scan_t *s, bool object, size_t i)
     if (s->depth >= CONFIG_AMBC_JSON_MAX_DEPTH) {
         return AMBC_ERR_JSON_DEPTH;
     }
-    st = emit(s, object ? AMBC_JSON_OBJ_BEGIN : AMBC_JSON_ARR_BEGIN, i, false);
+    st = skipping(s) ? AMBC_OK
+                     : emit(s, object ? AMBC_JSON_OBJ_BEGIN : AMBC_JSON_ARR_BEGIN, i, false);
     if (object) {
         s->objects |= (uint64_t)1 << s->depth;
     } else {
@@ -142,12 +160,14 @@ static bool top_is_object(const ambc_json_scan_t *s)
 
 static ambc_status_t close_container(ambc_json_scan_t *s, bool object, size_t i)
 {
+    bool hidden;
     if (s->depth == 0 || top_is_object(s) != object) {
         return AMBC_ERR_JSON_INVALID;
     }
     s->depth--;
+    hidden = skipping(s); /* also the skipped container's own closer */
     value_done(s);
-    return emit(s, object ? AMBC_JSON_OBJ_END : AMBC_JSON_ARR_END, i, false);
+    return hidden ? AMBC_OK : emit(s, object ? AMBC_JSON_OBJ_END : AMBC_JSON_ARR_END, i, false);
 }
 
 static void begin_scalar(ambc_json_scan_t *s, uint8_t state, uint8_t sub)
@@ -269,17 +289,16 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
 static ambc_status_t end_string(ambc_json_scan_t *s, size_t i)
 {
     bool key = (s->flags & F_KEY) != 0;
+    bool report = !muted(s);
     if (s->flags & F_HIGH) {
         return AMBC_ERR_JSON_INVALID; /* a high surrogate with no low one */
     }
-    s->state = (uint8_t)(key ? ST_COLON : ST_AFTER);
-    if (!key) {
+    if (key) {
+        s->state = ST_COLON;
+    } else {
         value_done(s);
     }
-    if (muted(s)) {
-        return AMBC_OK;
-    }
-    return emit(s, key ? AMBC_JSON_KEY : AMBC_JSON_STRING, i, false);
+    return report ? emit(s, key ? AMBC_JSON_KEY : AMBC_JSON_STRING, i, false) : AMBC_OK;
 }
 
 /* Scan a run of string bytes starting at *pi; stops after the closing quote or a backslash. */
@@ -389,8 +408,9 @@ static bool number_may_end(uint8_t sub)
 
 static ambc_status_t end_number(ambc_json_scan_t *s, size_t i)
 {
+    bool report = !muted(s);
     value_done(s);
-    return muted(s) ? AMBC_OK : emit(s, AMBC_JSON_NUMBER, i, false);
+    return report ? emit(s, AMBC_JSON_NUMBER, i, false) : AMBC_OK;
 }
 
 /* The next sub-state for byte c, or 0xFF when c cannot continue the number. */
@@ -438,6 +458,7 @@ static ambc_status_t step_literal(ambc_json_scan_t *s, unsigned char c, size_t i
     unsigned which = (unsigned)s->sub >> 3;
     unsigned pos = s->sub & 7u;
     const char *lit = literals[which];
+    bool report;
     if ((unsigned char)lit[pos] != c) {
         return AMBC_ERR_JSON_INVALID;
     }
@@ -446,8 +467,9 @@ static ambc_status_t step_literal(ambc_json_scan_t *s, unsigned char c, size_t i
     if (lit[pos] != '\0') {
         return AMBC_OK;
     }
+    report = !muted(s);
     value_done(s);
-    return muted(s) ? AMBC_OK : emit(s, literal_events[which], i, false);
+    return report ? emit(s, literal_events[which], i, false) : AMBC_OK;
 }
 
 static ambc_status_t step(ambc_json_scan_t *s, const char *data, size_t len, size_t *pi)
@@ -487,20 +509,13 @@ ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t 
         return s->err;
     }
     while (i < len) {
-        size_t before = i;
         ambc_status_t st = step(s, data, len, &i);
         if (st != AMBC_OK) {
             s->err = st;
-            s->err_at = i > before ? i - 1 : i; /* the byte step() was looking at */
             return st;
         }
     }
     return AMBC_OK;
-}
-
-size_t ambc_json_scan_error_offset(const ambc_json_scan_t *s)
-{
-    return s->err_at;
 }
 
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s)
