@@ -13,6 +13,7 @@
 
 #define JSMN_STATIC
 #define JSMN_STRICT
+#define JSMN_PARENT_LINKS
 #include <jsmn.h>
 
 #include "ambc/batch.h"
@@ -68,25 +69,51 @@ const char *ambc_batch_status_name(ambc_batch_status_t status)
     return i < COUNT_OF(status_names) ? status_names[i] : status_names[0];
 }
 
-static const ambc_field_t *find(const ambc_field_t *table, size_t n, const char *key, size_t len)
+/* Every key is found with one hash and one compare: (len * 8 + key[0] + key[1] * 4) mod 16
+ * gives each key of a table its own slot (checked by tests/unit/test_batch_map.c, which
+ * looks every key up). 0xFF: no key there. */
+#define KEY_HASH(k, n) ((((n)*8u) + (unsigned char)(k)[0] + (unsigned char)(k)[1] * 4u) & 15u)
+static const uint8_t batch_slots[16] = {2, 8, 0xFF, 0xFF, 0xFF, 5, 3, 0xFF,
+                                        1, 0, 0xFF, 4,    0xFF, 6, 9, 7};
+static const uint8_t count_slots[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0xFF, 3,
+                                        0,    0xFF, 0xFF, 0xFF, 0xFF, 4, 0xFF, 1};
+
+static const ambc_field_t *find(const ambc_field_t *table, const uint8_t *slots, const char *key,
+                                size_t len)
 {
-    size_t i;
-    for (i = 0; i < n; i++) { /* length and first byte rule out almost every row cheaply */
-        const char *k = table[i].name + table[i].keyoff;
-        if (table[i].keylen == len && k[0] == key[0] && memcmp(k, key, len) == 0) {
-            return &table[i];
-        }
+    const ambc_field_t *f;
+    uint8_t i = slots[KEY_HASH(key, len)];
+    if (i == 0xFF) {
+        return NULL;
     }
-    return NULL;
+    f = &table[i];
+    return f->keylen == len && memcmp(f->name + f->keyoff, key, len) == 0 ? f : NULL;
 }
 
 const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t len)
 {
-    if (len == 0) {
+    if (len < 2) {
+        return NULL; /* no known key is shorter; the hash reads two bytes */
+    }
+    return counts ? find(count_fields, count_slots, key, len)
+                  : find(batch_fields, batch_slots, key, len);
+}
+
+char ambc_batch_field_code(const ambc_field_t *f)
+{
+    const ambc_field_t *table = f->kind == K_U32 ? count_fields : batch_fields;
+    return (char)('a' + (f - table));
+}
+
+/* The field of a code written by ambc_batch_field_code, or NULL. */
+static const ambc_field_t *field_of_code(bool counts, const char *key, size_t len)
+{
+    size_t n = counts ? COUNT_OF(count_fields) : COUNT_OF(batch_fields);
+    size_t i = (size_t)((unsigned char)key[0] - 'a');
+    if (len != 1 || i >= n) {
         return NULL;
     }
-    return counts ? find(count_fields, COUNT_OF(count_fields), key, len)
-                  : find(batch_fields, COUNT_OF(batch_fields), key, len);
+    return counts ? &count_fields[i] : &batch_fields[i];
 }
 
 const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits)
@@ -140,6 +167,7 @@ typedef struct {
     const char *json;
     const jsmntok_t *t;
     int ntok;
+    bool coded; /* keys are ambc_batch_field_code letters (a record page.c cut out) */
     ambc_batch_t *out;
 } map_ctx_t;
 
@@ -173,7 +201,7 @@ static ambc_status_t decode(const map_ctx_t *m, const jsmntok_t *v, char *dst, s
     const char *src = m->json + v->start;
     size_t n = tok_len(v);
     ambc_status_t st;
-    if (memchr(src, '\\', n) == NULL) {
+    if (memchr(src, '\\', n) == NULL) { /* no escape: no U+0000 either (validated text) */
         if (n >= size) {
             dst[0] = '\0';
             return AMBC_ERR_STRING_TOO_LONG;
@@ -181,11 +209,11 @@ static ambc_status_t decode(const map_ctx_t *m, const jsmntok_t *v, char *dst, s
         memcpy(dst, src, n);
         dst[n] = '\0';
         *len = n;
-    } else if ((st = json_unescape_text(src, n, dst, size, len, true)) != AMBC_OK) {
-        return st;
+        return AMBC_OK;
     }
-    /* page.c never copies a U+0000; text from elsewhere may still hold one */
-    return memchr(dst, '\0', *len) != NULL ? AMBC_ERR_JSON_NUL : AMBC_OK;
+    st = json_unescape_text(src, n, dst, size, len, true);
+    /* page.c never copies a U+0000, but ordinary JSON may hold a "\\u0000" */
+    return st == AMBC_OK && memchr(dst, '\0', *len) != NULL ? AMBC_ERR_JSON_NUL : st;
 }
 
 static ambc_status_t map_u32(const map_ctx_t *m, const jsmntok_t *v, uint32_t *dst)
@@ -302,7 +330,9 @@ static ambc_status_t map_members(map_ctx_t *m, int obj, bool counts, int *counts
         if (i + 1 >= m->ntok || m->t[i].type != JSMN_STRING) {
             return AMBC_ERR_JSON_INVALID;
         }
-        if (decode(m, &m->t[i], key, sizeof(key), &klen) == AMBC_OK) {
+        if (m->coded) {
+            f = field_of_code(counts, m->json + m->t[i].start, tok_len(&m->t[i]));
+        } else if (decode(m, &m->t[i], key, sizeof(key), &klen) == AMBC_OK) {
             f = ambc_batch_field_find(counts, key, klen);
         }
         if (f != NULL) {
@@ -330,8 +360,8 @@ static void record_reset(ambc_batch_t *out)
     out->archived_at = AMBC_TIME_NULL;
 }
 
-ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int ntok, int obj,
-                                    ambc_batch_t *out, const char **err_field)
+static ambc_status_t map_object(const char *json, const jsmntok_t *t, int ntok, int obj, bool coded,
+                                ambc_batch_t *out, const char **err_field)
 {
     map_ctx_t m;
     int counts = -1;
@@ -341,6 +371,7 @@ ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int nt
     m.json = json;
     m.t = t;
     m.ntok = ntok;
+    m.coded = coded;
     m.out = out;
     if (obj < 0 || obj >= ntok || t[obj].type != JSMN_OBJECT) {
         return AMBC_ERR_JSON_SHAPE;
@@ -350,6 +381,12 @@ ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int nt
         st = map_members(&m, counts, true, &counts, err_field);
     }
     return st;
+}
+
+ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int ntok, int obj,
+                                    ambc_batch_t *out, const char **err_field)
+{
+    return map_object(json, t, ntok, obj, false, out, err_field);
 }
 
 static ambc_status_t jsmn_status(int r)
@@ -378,7 +415,7 @@ ambc_status_t ambc_batch_map_record(const char *json, size_t len, ambc_batch_t *
     if (r < 0) {
         return jsmn_status(r); /* the cutter's bounds make this unreachable */
     }
-    st = ambc_batch_map_tokens(json, tokens, r, 0, out, err_field);
+    st = map_object(json, tokens, r, 0, true, out, err_field);
     if (st != AMBC_OK) {
         return st;
     }

@@ -35,6 +35,9 @@ typedef struct {
  * request_counts (counts true); NULL when the record does not map it. */
 const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t len);
 
+/* The one-letter code the record buffer stores for f's key ('a' + its row in its table). */
+char ambc_batch_field_code(const ambc_field_t *f);
+
 /* The first of the fields whose bit is in `bits`, for naming a missing key. */
 const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits);
 
@@ -42,17 +45,19 @@ const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits);
 size_t ambc_batch_field_limit(const ambc_field_t *f);
 ambc_status_t ambc_batch_field_too_long(const ambc_field_t *f);
 
-#ifdef JSMN_H /* only for files that include <jsmn.h> first (without JSMN_PARENT_LINKS) */
-/* Map the object at token index obj of json, tokenized by jsmn (JSMN_STRICT, without parent
- * links: both sides must be built alike). String values may hold any JSON escapes, and raw
- * control bytes (the record buffer keeps those raw). On failure *err_field names the key. Used
- * by the page parser, and by the benchmark to map from whole-page tokens. */
+#ifdef JSMN_H /* only for files that include <jsmn.h> first, with JSMN_PARENT_LINKS */
+/* Map the object at token index obj of json, tokenized by jsmn (JSMN_STRICT and
+ * JSMN_PARENT_LINKS: both sides must be built alike, the token's layout depends on it). String
+ * values may hold any JSON escapes, and raw control bytes (the record buffer keeps those raw). On
+ * failure *err_field names the key. Used by the page parser, and by the benchmark to map from
+ * whole-page tokens. */
 ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int ntok, int obj,
                                     ambc_batch_t *out, const char **err_field);
 #endif
 
-/* jsmn over one cut-out record (its tokens on this call's stack), then the mapping above, then
- * the check that every key the API promises was there. */
+/* jsmn over one record cut out by page.c (keys as codes, see ambc_batch_field_code; its tokens
+ * on this call's stack), then the mapping above, then the check that every key the API
+ * promises was there. */
 ambc_status_t ambc_batch_map_record(const char *json, size_t len, ambc_batch_t *out,
                                     const char **err_field);
 

@@ -633,12 +633,13 @@ static const char *next_cursor(const ambc_page_t *page, bool backward)
     return next;
 }
 
-static ambc_status_t walk(ambc_client_t *c, ambc_list_params_t *p, bool all_pages, ambc_batch_fn fn,
-                          void *ctx)
+static ambc_status_t walk(ambc_client_t *c, const ambc_list_params_t *params, bool all_pages,
+                          ambc_batch_fn fn, void *ctx)
 {
-    const char *start = p->before_id != NULL ? p->before_id : p->after_id;
-    bool backward = p->before_id != NULL;
-    uint32_t max_pages = p->max_pages != 0 ? p->max_pages : CONFIG_AMBC_WALK_MAX_PAGES;
+    bool backward = params->before_id != NULL;
+    const char *start = backward ? params->before_id : params->after_id;
+    uint32_t max_pages = params->max_pages != 0 ? params->max_pages : CONFIG_AMBC_WALK_MAX_PAGES;
+    ambc_list_params_t q = *params; /* its cursor then moves to this call's own buffer */
     char cursor[CONFIG_AMBC_ID_MAX];
     cycle_t cy = {{0}, 1u, 1u};
     uint32_t pages;
@@ -648,7 +649,7 @@ static ambc_status_t walk(ambc_client_t *c, ambc_list_params_t *p, bool all_page
     }
     for (pages = 1;; pages++) {
         const char *next;
-        ambc_status_t st = list_page(c, p, fn, ctx, &page);
+        ambc_status_t st = list_page(c, &q, fn, ctx, &page);
         if (st != AMBC_OK || !all_pages || (next = next_cursor(&page, backward)) == NULL) {
             return st;
         }
@@ -661,11 +662,8 @@ static ambc_status_t walk(ambc_client_t *c, ambc_list_params_t *p, bool all_page
             return AMBC_ERR_WALK_LIMIT;
         }
         memcpy(cursor, next, strlen(next) + 1u);
-        if (backward) {
-            p->before_id = cursor;
-        } else {
-            p->after_id = cursor;
-        }
+        q.after_id = backward ? NULL : cursor;
+        q.before_id = backward ? cursor : NULL;
     }
 }
 

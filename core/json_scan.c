@@ -42,6 +42,7 @@ enum {
     F_TRUNC = 1u << 2,   /* the key or number overflowed buf */
     F_HIGH = 1u << 3,    /* a high surrogate was seen; a low one must follow at once */
     F_STARTED = 1u << 4, /* a root value has begun */
+    F_ESC = 1u << 5,     /* the part of the string being decoded came from an escape, in part */
 };
 
 /* Bytes that end a run of plain string content: '"', '\\' and the control characters.
@@ -110,6 +111,7 @@ static ambc_status_t emit(ambc_json_scan_t *s, ambc_json_event_type_t type, size
     ev.depth = s->depth;
     ev.partial = partial;
     ev.truncated = (s->flags & F_TRUNC) != 0;
+    ev.escaped = (s->flags & F_ESC) != 0;
     ev.text = NULL;
     ev.len = 0;
     if (type == AMBC_JSON_KEY || type == AMBC_JSON_STRING || type == AMBC_JSON_NUMBER) {
@@ -175,7 +177,7 @@ static void begin_scalar(ambc_json_scan_t *s, uint8_t state, uint8_t sub)
     s->state = state;
     s->sub = sub;
     s->len = 0;
-    s->flags = (uint8_t)(s->flags & ~(F_TRUNC | F_HIGH | F_KEY));
+    s->flags = (uint8_t)(s->flags & ~(F_TRUNC | F_HIGH | F_KEY | F_ESC));
 }
 
 /* The first byte of a value. */
@@ -272,6 +274,7 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
             }
             st = emit(s, AMBC_JSON_STRING, i, true);
             s->len = 0;
+            s->flags = (uint8_t)(s->flags & ~F_ESC); /* the next part starts clean */
             if (st != AMBC_OK) {
                 return st;
             }
@@ -284,6 +287,15 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
         n -= take;
     }
     return AMBC_OK;
+}
+
+/* The decoded bytes of one escape: flagged after put, so they are in the part flagged even when
+ * put had to hand over a full part first. */
+static ambc_status_t put_escaped(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
+{
+    ambc_status_t st = put(s, p, n, i);
+    s->flags = (uint8_t)(s->flags | F_ESC);
+    return st;
 }
 
 static ambc_status_t end_string(ambc_json_scan_t *s, size_t i)
@@ -352,7 +364,7 @@ static ambc_status_t step_escape(ambc_json_scan_t *s, unsigned char c, size_t i)
         return AMBC_ERR_JSON_INVALID;
     }
     s->state = ST_STRING;
-    return muted(s) ? AMBC_OK : put(s, &out, 1, i);
+    return muted(s) ? AMBC_OK : put_escaped(s, &out, 1, i);
 }
 
 static ambc_status_t step_unicode(ambc_json_scan_t *s, unsigned char c, size_t i)
@@ -385,7 +397,7 @@ static ambc_status_t step_unicode(ambc_json_scan_t *s, unsigned char c, size_t i
     if (muted(s)) {
         return AMBC_OK;
     }
-    return put(s, out, json_utf8_put(cp, out), i);
+    return put_escaped(s, out, json_utf8_put(cp, out), i);
 }
 
 /* Append one number byte; a number longer than the buffer keeps its prefix, flagged. */

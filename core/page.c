@@ -2,9 +2,10 @@
  * The page parser: a consumer of scanner events that keeps the page metadata and cuts each
  * record out of the stream into the record buffer, then has it mapped (batch_map.c).
  *
- * Only the members a record maps are copied, and only decoded: a known key is written as its
- * plain name, a string value as its decoded bytes with '"' and '\\' escaped (so jsmn still
- * sees JSON), numbers and literals as they are. Unknown members are handed back to the scanner
+ * Only the members a record maps are copied, and only decoded: a known key is written as a
+ * one-letter code of its table row (the mapper needs no lookup, jsmn fewer bytes), a string
+ * value as its decoded bytes with '"' and '\\' escaped (so jsmn still sees JSON), numbers and
+ * literals as they are. Unknown members are handed back to the scanner
  * to pass by unseen (ambc_json_scan_skip_value), so their size and nesting cost nothing here.
  * Every value is bounded by its field before it is copied, which is what makes the buffer's
  * size in batch.h enough. Events come at the same byte positions however the body is sliced,
@@ -78,7 +79,7 @@ static ambc_status_t end_record(ambc_page_parser_t *p, uint8_t next_stage)
 static ambc_status_t record_key(ambc_page_parser_t *p, const ambc_json_event_t *ev, bool counts)
 {
     const ambc_field_t *f = ev->truncated ? NULL : ambc_batch_field_find(counts, ev->text, ev->len);
-    ambc_status_t st = AMBC_OK;
+    char *out;
     if (f == NULL) {
         ambc_json_scan_skip_value(&p->scan); /* what the API added: never copied */
         return AMBC_OK;
@@ -89,35 +90,31 @@ static ambc_status_t record_key(ambc_page_parser_t *p, const ambc_json_event_t *
     p->seen |= f->bit;
     p->field = f;
     p->str_len = 0;
-    if (p->rec[p->rec_len - 1u] != '{') {
-        st = put(p, ",", 1);
+    if (5u > sizeof(p->rec) - p->rec_len) {
+        return AMBC_ERR_RECORD_TOO_LARGE; /* unreachable: the sizes in batch.h allow for it */
     }
-    if (st == AMBC_OK) {
-        st = put(p, "\"", 1);
+    out = p->rec + p->rec_len; /* `,"k":`, the comma unless it is the object's first */
+    if (out[-1] != '{') {
+        *out++ = ',';
     }
-    if (st == AMBC_OK) {
-        st = put(p, f->name + f->keyoff, f->keylen);
-    }
-    return st == AMBC_OK ? put(p, "\":", 2) : st;
-}
-
-/* Why byte c cannot be part of f's value, or AMBC_OK. A timestamp or type holds neither
- * quotes, backslashes nor control characters when it is valid, so theirs are copied 1:1. */
-static ambc_status_t bad_byte(const ambc_field_t *f, unsigned char c)
-{
-    bool plain = f->kind == K_TIME || f->kind == K_TIME_NULL || f->kind == K_TYPE;
-    if (plain && (c < 0x20u || c == '"' || c == '\\')) {
-        return ambc_batch_field_too_long(f); /* TIME_INVALID, or SHAPE for type */
-    }
-    return c == 0 ? AMBC_ERR_JSON_NUL : AMBC_OK;
+    *out++ = '"';
+    *out++ = ambc_batch_field_code(f);
+    *out++ = '"';
+    *out++ = ':';
+    p->rec_len = (uint16_t)(out - p->rec);
+    return AMBC_OK;
 }
 
 /* One part of a string value: bounded by the field, checked, copied with '"' and '\\'
- * escaped (raw control characters stay raw: jsmn and the mapper take them). */
+ * escaped. Raw control characters stay raw (jsmn and the mapper take them) except in a
+ * timestamp or type, which hold neither them nor quotes nor backslashes when they are valid:
+ * theirs are copied 1:1, and refused early otherwise. */
 static ambc_status_t copy_string(ambc_page_parser_t *p, const ambc_field_t *f,
                                  const ambc_json_event_t *ev)
 {
-    size_t i, run = 0;
+    bool plain = f->kind == K_TIME || f->kind == K_TIME_NULL || f->kind == K_TYPE;
+    const unsigned char *t = (const unsigned char *)ev->text;
+    size_t i, from = 0;
     ambc_status_t st = AMBC_OK;
     if (ev->len > ambc_batch_field_limit(f) - p->str_len) {
         return fail(p, ambc_batch_field_too_long(f), f->name);
@@ -127,23 +124,25 @@ static ambc_status_t copy_string(ambc_page_parser_t *p, const ambc_field_t *f,
         p->in_string = 1;
         st = put(p, "\"", 1);
     }
-    for (i = 0; i < ev->len && st == AMBC_OK; i++) {
-        unsigned char c = (unsigned char)ev->text[i];
-        ambc_status_t bad = bad_byte(f, c);
-        if (bad != AMBC_OK) {
-            return fail(p, bad, f->name);
+    for (i = 0; ev->escaped && i < ev->len && st == AMBC_OK; i++) { /* else all plain */
+        bool special = t[i] == '"' || t[i] == '\\';
+        if (!special && (t[i] >= 0x20u || (t[i] != 0 && !plain))) {
+            continue;
         }
-        if (c == '"' || c == '\\') {
-            st = put(p, ev->text + i - run, run);
-            run = 0;
-            if (st == AMBC_OK) {
-                st = put(p, "\\", 1);
-            }
+        if (plain) {
+            return fail(p, ambc_batch_field_too_long(f), f->name); /* TIME_INVALID, SHAPE */
         }
-        run++;
+        if (t[i] == 0) {
+            return fail(p, AMBC_ERR_JSON_NUL, f->name);
+        }
+        st = put(p, ev->text + from, i - from); /* '"' or '\\': escaped */
+        if (st == AMBC_OK) {
+            st = put(p, "\\", 1);
+        }
+        from = i;
     }
     if (st == AMBC_OK) {
-        st = put(p, ev->text + ev->len - run, run);
+        st = put(p, ev->text + from, ev->len - from);
     }
     if (st == AMBC_OK && !ev->partial) {
         p->in_string = 0;

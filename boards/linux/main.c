@@ -2,7 +2,7 @@
  * ambc CLI for Linux: list Message Batches over TLS (POSIX sockets + mbedTLS).
  *
  *   ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--beta] [--json]
- *             [--ca-file PEM] [--stats]
+ *             [--ca-file PEM] [--stats] [--max-pages N] [--walk-timeout-ms MS]
  *   ambc get ID [--beta] [--json] [--ca-file PEM]
  *
  * Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (https://host[:port],
@@ -157,8 +157,7 @@ static ambc_status_t run_command(args_t *a)
         return st;
     }
     if (!a->list.json) {
-        printf("%-34s %-12s %10s %9s %7s %8s %7s  %s\n", "ID", "STATUS", "PROCESSING", "SUCCEEDED",
-               "ERRORED", "CANCELED", "EXPIRED", "CREATED");
+        cli_print_header(stdout);
     }
     return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch, &a->list);
 }
@@ -225,7 +224,7 @@ int main(int argc, char **argv)
                 ", rss_kb after first run %ld, at end %ld, fds %d->%d\n",
                 s.connects, s.requests, s.reconnects, s.retries, s.resumed, rss0, rss1, fds0, fds1);
     }
-    ambc_client_close(&client);
+    (void)ambc_client_close(&client);
     ambc_tls_free(&tls);
     fflush(stdout);
     return st == AMBC_OK ? 0 : cli_report(st, &client);

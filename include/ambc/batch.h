@@ -153,15 +153,11 @@ typedef ambc_status_t (*ambc_batch_fn)(void *ctx, const ambc_batch_t *batch);
 /* A string value of up to n decoded bytes, as the record buffer holds it: its quotes, and two
  * bytes per byte at worst (a quote or a backslash is stored escaped). */
 #define AMBC_RECORD_STR_(n) (2u + 2u * (n))
-/* `,"key":value` */
-#define AMBC_RECORD_MEMBER_(keylen, value) ((keylen) + 4u + (value))
-#define AMBC_RECORD_TIME_                  AMBC_RECORD_MEMBER_(0u, 2u + AMBC_RFC3339_TEXT_MAX)
-#define AMBC_RECORD_COUNTS_                                                                        \
-    (2u + AMBC_RECORD_MEMBER_(10u, AMBC_RECORD_NUMBER_MAX) +                                       \
-     AMBC_RECORD_MEMBER_(9u, AMBC_RECORD_NUMBER_MAX) +                                             \
-     AMBC_RECORD_MEMBER_(7u, AMBC_RECORD_NUMBER_MAX) +                                             \
-     AMBC_RECORD_MEMBER_(8u, AMBC_RECORD_NUMBER_MAX) +                                             \
-     AMBC_RECORD_MEMBER_(7u, AMBC_RECORD_NUMBER_MAX))
+/* A timestamp or the type: refused if they hold a quote or backslash, so one byte per byte. */
+#define AMBC_RECORD_PLAIN_(n) (2u + (n))
+/* `,"k":value`: each known key is stored as a one-letter code, not its name */
+#define AMBC_RECORD_MEMBER_(value) (5u + (value))
+#define AMBC_RECORD_COUNTS_        (2u + 5u * AMBC_RECORD_MEMBER_(AMBC_RECORD_NUMBER_MAX))
 /** @endcond */
 
 /**
@@ -172,12 +168,12 @@ typedef ambc_status_t (*ambc_batch_fn)(void *ctx, const ambc_batch_t *batch);
  * API adds, of any size and nesting, pass by in the stream and take none of it.
  */
 #define AMBC_RECORD_BUF_SIZE                                                                       \
-    (2u + AMBC_RECORD_MEMBER_(2u, AMBC_RECORD_STR_(CONFIG_AMBC_ID_MAX - 1u)) +                     \
-     AMBC_RECORD_MEMBER_(4u, AMBC_RECORD_STR_(AMBC_BATCH_TYPE_TEXT_MAX)) +                         \
-     AMBC_RECORD_MEMBER_(17u, AMBC_RECORD_STR_(CONFIG_AMBC_STATUS_TEXT_MAX - 1u)) +                \
-     AMBC_RECORD_MEMBER_(14u, AMBC_RECORD_COUNTS_) + 10u + AMBC_RECORD_TIME_ + 10u +               \
-     AMBC_RECORD_TIME_ + 8u + AMBC_RECORD_TIME_ + 19u + AMBC_RECORD_TIME_ + 11u +                  \
-     AMBC_RECORD_TIME_ + AMBC_RECORD_MEMBER_(11u, AMBC_RECORD_STR_(CONFIG_AMBC_URL_MAX - 1u)))
+    (2u + AMBC_RECORD_MEMBER_(AMBC_RECORD_STR_(CONFIG_AMBC_ID_MAX - 1u)) +                         \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_PLAIN_(AMBC_BATCH_TYPE_TEXT_MAX)) +                           \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_STR_(CONFIG_AMBC_STATUS_TEXT_MAX - 1u)) +                     \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_COUNTS_) +                                                    \
+     5u * AMBC_RECORD_MEMBER_(AMBC_RECORD_PLAIN_(AMBC_RFC3339_TEXT_MAX)) +                         \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_STR_(CONFIG_AMBC_URL_MAX - 1u)))
 
 /** jsmn tokens one cut-out record needs: the object, ten keys and values, five count keys and
  *  values. They live on the stack of the call that maps a record (not in any struct). */

@@ -57,6 +57,9 @@ typedef struct {
     uint8_t depth;    /**< depth of the value (see the file comment) */
     bool partial;     /**< STRING: more parts of the same string follow */
     bool truncated;   /**< KEY, NUMBER: longer than CONFIG_AMBC_JSON_SCALAR_MAX; text is a prefix */
+    bool escaped;     /**< KEY, STRING: some of these bytes came from escape sequences. Without
+                           one, text holds no quote, backslash or control character (raw ones
+                           are not JSON), so a consumer may copy it without looking. */
     const char *text; /**< KEY, STRING, NUMBER: the bytes (not NUL-terminated); else NULL */
     size_t len;       /**< bytes at text */
     size_t offset;    /**< position in the slice passed to the current feed call of the byte
