@@ -15,6 +15,15 @@ command line); beside it, mock_store.py (identifiers, timestamps, the determinis
 mock_faults.py (fault objects, their queue, random faults) and mock_http.py (request reader and
 THE response writer, write_response, which applies the faults).
 
+Headers, checked as the API checks them, in this order: authentication (401
+authentication_error): x-api-key when present (else "invalid x-api-key"), otherwise
+"Authorization: Bearer <key>" (else "invalid bearer token in authorization header"), neither:
+"x-api-key header is required"; then anthropic-version (400 invalid_request_error): missing or
+empty "anthropic-version: header is required", unknown "anthropic-version: '<value>' is not a
+valid version"; known: 2023-06-01, 2026-10-21. Beta flavour (?beta=true): anthropic-beta must
+list message-batches-2024-09-24 (400 otherwise). Other headers (x-stainless-*, accept,
+user-agent, anthropic-workspace-id, ...) are accepted and ignored.
+
 Fault injection (for reliability tests). Control endpoints (no auth; they never consume faults):
   POST /_mock/faults    JSON array of fault objects (or one object), appended to the FIFO queue
   GET /_mock/faults     the queue as it stands, each fault with its remaining "times"
@@ -81,6 +90,7 @@ from mock_http import CLOSE, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, Conne
 from mock_store import RequestIds, Store, dumps
 
 BETA_TOKEN = "message-batches-2024-09-24"
+API_VERSIONS = ("2023-06-01", "2026-10-21")
 
 # ---------------------------------------------------------------------------------------------
 # Statistics
@@ -167,18 +177,26 @@ class App:
         return self.error(404, "not_found_error", "Not found")
 
     def check_auth(self, req):
+        """401 first (x-api-key counts when present, else Authorization: Bearer), then 400 for a
+        missing or unknown anthropic-version, as the API checks them."""
         key = self.opts.api_key
-        ok = req.header("x-api-key") == key
-        auth = req.header("authorization")
-        if auth is not None:
+        x_api_key, auth = req.header("x-api-key"), req.header("authorization")
+        if x_api_key is not None:
+            if x_api_key != key:
+                return self.error(401, "authentication_error", "invalid x-api-key")
+        elif auth is not None:
             scheme, _, token = auth.strip().partition(" ")
-            ok = ok or (scheme.lower() == "bearer" and token.strip() == key)
-        if req.header("x-api-key") is None and auth is None:
+            if scheme.lower() != "bearer" or token.strip() != key:
+                return self.error(401, "authentication_error",
+                                  "invalid bearer token in authorization header")
+        else:
             return self.error(401, "authentication_error", "x-api-key header is required")
-        if not ok:
-            return self.error(401, "authentication_error", "invalid x-api-key")
-        if not (req.header("anthropic-version") or "").strip():
-            return self.error(401, "authentication_error", "anthropic-version header is required")
+        version = req.header("anthropic-version")
+        if version is None or not version.strip():
+            return self.error(400, "invalid_request_error", "anthropic-version: header is required")
+        if version.strip() not in API_VERSIONS:
+            return self.error(400, "invalid_request_error",
+                              f"anthropic-version: '{version}' is not a valid version")
         return None
 
     def list_batches(self, req):

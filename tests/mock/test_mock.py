@@ -32,6 +32,14 @@ HOST = "127.0.0.1"
 API_KEY = "test-key"
 AUTH = {"x-api-key": API_KEY, "anthropic-version": "2023-06-01"}
 BETA = "message-batches-2024-09-24"
+# What the official TypeScript SDK sends (besides Host, Connection and the body's headers).
+SDK_HEADERS = {"accept": "application/json", "content-type": "application/json",
+               "user-agent": "Anthropic/JS 0.137.0", "x-stainless-lang": "js",
+               "x-stainless-package-version": "0.137.0", "x-stainless-os": "Linux",
+               "x-stainless-arch": "x64", "x-stainless-runtime": "node",
+               "x-stainless-runtime-version": "v20.11.1", "x-stainless-retry-count": "0",
+               "x-stainless-timeout": "600", "anthropic-version": "2023-06-01",
+               "x-api-key": API_KEY, "anthropic-beta": BETA}
 
 ID_RE = re.compile(r"^msgbatch_[0-9A-Za-z]{24}$")
 REQ_ID_RE = re.compile(r"^req_[0-9A-Za-z]{24}$")
@@ -250,21 +258,41 @@ class MockApiTest(unittest.TestCase):
 
     def test_auth_failures(self):
         conn = self.connect()
+        v1 = {"anthropic-version": "2023-06-01"}
+        required = (401, "authentication_error", "x-api-key header is required")
+        bad_key = (401, "authentication_error", "invalid x-api-key")
+        bad_bearer = (401, "authentication_error", "invalid bearer token in authorization header")
+        no_version = (400, "invalid_request_error", "anthropic-version: header is required")
         cases = [
-            {},                                                         # no credentials at all
-            {"anthropic-version": "2023-06-01"},                        # no key
-            {"x-api-key": "wrong", "anthropic-version": "2023-06-01"},  # wrong key
-            {"authorization": "Bearer wrong", "anthropic-version": "2023-06-01"},
-            {"x-api-key": API_KEY},                                     # no anthropic-version
-            {"authorization": f"Bearer {API_KEY}"},
+            ({}, required),                                             # no credentials at all
+            (v1, required),                                             # no key
+            ({"x-api-key": "wrong", **v1}, bad_key),
+            ({"authorization": "Bearer wrong", **v1}, bad_bearer),
+            ({"authorization": f"Basic {API_KEY}", **v1}, bad_bearer),
+            ({"authorization": API_KEY, **v1}, bad_bearer),
+            # With both, x-api-key is what counts (even when the bearer token is right).
+            ({"x-api-key": "wrong", "authorization": f"Bearer {API_KEY}", **v1}, bad_key),
+            ({"x-api-key": "wrong"}, bad_key),                          # 401 before the version
+            ({"x-api-key": API_KEY}, no_version),
+            ({"authorization": f"Bearer {API_KEY}"}, no_version),
+            ({"x-api-key": API_KEY, "anthropic-version": ""}, no_version),
+            ({"x-api-key": API_KEY, "anthropic-version": "2023-06-02"},
+             (400, "invalid_request_error",
+              "anthropic-version: '2023-06-02' is not a valid version")),
+            ({"x-api-key": API_KEY, "anthropic-version": "latest"},
+             (400, "invalid_request_error", "anthropic-version: 'latest' is not a valid version")),
         ]
-        for headers in cases:
+        for headers, (status, etype, message) in cases:
             for path in ("/v1/messages/batches", "/v1/messages/batches/" + self.dump[0]["id"]):
                 with self.subTest(headers=headers, path=path):
                     resp, body = self.get(conn, path, headers)
-                    self.assert_api_error(resp, body, 401, "authentication_error")
+                    self.assert_api_error(resp, body, status, etype)
+                    self.assertEqual(body["error"]["message"], message)
         for headers in (AUTH, {"authorization": f"Bearer {API_KEY}",
-                               "anthropic-version": "2026-10-21"}):
+                               "anthropic-version": "2026-10-21"},
+                        {"x-api-key": API_KEY, "authorization": "Bearer wrong",
+                         "anthropic-version": "2023-06-01"},
+                        SDK_HEADERS):
             resp, body = self.get(conn, "/v1/messages/batches?limit=1", headers)
             self.assertEqual(resp.status, 200)
             self.assertRegex(resp.getheader("request-id"), REQ_ID_RE)
