@@ -11,9 +11,10 @@ then poll PORTFILE for "<port>\\n" (also printed on stdout as "READY <port>"), a
 by its pid with SIGTERM (it exits 0).
 
 Layout: this file is the entry point (statistics, the API routes, the connection loop, the
-command line); beside it, mock_store.py (identifiers, timestamps, the deterministic store),
-mock_faults.py (fault objects, their queue, random faults) and mock_http.py (request reader and
-THE response writer, write_response, which applies the faults).
+command line); beside it, mock_store.py (identifiers, timestamps, the deterministic store, walk
+modes), mock_faults.py (fault objects, their queue, random faults), mock_http.py (request reader
+and THE response writer, write_response, which applies the faults) and mock_hostile.py (hostile
+JSON).
 
 Headers, checked as the API checks them, in this order: authentication (401
 authentication_error): x-api-key when present (else "invalid x-api-key"), otherwise
@@ -198,6 +199,7 @@ class App:
         self.store = store
         self.stats = stats
         self.faults = faults
+        self.walk = Walk(opts.seed)
 
     @staticmethod
     def error(status, etype, message):
@@ -265,7 +267,12 @@ class App:
         if after_id is not None and before_id is not None:
             return self.error(400, "invalid_request_error",
                               "Cannot specify both after_id and before_id")
-        lines, n = self.store.lines, len(self.store.lines)
+        mode = self.walk.get()
+        if mode["mode"] != "normal":
+            records, has_more = self.walk.page(mode, limit, after_id, before_id,
+                                               self.opts.results_base)
+            return self.page(req, records, [dumps(r) for r in records], has_more)
+        n = len(self.store.lines)
         if after_id is not None:
             idx = self.store.index.get(after_id)
             if idx is None:
@@ -281,21 +288,26 @@ class App:
         else:
             lo, hi = 0, min(n, limit)
             has_more = hi < n
+        return self.page(req, self.store.records[lo:hi], self.store.lines[lo:hi], has_more)
+
+    def page(self, req, records, lines, has_more):
+        """A list page of `records` (their normal JSON text: `lines`), role "page"."""
         page = {
-            "data": None,
+            "data": records,
             "has_more": has_more,
-            "first_id": self.store.records[lo]["id"] if hi > lo else None,
-            "last_id": self.store.records[hi - 1]["id"] if hi > lo else None,
+            "first_id": records[0]["id"] if records else None,
+            "last_id": records[-1]["id"] if records else None,
         }
         # Key order of the page varies too (data first or last, ...), reproducibly per query.
         order = random.Random(f"{self.opts.seed}/page/{req.raw_query}").sample(list(page), 4)
         parts = []
         for k in order:
             if k == "data":
-                parts.append('"data":[' + ",".join(lines[lo:hi]) + "]")
+                parts.append('"data":[' + ",".join(lines) + "]")
             else:
                 parts.append(json.dumps(k) + ":" + json.dumps(page[k]))
-        return Response(200, body=("{" + ",".join(parts) + "}").encode("utf-8"))
+        body = ("{" + ",".join(parts) + "}").encode("utf-8")
+        return Response(200, obj={k: page[k] for k in order}, body=body, role="page")
 
     def retrieve(self, batch_id):
         idx = self.store.index.get(batch_id)
@@ -309,6 +321,15 @@ class App:
             return Response(200, self.stats.snapshot())
         if req.method == "POST" and path == "/_mock/reset-stats":
             return Response(200, self.stats.snapshot(reset=True))
+        if path == "/_mock/walk":
+            if req.method == "GET":
+                return Response(200, self.walk.get())
+            if req.method == "POST":
+                try:
+                    return Response(200, self.walk.set(json.loads(req.body.decode("utf-8"))))
+                except (UnicodeDecodeError, ValueError) as e:
+                    return self.error(400, "invalid_request_error", f"/_mock/walk: {e}")
+            return self.error(405, "invalid_request_error", "use GET or POST")
         if path == "/_mock/faults":
             if req.method == "GET":
                 return Response(200, body=dumps(self.faults.snapshot()).encode("utf-8"))
