@@ -73,7 +73,8 @@ typedef void (*ambc_lwip_poll_fn)(void *ctx);
 
 /** One TCP connection over an lwIP socket. Owned by the application; one stream per object. */
 typedef struct {
-    int fd; /**< the lwIP socket, non-blocking while open; -1 when closed */
+    int fd;   /**< the lwIP socket, non-blocking while open; -1 when closed */
+    bool eof; /**< the peer's FIN was reported: recv keeps saying so (lwIP says it once) */
 } ambc_lwip_sock_t;
 
 /**
@@ -102,8 +103,9 @@ void ambc_lwip_sock_init(ambc_lwip_sock_t *s);
  *   AMBC_ERR_NET_CLOSED (the peer reset the connection); AMBC_ERR_NET_IO (any other error);
  *   AMBC_ERR_INVALID_ARG (NULL pointer, len 0); AMBC_ERR_STATE (not connected).
  *
- * recv(buf, cap, received, timeout_ms): one lwip_recv, waiting for data.
- *   AMBC_OK with *received >= 1 (bytes) or 0 (orderly close: the peer's FIN);
+ * recv(buf, cap, received, timeout_ms): one lwip_recv, waiting for data (select/poll).
+ *   AMBC_OK with *received >= 1 (bytes) or 0 (orderly close: the peer's FIN; every later
+ *   recv says so again, although lwip_recv itself reports the FIN only once);
  *   AMBC_ERR_NET_TIMEOUT (nothing within timeout_ms; still usable); AMBC_ERR_NET_CLOSED (reset:
  *   data may be lost); AMBC_ERR_NET_IO (any other error, e.g. lwIP aborted the connection);
  *   AMBC_ERR_INVALID_ARG (NULL pointer, cap 0); AMBC_ERR_STATE (not connected).

@@ -199,6 +199,9 @@ static void sock_close(void *ctx)
         (void)lwip_close(s->fd);
         s->fd = -1;
     }
+    if (s != NULL) {
+        s->eof = false;
+    }
 }
 
 static ambc_status_t sock_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
@@ -279,11 +282,15 @@ static ambc_status_t sock_recv(void *ctx, uint8_t *buf, size_t cap, size_t *rece
     if (s->fd < 0) {
         return AMBC_ERR_STATE;
     }
+    if (s->eof) {
+        return AMBC_OK; /* lwIP answers ENOTCONN after the FIN it reported: keep the end */
+    }
     for (;;) {
         ambc_status_t st;
         ssize_t n = lwip_recv(s->fd, buf, cap, 0);
         if (n >= 0) {
             *received = (size_t)n; /* 0: the peer's FIN, an orderly close */
+            s->eof = n == 0;
             return AMBC_OK;
         }
         if (!would_block(errno)) {
@@ -301,6 +308,7 @@ static const ambc_stream_ops_t sock_ops = {sock_connect, sock_send, sock_recv, s
 void ambc_lwip_sock_init(ambc_lwip_sock_t *s)
 {
     s->fd = -1;
+    s->eof = false;
 }
 
 ambc_stream_t ambc_lwip_sock_stream(ambc_lwip_sock_t *s)
