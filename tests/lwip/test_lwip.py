@@ -58,7 +58,9 @@ def run(*cmd, check=True, timeout=30):
 
 # ---- outer: the namespace ---------------------------------------------------------------------
 
-def skip_reason():
+def skip_reason_tap():
+    """Why a TAP device in a namespace cannot be made here, or None (also used by
+    tests/port/run_conformance.py)."""
     if os.geteuid() != 0:
         return "needs root (network namespace, TAP device)"
     if not os.path.exists("/dev/net/tun"):
@@ -69,6 +71,13 @@ def skip_reason():
         return f"cannot open /dev/net/tun: {e}"
     if shutil.which("ip") is None:
         return "no `ip` (iproute2)"
+    return None
+
+
+def skip_reason():
+    reason = skip_reason_tap()
+    if reason:
+        return reason
     for var in ("AMBC_CLI", "AMBC_LWIP_SOCKETS", "AMBC_LWIP_RAW"):
         if not os.access(os.environ.get(var, ""), os.X_OK):
             return f"{var} does not name a built program"
