@@ -70,7 +70,9 @@ void ambc_posix_tcp_init(ambc_posix_tcp_t *t);
  *   time); AMBC_ERR_NET_CLOSED (EPIPE, ECONNRESET); AMBC_ERR_NET_IO (any other errno);
  *   AMBC_ERR_INVALID_ARG (NULL pointer, len 0); AMBC_ERR_STATE (not connected).
  *
- * recv(buf, cap, received, timeout_ms): one recv(2), waiting with poll for data.
+ * recv(buf, cap, received, timeout_ms): one recv(2), waiting with poll for data. With
+ *   timeout_ms 0 a non-blocking recv(2) and a poll of 0 ms: only what the kernel already
+ *   holds (port.h's "is anything waiting?").
  *   AMBC_OK with *received >= 1 (bytes) or *received == 0 (orderly close: the peer's FIN);
  *   AMBC_ERR_NET_TIMEOUT (nothing within timeout_ms; still usable);
  *   AMBC_ERR_NET_CLOSED (ECONNRESET: the peer aborted, data may be lost);
