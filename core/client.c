@@ -134,6 +134,13 @@ static uint32_t time_left(const ambc_client_t *c, uint32_t limit)
     return left < limit ? (uint32_t)left : limit;
 }
 
+/* A port call that ran out of time because the deadline capped its wait: the deadline is the
+ * cause, and no retry can help (the SDKs' total timeout says the same). */
+static ambc_status_t past_deadline(const ambc_client_t *c, ambc_status_t st)
+{
+    return st == AMBC_ERR_NET_TIMEOUT && time_left(c, 1) == 0 ? AMBC_ERR_DEADLINE : st;
+}
+
 /* Between the page parser and the caller: skips, by id, records a failed attempt of the
  * same page already handed over, and remembers the last one handed over. */
 static ambc_status_t deliver(void *ctx, const ambc_batch_t *b)
@@ -209,7 +216,7 @@ static ambc_status_t read_response(ambc_client_t *c)
         if (wait == 0) {
             return AMBC_ERR_DEADLINE;
         }
-        st = c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, wait);
+        st = past_deadline(c, c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, wait));
         if (st == AMBC_OK && n == 0) { /* orderly close: ends a close-framed body */
             st = ambc_http_response_finish(&c->resp);
             if (st != AMBC_OK && !ambc_http_response_started(&c->resp)) {
@@ -231,10 +238,12 @@ static ambc_status_t read_response(ambc_client_t *c)
 static ambc_status_t connect_stream(ambc_client_t *c)
 {
     uint32_t wait = time_left(c, c->opt.connect_timeout_ms);
+    ambc_status_t st = AMBC_ERR_DEADLINE;
     LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
-    ambc_status_t st = wait == 0
-                           ? AMBC_ERR_DEADLINE
-                           : c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait);
+    if (wait != 0) {
+        st =
+            past_deadline(c, c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait));
+    }
     if (st == AMBC_OK) {
         c->connected = true;
         c->stats.connects++;
@@ -282,8 +291,9 @@ static ambc_status_t exchange(ambc_client_t *c, size_t len)
         ambc_http_response_init(&c->resp, &callbacks, c);
         c->got_headers = false;
         c->stats.requests++;
-        st = ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request, len,
-                                  time_left(c, c->opt.io_timeout_ms));
+        st =
+            past_deadline(c, ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request,
+                                                  len, time_left(c, c->opt.io_timeout_ms)));
         if (st == AMBC_OK) {
             st = read_response(c);
         }

@@ -203,10 +203,10 @@ int main(int argc, char **argv)
         ambc_client_stats_t s = ambc_client_stats(&client);
         fprintf(stderr,
                 "ambc: connections %" PRIu32 ", requests %" PRIu32 ", reconnects %" PRIu32
-                ", retries %" PRIu32 ", resumed %" PRIu32 "\n",
-                s.connects, s.requests, s.reconnects, s.retries, s.resumed);
+                ", idle_dropped %" PRIu32 ", retries %" PRIu32 ", resumed %" PRIu32 "\n",
+                s.connects, s.requests, s.reconnects, s.idle_dropped, s.retries, s.resumed);
     }
-    ambc_client_close(&client);
+    (void)ambc_client_close(&client);
     ambc_tls_free(&tls);
     net_report(stderr);
     print_memory(stderr);

@@ -30,6 +30,7 @@ typedef struct {
     const char *late;    /* bytes that arrive after the current response, in a later read */
     bool fail_send;      /* the next send fails as on a connection the peer reset */
     uint32_t request_ms; /* the clock moves this much per request */
+    bool waits;          /* a recv with nothing to read takes its whole timeout */
     char sent[32768];
     size_t sent_len, req_start;
     char last_request[4096];
@@ -113,6 +114,9 @@ static ambc_status_t f_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, ui
         f->cur_off = 0;
         f->late = NULL;
         return f_recv(ctx, buf, cap, got, t);
+    }
+    if (!f->peer_closed && f->waits) {
+        fake_now += t;
     }
     return f->peer_closed ? AMBC_OK : AMBC_ERR_NET_TIMEOUT;
 }
@@ -724,6 +728,30 @@ static void test_walk_cap_and_deadline(void **state)
     assert_int_equal(ambc_batches_list_each(&client, &p, false, collect, &seen), AMBC_OK);
 }
 
+/* A read that times out because the deadline capped its wait is the deadline's doing:
+ * AMBC_ERR_DEADLINE, not a network timeout (and no retry); one within the idle timeout is
+ * the network's. */
+static void test_timeout_at_the_deadline_is_deadline(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .total_timeout_ms = 1000};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.waits = true;
+    fake.script[fake.nscript++] = ""; /* the server never answers */
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_DEADLINE);
+    assert_int_equal(nsleeps, 0);
+    opt.io_timeout_ms = 200;
+    opt.max_retries = AMBC_RETRIES_NONE;
+    setup_client(&opt);
+    fake.waits = true;
+    fake.script[fake.nscript++] = "";
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_NET_TIMEOUT);
+}
+
 /* Issue 11, item 10: the beta flavour on every call, retrieve included. */
 static void test_retrieve_beta(void **state)
 {
@@ -922,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_send_failure_on_reused_connection_reconnects),
         cmocka_unit_test(test_cursor_cycles_of_any_length),
         cmocka_unit_test(test_walk_cap_and_deadline),
+        cmocka_unit_test(test_timeout_at_the_deadline_is_deadline),
         cmocka_unit_test(test_retrieve_beta),
         cmocka_unit_test(test_busy_from_callback),
         cmocka_unit_test(test_error_names_the_key),
