@@ -20,7 +20,7 @@
  *     printf("%s %s\n", b->id, ambc_batch_status_name(b->processing_status));
  *     return AMBC_OK;
  * }
- * static ambc_page_parser_t parser;   // about 3 KB at the default Kconfig
+ * static ambc_page_parser_t parser;   // about 1.2 KB at the default Kconfig
  * static ambc_batch_t record;
  * ambc_page_t page;
  * ambc_page_parser_init(&parser, AMBC_PAGE_LIST, &page, &record, on_batch, NULL);
