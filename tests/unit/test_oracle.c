@@ -485,6 +485,65 @@ static void test_check_can_fail(void **state)
     oracle_page_free(&pg);
 }
 
+/* ---------------------------------------------------------------- pinned findings */
+
+/* Every two-slice split, byte by byte and random slices against the whole run, and the whole
+ * run against the reference. Returns the number of disagreements (each printed). */
+static int every_slicing(const char *name, const uint8_t *body, size_t len)
+{
+    oracle_ref_t ref;
+    oracle_run_t whole, other;
+    char msg[400];
+    size_t k;
+    int bad = 0;
+    assert_int_equal(oracle_reference(body, len, &ref), 0);
+    oracle_run_init(&whole, SIZE_MAX);
+    oracle_run_ambc(body, len, ORACLE_SLICE_WHOLE, 0, &whole);
+    if (!oracle_check(&ref, &whole, msg, sizeof(msg))) {
+        print_message("%s: whole: %s\n", name, msg);
+        bad++;
+    }
+    for (k = 0; k <= len + 1; k++) {
+        oracle_slicing_t how = k == len + 1 ? ORACLE_SLICE_BYTES : ORACLE_SLICE_SPLIT2;
+        oracle_run_init(&other, SIZE_MAX);
+        oracle_run_ambc(body, len, how, k, &other);
+        if (!oracle_same_run(&whole, &other, msg, sizeof(msg))) {
+            if (how == ORACLE_SLICE_BYTES) {
+                print_message("%s: byte by byte vs whole: %s\n", name, msg);
+            } else {
+                print_message("%s: split at %zu vs whole: %s\n", name, k, msg);
+            }
+            bad++;
+        }
+        oracle_run_free(&other);
+    }
+    oracle_run_free(&whole);
+    oracle_ref_free(&ref);
+    return bad;
+}
+
+static size_t repeat(uint8_t *out, const char *head, char c, size_t n, const char *tail)
+{
+    size_t l = strlen(head);
+    memcpy(out, head, l);
+    memset(out + l, c, n);
+    memcpy(out + l + n, tail, strlen(tail));
+    return l + n + strlen(tail);
+}
+
+/* Found by fuzz_page_oracle: the body stops inside a results_url already longer than
+ * CONFIG_AMBC_URL_MAX - 1 decoded bytes (190 'a', "\n", "aa": 193). Whole it was
+ * JSON_UNEXPECTED_END; byte by byte, or split after byte 218, STRING_TOO_LONG. The status must
+ * not depend on the slicing (and by position the string was too long before the body ended). */
+static void test_truncated_long_url_same_in_every_slicing(void **state)
+{
+    static uint8_t body[512];
+    size_t len = repeat(body, "{\"data\":[{\"results_url\":\"", 'a', CONFIG_AMBC_URL_MAX - 2,
+                        "\\naa");
+    (void)state;
+    assert_int_equal(every_slicing("truncated long results_url", body, len), 0);
+}
+
 static int write_corpus(const char *dir)
 {
     unsigned seed, written = 0;
@@ -517,6 +576,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_known_answers),
         cmocka_unit_test(test_check_can_fail),
+        cmocka_unit_test(test_truncated_long_url_same_in_every_slicing),
         cmocka_unit_test(test_valid_pages),
         cmocka_unit_test(test_defect_pages),
     };
