@@ -531,17 +531,24 @@ static size_t repeat(uint8_t *out, const char *head, char c, size_t n, const cha
     return l + n + strlen(tail);
 }
 
-/* Found by fuzz_page_oracle: the body stops inside a results_url already longer than
- * CONFIG_AMBC_URL_MAX - 1 decoded bytes (190 'a', "\n", "aa": 193). Whole it was
- * JSON_UNEXPECTED_END; byte by byte, or split after byte 218, STRING_TOO_LONG. The status must
- * not depend on the slicing (and by position the string was too long before the body ended). */
-static void test_truncated_long_url_same_in_every_slicing(void **state)
+/* Found by fuzz_page_oracle: a results_url passes CONFIG_AMBC_URL_MAX - 1 decoded bytes (190
+ * 'a', "\n", "aa": 193) and then the body stops, or the string holds a raw control byte.
+ * Fed whole: JSON_UNEXPECTED_END / JSON_INVALID; byte by byte (or split after byte 218):
+ * STRING_TOO_LONG. The status must not depend on the slicing (and by position the string was
+ * too long first). id, processing_status and last_id, shorter than the scanner's 96-byte
+ * part, answer the same in every slicing. */
+static void test_long_url_then_error_same_in_every_slicing(void **state)
 {
     static uint8_t body[512];
-    size_t len = repeat(body, "{\"data\":[{\"results_url\":\"", 'a', CONFIG_AMBC_URL_MAX - 2,
-                        "\\naa");
+    size_t len;
+    int bad;
     (void)state;
-    assert_int_equal(every_slicing("truncated long results_url", body, len), 0);
+    len = repeat(body, "{\"data\":[{\"results_url\":\"", 'a', CONFIG_AMBC_URL_MAX - 2, "\\naa");
+    bad = every_slicing("results_url past its limit, then the body ends", body, len);
+    len = repeat(body, "{\"data\":[{\"results_url\":\"", 'a', CONFIG_AMBC_URL_MAX - 2,
+                 "\\naa\x01\"}],\"has_more\":false}");
+    bad += every_slicing("results_url past its limit, then a raw control byte", body, len);
+    assert_int_equal(bad, 0);
 }
 
 static int write_corpus(const char *dir)
@@ -576,7 +583,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_known_answers),
         cmocka_unit_test(test_check_can_fail),
-        cmocka_unit_test(test_truncated_long_url_same_in_every_slicing),
+        cmocka_unit_test(test_long_url_then_error_same_in_every_slicing),
         cmocka_unit_test(test_valid_pages),
         cmocka_unit_test(test_defect_pages),
     };
