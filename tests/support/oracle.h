@@ -53,10 +53,10 @@ typedef struct {
     oj_tok_t *tok; /* tokens up to `cut` (only when asked for) */
     size_t n, cap;
     oj_verdict_t verdict;
-    size_t err_pos;     /* byte where the text stopped being JSON (len for UNEXPECTED_END) */
-    size_t cut;         /* end of the longest prefix that is a JSON text once closed */
-    uint8_t *open;      /* kinds (OJ_OBJ_BEGIN/OJ_ARR_BEGIN) of the containers open at cut */
-    size_t n_open;      /* how many */
+    size_t err_pos; /* byte where the text stopped being JSON (len for UNEXPECTED_END) */
+    size_t cut;     /* end of the longest prefix that is a JSON text once closed */
+    uint8_t *open;  /* kinds (OJ_OBJ_BEGIN/OJ_ARR_BEGIN) of the containers open at cut */
+    size_t n_open;  /* how many */
     size_t open_cap;
     unsigned max_depth; /* deepest nesting seen (root container = 1) */
     bool keep;
@@ -113,8 +113,8 @@ typedef struct {
     size_t n_rec, cap_rec;
     ambc_page_t page; /* meaningful for ORACLE_OK */
     /* The first failing unit: a record (its index) or a page-level place. */
-    int fail_record;   /* index of the record holding the failure, -1 for page level */
-    size_t fail_pos;   /* byte offset of the unit (record start, or the page-level value) */
+    int fail_record;    /* index of the record holding the failure, -1 for page level */
+    size_t fail_pos;    /* byte offset of the unit (record start, or the page-level value) */
     bool fail_nonlimit; /* the unit holds a failure that is not a limit */
     struct {
         ambc_status_t st;
@@ -125,8 +125,8 @@ typedef struct {
     oracle_class_t first_class;
     ambc_status_t first_status;
     const char *first_field;
-    char why[256];     /* the first failure, in words */
-    size_t len;        /* body length */
+    char why[256];      /* the first failure, in words */
+    size_t len;         /* body length */
     unsigned max_depth; /* deepest nesting the lexer saw (before any error) */
 } oracle_ref_t;
 
@@ -156,8 +156,8 @@ typedef struct {
 void oracle_run_init(oracle_run_t *r, size_t max_keep);
 void oracle_run_free(oracle_run_t *r);
 /* Run ambc's list-page parser over buf in the given slicing. */
-ambc_status_t oracle_run_ambc(const uint8_t *buf, size_t len, oracle_slicing_t how,
-                              uint64_t seed, oracle_run_t *r);
+ambc_status_t oracle_run_ambc(const uint8_t *buf, size_t len, oracle_slicing_t how, uint64_t seed,
+                              oracle_run_t *r);
 
 /* Is st one of the statuses ambc_page_parser_feed/_finish document for a bad body? */
 bool oracle_status_documented(ambc_status_t st);
@@ -190,23 +190,23 @@ const char *oracle_defect_name(oracle_defect_t d);
 
 typedef struct {
     uint64_t seed;
-    unsigned max_records;  /* records per page: 0..max_records (rarely up to 4x) */
-    unsigned defect_pct;   /* chance (percent) of one targeted defect */
-    int force_defect;      /* -1: by chance; else that oracle_defect_t */
-    bool allow_huge;       /* unknown strings of up to ~1 MB now and then */
+    unsigned max_records; /* records per page: 0..max_records (rarely up to 4x) */
+    unsigned defect_pct;  /* chance (percent) of one targeted defect */
+    int force_defect;     /* -1: by chance; else that oracle_defect_t */
+    bool allow_huge;      /* unknown strings of up to ~1 MB now and then */
 } oracle_gen_opts_t;
 
 typedef struct {
     uint8_t *buf;
     size_t len, cap;
     oracle_defect_t defect;
-    char what[160];   /* the defect in words */
-    int unit_record;  /* the record holding the defect, -1 page level (when defect != NONE) */
-    size_t n_before;  /* records that come before the failing unit */
-    bool limit_only;  /* the defect is a documented limit only */
-    ambc_status_t status;    /* the status the contract names for the defect (0 if either of
-                                INVALID/UNEXPECTED_END) */
-    const char *field;       /* the key it names, or NULL */
+    char what[160];       /* the defect in words */
+    int unit_record;      /* the record holding the defect, -1 page level (when defect != NONE) */
+    size_t n_before;      /* records that come before the failing unit */
+    bool limit_only;      /* the defect is a documented limit only */
+    ambc_status_t status; /* the status the contract names for the defect (0 if either of
+                             INVALID/UNEXPECTED_END) */
+    const char *field;    /* the key it names, or NULL */
     /* What the generator meant: the records in page order (n_before of them count when there
      * is a defect) and, for a page without defect, the page metadata. */
     ambc_batch_t *want;

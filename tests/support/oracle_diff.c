@@ -74,8 +74,8 @@ static size_t next_slice(oracle_slicing_t how, uint64_t *s, size_t left)
     }
 }
 
-ambc_status_t oracle_run_ambc(const uint8_t *buf, size_t len, oracle_slicing_t how,
-                              uint64_t seed, oracle_run_t *r)
+ambc_status_t oracle_run_ambc(const uint8_t *buf, size_t len, oracle_slicing_t how, uint64_t seed,
+                              oracle_run_t *r)
 {
     size_t off = 0;
     ambc_status_t st = AMBC_OK;
@@ -144,7 +144,7 @@ static bool str_same(const char *what, const char *want, const char *got, size_t
 #define SAME_INT(what, a, b)                                                                       \
     do {                                                                                           \
         if ((a) != (b)) {                                                                          \
-            snprintf(msg, cap, "%s: want %" PRId64 " got %" PRId64, what, (int64_t)(a),           \
+            snprintf(msg, cap, "%s: want %" PRId64 " got %" PRId64, what, (int64_t)(a),            \
                      (int64_t)(b));                                                                \
             return false;                                                                          \
         }                                                                                          \
@@ -162,8 +162,7 @@ bool oracle_batch_same(const ambc_batch_t *w, const ambc_batch_t *g, char *msg, 
     SAME_INT("processing_status", w->processing_status, g->processing_status);
     SAME_INT("request_counts.processing", w->request_counts.processing,
              g->request_counts.processing);
-    SAME_INT("request_counts.succeeded", w->request_counts.succeeded,
-             g->request_counts.succeeded);
+    SAME_INT("request_counts.succeeded", w->request_counts.succeeded, g->request_counts.succeeded);
     SAME_INT("request_counts.errored", w->request_counts.errored, g->request_counts.errored);
     SAME_INT("request_counts.canceled", w->request_counts.canceled, g->request_counts.canceled);
     SAME_INT("request_counts.expired", w->request_counts.expired, g->request_counts.expired);
@@ -190,8 +189,8 @@ bool oracle_page_same(const ambc_page_t *w, const ambc_page_t *g, char *msg, siz
     return true;
 }
 
-static bool records_same(const ambc_batch_t *want, size_t n_want, const oracle_run_t *r,
-                         char *msg, size_t cap)
+static bool records_same(const ambc_batch_t *want, size_t n_want, const oracle_run_t *r, char *msg,
+                         size_t cap)
 {
     size_t i, kept = r->n < r->max_keep ? r->n : r->max_keep;
     char sub[200];

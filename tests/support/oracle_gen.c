@@ -72,14 +72,14 @@ typedef struct {
 } gen_t;
 
 static const char *const rec_keys[10] = {
-    "id",         "type",       "processing_status",   "request_counts", "created_at",
-    "expires_at", "ended_at",   "cancel_initiated_at", "archived_at",    "results_url",
+    "id",         "type",     "processing_status",   "request_counts", "created_at",
+    "expires_at", "ended_at", "cancel_initiated_at", "archived_at",    "results_url",
 };
 static const char *const count_keys[5] = {"processing", "succeeded", "errored", "canceled",
                                           "expired"};
 static const char *const count_fields[5] = {
     "request_counts.processing", "request_counts.succeeded", "request_counts.errored",
-    "request_counts.canceled", "request_counts.expired",
+    "request_counts.canceled",   "request_counts.expired",
 };
 static const char *const page_keys[4] = {"data", "has_more", "first_id", "last_id"};
 
@@ -382,7 +382,7 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-#define SEC_0000 INT64_C(-62167219200) /* 0000-01-01T00:00:00Z */
+#define SEC_0000  INT64_C(-62167219200) /* 0000-01-01T00:00:00Z */
 #define SEC_10000 INT64_C(253402300800) /* 10000-01-01T00:00:00Z */
 
 /* A valid RFC 3339 text in one of the forms time.h allows and the instant it means. With
@@ -397,6 +397,8 @@ static void rand_time(gen_t *g, char *text, size_t cap, int64_t *us, bool long_f
         char zbuf[8], frac[64], sep;
         if (chance(g, 40)) {
             sec = INT64_C(1672531200) + (int64_t)below(g, 5u * 365u * 86400u);
+        } else if (chance(g, 5)) { /* within a day of the ends: offsets take it past them */
+            sec = (chance(g, 50) ? SEC_0000 : SEC_10000) - 86400 + (int64_t)below(g, 2 * 86400);
         } else {
             sec = SEC_0000 + (int64_t)(rnd(g) % (uint64_t)(SEC_10000 - SEC_0000));
         }
@@ -463,19 +465,45 @@ static void rand_time(gen_t *g, char *text, size_t cap, int64_t *us, bool long_f
 static void bad_time(gen_t *g, char *text, size_t cap)
 {
     static const char *const fixed[] = {
-        "2023-02-29T00:00:00Z", "1900-02-29T12:00:00Z",  "2100-02-29T12:00:00Z",
-        "2024-02-30T00:00:00Z", "2024-04-31T00:00:00Z",  "2024-13-01T00:00:00Z",
-        "2024-00-10T00:00:00Z", "2024-01-00T00:00:00Z",  "2024-01-32T00:00:00Z",
-        "2024-08-20T24:00:00Z", "2024-08-20T18:60:00Z",  "2024-08-20T18:37:61Z",
-        "2024-08-20T18:37:24",  "2024-08-20T18:37:24.Z", "2024-08-20T18:37:24+24:00",
-        "2024-08-20T18:37:24+23:60", "2024-08-20T18:37:24+0530", "2024-08-20T18:37:24+05",
-        "2024-08-20T18:37:24ZZ", "2024-08-20T18:37:24Z ", " 2024-08-20T18:37:24Z",
-        "2024-08-20x18:37:24Z", "2024-08-20_18:37:24Z",  "24-08-20T18:37:24Z",
-        "+2024-08-20T18:37:24Z", "2024-8-20T18:37:24Z",   "2024-08-20",
-        "",                     "2024-08-20T18:37Z",     "2024-08-20T18:37:24.1e3Z",
-        "2024/08/20T18:37:24Z", "2024-08-20T18:37:24.123456\xef\xbc\xba",
-        "\xef\xbc\x92" "024-08-20T18:37:24Z", "2024-08-20T18:37:24 Z", "2024-08-20T18:37:24-",
-        "2024-08-20T18:37:24.-1Z", "2024-08-20T18:37:24,5Z", "2024-08-20t18:37:24UTC",
+        "2023-02-29T00:00:00Z",
+        "1900-02-29T12:00:00Z",
+        "2100-02-29T12:00:00Z",
+        "2024-02-30T00:00:00Z",
+        "2024-04-31T00:00:00Z",
+        "2024-13-01T00:00:00Z",
+        "2024-00-10T00:00:00Z",
+        "2024-01-00T00:00:00Z",
+        "2024-01-32T00:00:00Z",
+        "2024-08-20T24:00:00Z",
+        "2024-08-20T18:60:00Z",
+        "2024-08-20T18:37:61Z",
+        "2024-08-20T18:37:24",
+        "2024-08-20T18:37:24.Z",
+        "2024-08-20T18:37:24+24:00",
+        "2024-08-20T18:37:24+23:60",
+        "2024-08-20T18:37:24+0530",
+        "2024-08-20T18:37:24+05",
+        "2024-08-20T18:37:24ZZ",
+        "2024-08-20T18:37:24Z ",
+        " 2024-08-20T18:37:24Z",
+        "2024-08-20x18:37:24Z",
+        "2024-08-20_18:37:24Z",
+        "24-08-20T18:37:24Z",
+        "+2024-08-20T18:37:24Z",
+        "2024-8-20T18:37:24Z",
+        "2024-08-20",
+        "",
+        "2024-08-20T18:37Z",
+        "2024-08-20T18:37:24.1e3Z",
+        "2024/08/20T18:37:24Z",
+        "2024-08-20T18:37:24.123456\xef\xbc\xba",
+        "\xef\xbc\x92"
+        "024-08-20T18:37:24Z",
+        "2024-08-20T18:37:24 Z",
+        "2024-08-20T18:37:24-",
+        "2024-08-20T18:37:24.-1Z",
+        "2024-08-20T18:37:24,5Z",
+        "2024-08-20t18:37:24UTC",
     };
     for (;;) {
         int64_t us;
@@ -536,12 +564,48 @@ static void rand_number(gen_t *g)
 static void unknown_key(gen_t *g, const char *const *known, int n_known)
 {
     static const char *const near[] = {
-        "ID", "Id", "id ", " id", "ids", "i", "", "typ", "types", "Type", "processing_statu",
-        "processing_status_", "request_count", "request_counts ", "created", "created_at_",
-        "expires", "ended", "ended_at\t", "cancel_initiated", "archived_at_", "results",
-        "results_uri", "data", "has_more", "first_id", "last_id", "processing", "succeeded",
-        "errored", "canceled", "expired", "dat", "datas", "has-more", "hasMore", "first",
-        "last_id ", "request_counts.errored", "msgbatch", "message_batch", "url",
+        "ID",
+        "Id",
+        "id ",
+        " id",
+        "ids",
+        "i",
+        "",
+        "typ",
+        "types",
+        "Type",
+        "processing_statu",
+        "processing_status_",
+        "request_count",
+        "request_counts ",
+        "created",
+        "created_at_",
+        "expires",
+        "ended",
+        "ended_at\t",
+        "cancel_initiated",
+        "archived_at_",
+        "results",
+        "results_uri",
+        "data",
+        "has_more",
+        "first_id",
+        "last_id",
+        "processing",
+        "succeeded",
+        "errored",
+        "canceled",
+        "expired",
+        "dat",
+        "datas",
+        "has-more",
+        "hasMore",
+        "first",
+        "last_id ",
+        "request_counts.errored",
+        "msgbatch",
+        "message_batch",
+        "url",
     };
     char k[512];
     size_t kl;
@@ -697,14 +761,55 @@ static void rand_value(gen_t *g, unsigned level, int *budget)
 static void bad_value(gen_t *g)
 {
     static const char *const bad[] = {
-        "\"\\x\"",   "\"\\u12G4\"", "\"\\U0041\"", "\"\\'\"",    "\"\\ud800\"",  "\"\\udc00\"",
-        "\"\\ud800\\u0041\"", "\"\\ud800x\"", "\"\\uD83D\\uD83D\"", "01", "-",  "1.",
-        ".5",        "+1",          "1e",          "1e+",        "0x1F",         "NaN",
-        "-Infinity", "1.5.2",       "--1",         "2.e3",       "tru",          "nul",
-        "True",      "NULL",        "falsey",      "[1}",        "{\"a\":1]",    "'x'",
-        "[1,]",      "{\"a\":1,}",  "[,1]",        "{,}",        "\"a\" \"b\"",  "[1 2]",
-        "\"\\u00\"", "-01",         "1e5e5",       "\"\x01\"",   "\"tab\there\"", "\"\x1f\"",
-        "\"a\nb\"",  "\"\\\"",      "{\"a\" 1}",   "{1:2}",      "[\"a\":1]",    "\xef\xbb\xbf" "1",
+        "\"\\x\"",
+        "\"\\u12G4\"",
+        "\"\\U0041\"",
+        "\"\\'\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"\\ud800x\"",
+        "\"\\uD83D\\uD83D\"",
+        "01",
+        "-",
+        "1.",
+        ".5",
+        "+1",
+        "1e",
+        "1e+",
+        "0x1F",
+        "NaN",
+        "-Infinity",
+        "1.5.2",
+        "--1",
+        "2.e3",
+        "tru",
+        "nul",
+        "True",
+        "NULL",
+        "falsey",
+        "[1}",
+        "{\"a\":1]",
+        "'x'",
+        "[1,]",
+        "{\"a\":1,}",
+        "[,1]",
+        "{,}",
+        "\"a\" \"b\"",
+        "[1 2]",
+        "\"\\u00\"",
+        "-01",
+        "1e5e5",
+        "\"\x01\"",
+        "\"tab\there\"",
+        "\"\x1f\"",
+        "\"a\nb\"",
+        "\"\\\"",
+        "{\"a\" 1}",
+        "{1:2}",
+        "[\"a\":1]",
+        "\xef\xbb\xbf"
+        "1",
     };
     if (chance(g, 5)) { /* a raw NUL byte, in a string or outside one */
         put(g, chance(g, 50) ? "\"a\0b\"" : "\0", chance(g, 50) ? 5 : 1);
@@ -810,8 +915,7 @@ static void emit_object(gen_t *g, unsigned level, const char *const *known, int 
             ws(g);
             putch(g, ':');
             ws(g);
-            fire(g, unit, AMBC_ERR_JSON_DEPTH, NULL, true, "nesting to level %d",
-                 MAX_LEVEL + 1);
+            fire(g, unit, AMBC_ERR_JSON_DEPTH, NULL, true, "nesting to level %d", MAX_LEVEL + 1);
             deep_value(g, level + 1, MAX_LEVEL + 1);
         } else {
             const char *k = known[id >= M_DUP ? id - M_DUP : id];
@@ -858,9 +962,13 @@ static const char *wrong_value(gen_t *g, unsigned ok)
         unsigned t;
         const char *v;
     } all[] = {
-        {1, "\"x\""},  {1, "\"5\""},    {1, "\"true\""}, {2, "0"},        {2, "17"},
-        {2, "-1.5e3"}, {4, "true"},     {4, "false"},    {8, "null"},     {16, "[]"},
-        {16, "[1]"},   {16, "[\"ended\"]"}, {32, "{}"},  {32, "{\"id\":\"x\"}"},
+        {1, "\"x\""},    {1, "\"5\""},
+        {1, "\"true\""}, {2, "0"},
+        {2, "17"},       {2, "-1.5e3"},
+        {4, "true"},     {4, "false"},
+        {8, "null"},     {16, "[]"},
+        {16, "[1]"},     {16, "[\"ended\"]"},
+        {32, "{}"},      {32, "{\"id\":\"x\"}"},
     };
     for (;;) {
         unsigned i = below(g, sizeof(all) / sizeof(all[0]));
@@ -898,10 +1006,22 @@ static void emit_counts_member(gen_t *g, void *ctx, int id)
         }
         if (g->d == OD_VALUE) {
             static const char *const bad[] = {
-                "-1",         "-0",          "1.0",         "0.5",          "1e2",
-                "1E0",        "1e-0",        "4294967296",  "99999999999",  "-4294967295",
-                "0.0",        "12345678901234567890", "18446744073709551616",
-                "123456789012345678901", "0e0", "4294967295.0",
+                "-1",
+                "-0",
+                "1.0",
+                "0.5",
+                "1e2",
+                "1E0",
+                "1e-0",
+                "4294967296",
+                "99999999999",
+                "-4294967295",
+                "0.0",
+                "12345678901234567890",
+                "18446744073709551616",
+                "123456789012345678901",
+                "0e0",
+                "4294967295.0",
             };
             const char *b = bad[below(g, sizeof(bad) / sizeof(bad[0]))];
             fire(g, rc->k, AMBC_ERR_NUMBER_RANGE, count_fields[i], false, "%s = %s",
@@ -951,8 +1071,7 @@ static void emit_time(gen_t *g, rec_ctx_t *rc, int i, bool defect)
     char t[96];
     int64_t us;
     if (defect && g->d == OD_TYPE) {
-        fire(g, rc->k, AMBC_ERR_JSON_TYPE, rec_keys[i], false, "%s of a wrong type",
-             rec_keys[i]);
+        fire(g, rc->k, AMBC_ERR_JSON_TYPE, rec_keys[i], false, "%s of a wrong type", rec_keys[i]);
         puts_(g, wrong_value(g, i <= 5 ? 1u : 1u | 8u));
         return;
     }
@@ -970,15 +1089,14 @@ static void emit_time(gen_t *g, rec_ctx_t *rc, int i, bool defect)
     }
     if (defect && g->d == OD_VALUE) {
         bad_time(g, t, sizeof(t));
-        fire(g, rc->k, AMBC_ERR_TIME_INVALID, rec_keys[i], false, "%s = \"%s\"", rec_keys[i],
-             t);
+        fire(g, rc->k, AMBC_ERR_TIME_INVALID, rec_keys[i], false, "%s = \"%s\"", rec_keys[i], t);
         put_cstr(g, t);
         return;
     }
     if (defect && g->d == OD_LIMIT) {
         rand_time(g, t, sizeof(t), &us, true);
-        fire(g, rc->k, AMBC_ERR_TIME_INVALID, rec_keys[i], true, "%s is %zu bytes",
-             rec_keys[i], strlen(t));
+        fire(g, rc->k, AMBC_ERR_TIME_INVALID, rec_keys[i], true, "%s is %zu bytes", rec_keys[i],
+             strlen(t));
         put_cstr(g, t);
         return;
     }
@@ -1031,8 +1149,7 @@ static void emit_rec_member(gen_t *g, void *ctx, int id)
         return;
     }
     if (defect && g->d == OD_TYPE && (i < 4 || i == 9)) {
-        fire(g, rc->k, AMBC_ERR_JSON_TYPE, rec_keys[i], false, "%s of a wrong type",
-             rec_keys[i]);
+        fire(g, rc->k, AMBC_ERR_JSON_TYPE, rec_keys[i], false, "%s of a wrong type", rec_keys[i]);
         puts_(g, wrong_value(g, i == 3 ? 32u : i == 9 ? 1u | 8u : 1u));
         return;
     }
@@ -1054,8 +1171,13 @@ static void emit_rec_member(gen_t *g, void *ctx, int id)
     case 1:
         if (defect) { /* OD_VALUE */
             static const char *const bad[] = {
-                "message_batches", "Message_batch", "message_batch ", "message",
-                "",                "message_batch_deleted", "message-batch",
+                "message_batches",
+                "Message_batch",
+                "message_batch ",
+                "message",
+                "",
+                "message_batch_deleted",
+                "message-batch",
                 "message_batch_______________________________________",
             };
             const char *t = bad[below(g, sizeof(bad) / sizeof(bad[0]))];
@@ -1083,8 +1205,8 @@ static void plan_record(gen_t *g, rec_plan_t *p)
 {
     static const char *const known[] = {"in_progress", "canceling", "ended"};
     static const char *const near[] = {
-        "Ended",    "ended ", "in-progress", "in_progress\n", "canceled", "cancelling",
-        "",         "ENDED",  "in_progres",  "ended\xc2\xa0", "expired",  "archived",
+        "Ended", "ended ", "in-progress", "in_progress\n", "canceled", "cancelling",
+        "",      "ENDED",  "in_progres",  "ended\xc2\xa0", "expired",  "archived",
     };
     ambc_batch_t *b = &p->b;
     int i;
@@ -1151,8 +1273,7 @@ static void emit_record(gen_t *g, rec_plan_t *p, int k)
         m.ids[m.n++] = i;
     }
     if (here && g->d == OD_DUP) {
-        fire(g, k, AMBC_ERR_JSON_SHAPE, rec_keys[g->d_key], false, "%s twice",
-             rec_keys[g->d_key]);
+        fire(g, k, AMBC_ERR_JSON_SHAPE, rec_keys[g->d_key], false, "%s twice", rec_keys[g->d_key]);
         m.ids[m.n++] = M_DUP + g->d_key;
     }
     add_unknown(g, &m);
@@ -1193,8 +1314,7 @@ static void emit_data(gen_t *g, page_ctx_t *pc, bool second)
                 putch(g, ',');
                 ws(g);
             }
-            fire(g, -1, AMBC_ERR_JSON_SHAPE, NULL, false, "element %d of data not an object",
-                 k);
+            fire(g, -1, AMBC_ERR_JSON_SHAPE, NULL, false, "element %d of data not an object", k);
             puts_(g, v[below(g, 6)]);
             elem = true;
         }
@@ -1247,8 +1367,7 @@ static void emit_page_member(gen_t *g, void *ctx, int id)
         fire(g, -1, AMBC_ERR_JSON_SHAPE, page_keys[i], false, "%s twice", page_keys[i]);
     }
     if (defect && g->d == OD_TYPE) {
-        fire(g, -1, AMBC_ERR_JSON_TYPE, page_keys[i], false, "%s of a wrong type",
-             page_keys[i]);
+        fire(g, -1, AMBC_ERR_JSON_TYPE, page_keys[i], false, "%s of a wrong type", page_keys[i]);
         puts_(g, wrong_value(g, i == 0 ? 16u : i == 1 ? 4u : 1u | 8u));
         return;
     }
@@ -1281,8 +1400,7 @@ static void plan_defect(gen_t *g, int *n)
     if (o->force_defect >= 0) {
         g->d = (oracle_defect_t)o->force_defect;
     } else {
-        g->d = chance(g, o->defect_pct) ? (oracle_defect_t)(1 + below(g, OD__COUNT - 1))
-                                        : OD_NONE;
+        g->d = chance(g, o->defect_pct) ? (oracle_defect_t)(1 + below(g, OD__COUNT - 1)) : OD_NONE;
     }
     if (g->d == OD_NONE) {
         return;
@@ -1310,7 +1428,8 @@ static void plan_defect(gen_t *g, int *n)
         g->d_key = g->d_where == W_REC ? (int[]){0, 2, 9}[below(g, 3)] : 2 + (int)below(g, 2);
         break;
     case OD_VALUE:
-        g->d_key = g->d_where == W_COUNTS ? (int)below(g, 5) : (int[]){1, 4, 5, 6, 7, 8}[below(g, 6)];
+        g->d_key =
+            g->d_where == W_COUNTS ? (int)below(g, 5) : (int[]){1, 4, 5, 6, 7, 8}[below(g, 6)];
         break;
     case OD_SHAPE:
         g->d_sub = (int)below(g, 2); /* 0 root not an object, 1 an element not an object */
@@ -1471,8 +1590,8 @@ void oracle_gen_page(const oracle_gen_opts_t *o, oracle_page_t *out)
     }
     ws(&g);
     if (g.d == OD_SHAPE && g.d_sub == 0) {
-        static const char *const v[] = {"[]", "\"data\"", "0", "null", "true",
-                                        "[{\"data\":[],\"has_more\":false}]"};
+        static const char *const v[] = {"[]",   "\"data\"", "0",
+                                        "null", "true",     "[{\"data\":[],\"has_more\":false}]"};
         fire(&g, -1, AMBC_ERR_JSON_SHAPE, NULL, false, "the root is not an object");
         puts_(&g, v[below(&g, 6)]);
     } else {
@@ -1504,8 +1623,8 @@ void oracle_gen_page(const oracle_gen_opts_t *o, oracle_page_t *out)
                 g.closed++;
             }
         }
-        fire(&g, -1, AMBC_ERR_JSON_UNEXPECTED_END, NULL, false, "the body stops at %zu of %zu",
-             cut, g.len);
+        fire(&g, -1, AMBC_ERR_JSON_UNEXPECTED_END, NULL, false, "the body stops at %zu of %zu", cut,
+             g.len);
         for (k = 0; k < n; k++) {
             if (g.rec_start[k] < cut && cut < g.rec_end[k]) {
                 out->unit_record = k;

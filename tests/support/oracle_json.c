@@ -528,10 +528,10 @@ bool oracle_rfc3339(const char *s, size_t len, int64_t *out_us)
     size_t i;
     int sign = 0;
     int64_t t;
-    if (len < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-        s[7] != '-' || !digits(s + 8, 2, &d) ||
-        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) ||
-        s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &sec)) {
+    if (len < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+        !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+        !digits(s + 17, 2, &sec)) {
         return false;
     }
     i = 19;
@@ -567,8 +567,8 @@ bool oracle_rfc3339(const char *s, size_t len, int64_t *out_us)
         sec > 60 || oh > 23 || om > 59) {
         return false;
     }
-    t = oracle_days_from_civil((int64_t)y, mo, d) * 86400 + (int64_t)h * 3600 +
-        (int64_t)mi * 60 + (int64_t)sec;
+    t = oracle_days_from_civil((int64_t)y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 +
+        (int64_t)sec;
     t -= (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60);
     *out_us = t * 1000000 + (int64_t)frac;
     return true;

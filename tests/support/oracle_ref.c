@@ -17,10 +17,10 @@
 #include "oracle.h"
 
 typedef struct node {
-    int type;    /* cJSON_Object, cJSON_Array, cJSON_String, ... */
-    size_t key;  /* token index of the key (members), else SIZE_MAX */
-    size_t tok;  /* token index of the value (BEGIN for containers) */
-    size_t pos;  /* byte offset of the value */
+    int type;   /* cJSON_Object, cJSON_Array, cJSON_String, ... */
+    size_t key; /* token index of the key (members), else SIZE_MAX */
+    size_t tok; /* token index of the value (BEGIN for containers) */
+    size_t pos; /* byte offset of the value */
     bool complete;
     struct node *kids;
     size_t n_kids;
@@ -307,8 +307,8 @@ static int key_index(const char *k, size_t kl, const char *const *keys, int n)
 
 /* A string value kept as a C string of at most max-1 bytes. Returns the decoded text (caller
  * frees) or NULL after recording the failure. */
-static char *kept_string(const ctx_t *c, const node_t *v, size_t max, const char *field,
-                         unit_t *u, size_t *out_len)
+static char *kept_string(const ctx_t *c, const node_t *v, size_t max, const char *field, unit_t *u,
+                         size_t *out_len)
 {
     size_t l;
     char *s = decode_tok(c, v->tok, &l);
@@ -318,8 +318,8 @@ static char *kept_string(const ctx_t *c, const node_t *v, size_t max, const char
         bad = true;
     }
     if (l > max - 1) {
-        unit_fail(u, OC_LIMIT, AMBC_ERR_STRING_TOO_LONG, field, "%s is %zu bytes (max %zu)",
-                  field, l, max - 1);
+        unit_fail(u, OC_LIMIT, AMBC_ERR_STRING_TOO_LONG, field, "%s is %zu bytes (max %zu)", field,
+                  l, max - 1);
         bad = true;
     }
     if (bad) {
@@ -331,14 +331,14 @@ static char *kept_string(const ctx_t *c, const node_t *v, size_t max, const char
 }
 
 static const char *const rec_keys[10] = {
-    "id",         "type",       "processing_status",   "request_counts", "created_at",
-    "expires_at", "ended_at",   "cancel_initiated_at", "archived_at",    "results_url",
+    "id",         "type",     "processing_status",   "request_counts", "created_at",
+    "expires_at", "ended_at", "cancel_initiated_at", "archived_at",    "results_url",
 };
 static const char *const count_keys[5] = {"processing", "succeeded", "errored", "canceled",
                                           "expired"};
 static const char *const count_fields[5] = {
     "request_counts.processing", "request_counts.succeeded", "request_counts.errored",
-    "request_counts.canceled", "request_counts.expired",
+    "request_counts.canceled",   "request_counts.expired",
 };
 static const char *const page_keys[4] = {"data", "has_more", "first_id", "last_id"};
 
@@ -362,8 +362,8 @@ static void eval_time(const ctx_t *c, const node_t *v, const char *field, bool n
                   AMBC_RFC3339_TEXT_MAX);
     }
     if (!oracle_rfc3339(s, l, out)) {
-        unit_fail(u, OC_VALUE, AMBC_ERR_TIME_INVALID, field, "%s \"%.60s\" is not RFC 3339",
-                  field, s);
+        unit_fail(u, OC_VALUE, AMBC_ERR_TIME_INVALID, field, "%s \"%.60s\" is not RFC 3339", field,
+                  s);
     }
     free(s);
 }
@@ -422,8 +422,7 @@ static void eval_counts(const ctx_t *c, const node_t *o, ambc_batch_t *b, unit_t
             continue;
         }
         if (seen & (1u << i)) {
-            unit_fail(u, OC_DUP, AMBC_ERR_JSON_SHAPE, count_fields[i], "%s twice",
-                      count_fields[i]);
+            unit_fail(u, OC_DUP, AMBC_ERR_JSON_SHAPE, count_fields[i], "%s twice", count_fields[i]);
             continue;
         }
         seen |= 1u << i;
@@ -660,8 +659,7 @@ static void eval_page(const ctx_t *c, const node_t *root, oracle_ref_t *ref)
         return;
     }
     if (root->type != cJSON_Object) {
-        unit_fail(&u, OC_SHAPE, AMBC_ERR_JSON_SHAPE, NULL, "the root is %s",
-                  type_name(root->type));
+        unit_fail(&u, OC_SHAPE, AMBC_ERR_JSON_SHAPE, NULL, "the root is %s", type_name(root->type));
         ref_fail(ref, &u, -1, 0);
         return;
     }

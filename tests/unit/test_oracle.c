@@ -21,7 +21,7 @@
 #include "oracle.h"
 
 #define BYTEWISE_MAX (16u * 1024u) /* pages fed one byte at a time when at most this long */
-#define MAX_REPORTS 12
+#define MAX_REPORTS  12
 
 typedef struct {
     size_t pages, records, bytes, feeds_bytes, runs, huge;
@@ -89,8 +89,7 @@ static unsigned default_pages(void)
 }
 
 /* The generator and the reference must agree before ambc is asked anything. */
-static bool oracles_agree(const oracle_page_t *pg, const oracle_ref_t *ref, char *msg,
-                          size_t cap)
+static bool oracles_agree(const oracle_page_t *pg, const oracle_ref_t *ref, char *msg, size_t cap)
 {
     size_t i;
     char sub[200];
@@ -115,13 +114,13 @@ static bool oracles_agree(const oracle_page_t *pg, const oracle_ref_t *ref, char
         }
         if ((ref->verdict == ORACLE_LIMIT) != pg->limit_only) {
             snprintf(msg, cap, "defect %s: limit_only %d, reference %s (%s)", pg->what,
-                     pg->limit_only, ref->verdict == ORACLE_LIMIT ? "limit" : "invalid",
-                     ref->why);
+                     pg->limit_only, ref->verdict == ORACLE_LIMIT ? "limit" : "invalid", ref->why);
             return false;
         }
         if (ref->n_rec != pg->n_before || ref->fail_record != pg->unit_record) {
-            snprintf(msg, cap, "defect %s: generator %zu records before, unit %d; reference %zu, "
-                               "unit %d (%s)",
+            snprintf(msg, cap,
+                     "defect %s: generator %zu records before, unit %d; reference %zu, "
+                     "unit %d (%s)",
                      pg->what, pg->n_before, pg->unit_record, ref->n_rec, ref->fail_record,
                      ref->why);
             return false;
@@ -291,8 +290,8 @@ static void test_defect_pages(void **state)
 {
     unsigned n = default_pages();
     (void)state;
-    run_pages("pages with defects", n / 2, env_uint("AMBC_ORACLE_SEED", 1) + 1000000u, 8, 85,
-              -1, false);
+    run_pages("pages with defects", n / 2, env_uint("AMBC_ORACLE_SEED", 1) + 1000000u, 8, 85, -1,
+              false);
 }
 
 /* ---------------------------------------------------------------- the oracle itself */
@@ -319,7 +318,7 @@ static ambc_status_t check_text(const char *body, oracle_verdict_t want, size_t 
 }
 
 #define REC(id_member, extra)                                                                      \
-    "{" id_member ",\"type\":\"message_batch\",\"processing_status\":\"ended\","                  \
+    "{" id_member ",\"type\":\"message_batch\",\"processing_status\":\"ended\","                   \
     "\"request_counts\":{\"processing\":0,\"succeeded\":1,\"errored\":2,\"canceled\":3,"           \
     "\"expired\":4},\"created_at\":\"2024-08-20T18:37:24.100435Z\",\"expires_at\":"                \
     "\"2024-08-21T18:37:24.100435Z\",\"ended_at\":null,\"cancel_initiated_at\":null,"              \
@@ -349,8 +348,8 @@ static void test_reference_known_answers(void **state)
     check_text("{\"data\":[" REC("\"id\":\"a\"", "") "],\"has_more\":false}", ORACLE_OK, 1);
     /* cJSON splits numbers over 63 characters: the reference must not */
     check_text("{\"data\":[" REC("\"id\":\"a\"", ",\"x\":1234567890123456789012345678901234567890"
-                                                  "12345678901234567890123456789012345678901234"
-                                                  "5678901234567890") "],\"has_more\":false}",
+                                                 "12345678901234567890123456789012345678901234"
+                                                 "5678901234567890") "],\"has_more\":false}",
                ORACLE_OK, 1);
     /* cJSON cuts a key at U+0000: "id\u0000" is not "id" */
     check_text("{\"data\":[" REC("\"id\":\"a\",\"id\\u0000\":\"b\"", "") "],\"has_more\":false}",
