@@ -534,7 +534,8 @@ static size_t repeat(uint8_t *out, const char *head, char c, size_t n, const cha
  * 'a', "\n", "aa": 193) and then the body stops, or the string holds a raw control byte.
  * Fed whole: JSON_UNEXPECTED_END / JSON_INVALID; byte by byte (or split after byte 218):
  * STRING_TOO_LONG. The status must not depend on the slicing (and by position the string was
- * too long first). id, processing_status and last_id, shorter than the scanner's 96-byte
+ * too long first). The 10-minute fuzz run found a third form on a complete body, U+0000 then
+ * too long (below). id, processing_status and last_id, shorter than the scanner's 96-byte
  * part, answer the same in every slicing. */
 static void test_long_url_then_error_same_in_every_slicing(void **state)
 {
@@ -547,6 +548,13 @@ static void test_long_url_then_error_same_in_every_slicing(void **state)
     len = repeat(body, "{\"data\":[{\"results_url\":\"", 'a', CONFIG_AMBC_URL_MAX - 2,
                  "\\naa\x01\"}],\"has_more\":false}");
     bad += every_slicing("results_url past its limit, then a raw control byte", body, len);
+    /* a complete body: U+0000 at decoded byte 98, 193 decoded bytes in all. Whole: JSON_NUL;
+     * byte by byte: STRING_TOO_LONG (and with four more 'a', STRING_TOO_LONG whole too). */
+    len = repeat(body, "{\"data\":[{\"results_url\":\"", 'a', 89, "\\u00e9");
+    len += repeat(body + len, "", 'a', 7, "\\u0000");
+    len += repeat(body + len, "", 'a', 51, "\\u00e9");
+    len += repeat(body + len, "", 'a', 38, "\\/aa\"}],\"has_more\":false}");
+    bad += every_slicing("results_url with U+0000, then past its limit", body, len);
     assert_int_equal(bad, 0);
 }
 
