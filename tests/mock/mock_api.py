@@ -84,6 +84,7 @@ import traceback
 import urllib.parse
 
 from mock_faults import FaultError, FaultQueue, random_fault
+from mock_hostile import HostileEncoder, UnknownPool, big_string
 from mock_http import CLOSE, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, ConnectionGone, \
     Framing, Reader, close_abort, close_gracefully, close_hard, read_request, sleep_ms, \
     write_response
@@ -91,6 +92,7 @@ from mock_store import RequestIds, Store, dumps
 
 BETA_TOKEN = "message-batches-2024-09-24"
 API_VERSIONS = ("2023-06-01", "2026-10-21")
+HOSTILE_VALUES = {"1": True, "true": True, "0": False, "false": False}
 
 # ---------------------------------------------------------------------------------------------
 # Statistics
@@ -125,18 +127,26 @@ class Stats:
 
 
 class Response:
-    """A JSON response: either an object to serialize (`obj`) or ready-made bytes (`body`).
-    An error object's "request_id" is left None and filled in with the response's request-id."""
+    """A JSON response: an object to serialize (`obj`), ready-made bytes (`body`), or both (the
+    bytes are the normal form of the object, which a hostile rendering re-encodes). `role` names
+    the kind of body for hostile mode (mock_hostile.ROLES: "page", "record", "error", ...); None
+    means never hostile (the mock's own endpoints). An error object's "request_id" is left None
+    and filled in with the response's request-id."""
 
-    def __init__(self, status, obj=None, body=None):
+    def __init__(self, status, obj=None, body=None, role=None):
         self.status = status
         self.obj = obj
         self.body = body
+        self.role = role
 
-    def finish(self, request_id):
-        if self.obj is not None:
-            if self.obj.get("type") == "error" and self.obj.get("request_id", 0) is None:
-                self.obj["request_id"] = request_id
+    def finish(self, request_id, hostile=None):
+        """The body bytes; `hostile`: a HostileEncoder, or None for the normal form."""
+        if isinstance(self.obj, dict) and self.obj.get("type") == "error" \
+                and self.obj.get("request_id", 0) is None:
+            self.obj["request_id"] = request_id
+        if hostile is not None and self.role is not None and self.obj is not None:
+            return hostile.encode(self.obj, self.role).encode("utf-8")
+        if self.body is None:
             self.body = dumps(self.obj).encode("utf-8")
         return self.body
 
@@ -152,7 +162,7 @@ class App:
     def error(status, etype, message):
         # request_id is filled in by the connection loop, which owns the response's request-id.
         return Response(status, {"type": "error", "error": {"type": etype, "message": message},
-                                 "request_id": None})
+                                 "request_id": None}, role="error")
 
     def handle(self, req):
         if req.decoded_path.startswith("/_mock/"):
@@ -161,6 +171,9 @@ class App:
         if framing is not None and framing.strip().lower() not in ("length", "chunked"):
             return self.error(400, "invalid_request_error",
                               "x-mock-framing: expected 'length' or 'chunked'")
+        hostile = req.header("x-mock-hostile")
+        if hostile is not None and hostile.strip().lower() not in HOSTILE_VALUES:
+            return self.error(400, "invalid_request_error", "x-mock-hostile: expected 1 or 0")
         denied = self.check_auth(req)
         if denied:
             return denied
@@ -211,7 +224,7 @@ class App:
         if after_id is not None and before_id is not None:
             return self.error(400, "invalid_request_error",
                               "Cannot specify both after_id and before_id")
-        lines, n = self.store.lines, len(self.store.lines)
+        n = len(self.store.lines)
         if after_id is not None:
             idx = self.store.index.get(after_id)
             if idx is None:
@@ -227,27 +240,33 @@ class App:
         else:
             lo, hi = 0, min(n, limit)
             has_more = hi < n
+        return self.page(req, self.store.records[lo:hi], self.store.lines[lo:hi], has_more)
+
+    def page(self, req, records, lines, has_more):
+        """A list page of `records` (their normal JSON text: `lines`), role "page"."""
         page = {
-            "data": None,
+            "data": records,
             "has_more": has_more,
-            "first_id": self.store.records[lo]["id"] if hi > lo else None,
-            "last_id": self.store.records[hi - 1]["id"] if hi > lo else None,
+            "first_id": records[0]["id"] if records else None,
+            "last_id": records[-1]["id"] if records else None,
         }
         # Key order of the page varies too (data first or last, ...), reproducibly per query.
         order = random.Random(f"{self.opts.seed}/page/{req.raw_query}").sample(list(page), 4)
         parts = []
         for k in order:
             if k == "data":
-                parts.append('"data":[' + ",".join(lines[lo:hi]) + "]")
+                parts.append('"data":[' + ",".join(lines) + "]")
             else:
                 parts.append(json.dumps(k) + ":" + json.dumps(page[k]))
-        return Response(200, body=("{" + ",".join(parts) + "}").encode("utf-8"))
+        body = ("{" + ",".join(parts) + "}").encode("utf-8")
+        return Response(200, obj={k: page[k] for k in order}, body=body, role="page")
 
     def retrieve(self, batch_id):
         idx = self.store.index.get(batch_id)
         if idx is None:
             return self.error(404, "not_found_error", f"No batch with id {batch_id!r}")
-        return Response(200, body=self.store.lines[idx].encode("utf-8"))
+        return Response(200, obj=self.store.records[idx],
+                        body=self.store.lines[idx].encode("utf-8"), role="record")
 
     def mock_endpoint(self, req, path):
         if req.method == "GET" and path == "/_mock/stats":
@@ -301,6 +320,8 @@ class Server:
         self._log_lock = threading.Lock()
         self._resp_no = 0
         self._api_no = 0                # API requests since start: numbers the random faults
+        self.unknown_pool = UnknownPool(opts.seed)
+        self.hostile_big = big_string(opts.hostile_big, opts.seed) if opts.hostile_big else None
 
     def _stderr(self, msg):
         with self._log_lock:
@@ -348,6 +369,18 @@ class Server:
             self.log_fault(f"{req.method} {req.target}", fault)
         return fault
 
+    def hostile(self, req, resp):
+        """The HostileEncoder for this response, or None (normal JSON)."""
+        if req is None or resp is None or resp.role is None:
+            return None
+        flag = req.header("x-mock-hostile")
+        on = self.opts.hostile if flag is None else HOSTILE_VALUES.get(flag.strip().lower(), False)
+        if not on:
+            return None
+        rng = random.Random(f"{self.opts.seed}/hostile/{req.method} {req.target}")
+        big = self.hostile_big if resp.role == "page" else None
+        return HostileEncoder(rng, self.unknown_pool, big=big)
+
     def respond(self, sock, req, resp, close, fault=None):
         """Send `resp` (or what `fault` puts in its place); returns what write_response returns."""
         rid = self.request_ids.next()
@@ -364,7 +397,7 @@ class Server:
                 resp = App.error(fault["status"], fault["type"],
                                  fault.get("message", f"mock fault: injected {fault['type']}"))
             status = resp.status
-            body = resp.finish(rid)
+            body = resp.finish(rid, self.hostile(req, resp))
             headers = [date, ("Content-Type", "application/json"), ("request-id", rid), conn]
             if kind == "status":
                 for field, name in (("retry_after", "retry-after"),
@@ -510,14 +543,22 @@ def parse_args(argv):
                    help="inject a random safe fault into each API request with probability P")
     p.add_argument("--fault-seed", type=int, default=1, metavar="S",
                    help="seed of the random faults (default 1)")
+    p.add_argument("--silent-close-after", type=int, default=0, metavar="N",
+                   help="close each connection (FIN) after N responses that all said keep-alive")
+    p.add_argument("--hostile", action="store_true",
+                   help="write every API JSON body in hostile form (see mock_hostile.py)")
+    p.add_argument("--hostile-big", type=int, default=0, metavar="BYTES",
+                   help="hostile pages: one unknown string of BYTES bytes in the first record")
     p.add_argument("--dump-store", action="store_true",
                    help="print the store as JSON Lines (newest first) and exit")
     p.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     opts = p.parse_args(argv)
     if bool(opts.cert) != bool(opts.key):
         p.error("--cert and --key go together")
-    if opts.batches < 0 or opts.max_requests_per_conn < 0:
-        p.error("--batches and --max-requests-per-conn must not be negative")
+    if opts.batches < 0 or opts.max_requests_per_conn < 0 or opts.silent_close_after < 0:
+        p.error("--batches, --max-requests-per-conn and --silent-close-after must not be negative")
+    if opts.hostile_big and not 2 <= opts.hostile_big <= 1 << 30:
+        p.error("--hostile-big must be between 2 and 1 GiB")
     if not 0.0 <= opts.random_faults <= 1.0:
         p.error("--random-faults must be between 0 and 1")
     opts.results_base = opts.results_base.rstrip("/")

@@ -1195,6 +1195,209 @@ class FaultInjectionTest(unittest.TestCase):
             self.assertGreaterEqual(len({o.split("/")[0] for o in visible}), 2)
 
 
+
+# -- hostile JSON ---------------------------------------------------------------------------------
+
+PAGE_KEYS = {"data", "has_more", "first_id", "last_id"}
+ERROR_KEYS = {"type", "error", "request_id"}
+STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def known_only(obj, role):
+    """`obj` restricted to the API's known keys (role: "page", "record" or "error")."""
+    if role == "page":
+        return {k: ([known_only(r, "record") for r in v] if k == "data" else v)
+                for k, v in obj.items() if k in PAGE_KEYS}
+    return {k: v for k, v in obj.items() if k in (RECORD_KEYS if role == "record" else ERROR_KEYS)}
+
+
+def depth(v):
+    """Nesting depth in containers (a scalar: 0, {} or []: 1)."""
+    if isinstance(v, dict):
+        return 1 + max(map(depth, v.values()), default=0)
+    if isinstance(v, list):
+        return 1 + max(map(depth, v), default=0)
+    return 0
+
+
+def unknown_values(obj, role):
+    """The values of the unknown members of a page (top level and records) or a record."""
+    known = PAGE_KEYS if role == "page" else RECORD_KEYS
+    out = [v for k, v in obj.items() if k not in known]
+    if role == "page":
+        for r in obj["data"]:
+            out += unknown_values(r, "record")
+    return out
+
+
+def walk_values(v):
+    yield v
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from walk_values(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from walk_values(x)
+
+
+class HostileTest(unittest.TestCase):
+    """Hostile JSON (--hostile, x-mock-hostile: 1): the same values, written as other encoders
+    and proxies write them, with large unknown members."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ambc-mock-hostile-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["bash", GEN_CERTS, certs], check=True, timeout=30)
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+        cls.tls = ["--cert", os.path.join(certs, "server.pem"),
+                   "--key", os.path.join(certs, "server.key")]
+        cls.normal = MockServer(cls.tmp, "normal", [*cls.tls, "--batches", "400"])
+        cls.addClassCleanup(cls.normal.stop)
+        cls.big = MockServer(cls.tmp, "big", ["--batches", "30", "--hostile",
+                                              "--hostile-big", "1000000"])
+        cls.addClassCleanup(cls.big.stop)
+
+    def fetch(self, path, headers=None, server=None):
+        server = server or self.normal
+        if server is self.big:
+            conn = http.client.HTTPConnection(HOST, server.port, timeout=10)
+        else:
+            conn = http.client.HTTPSConnection(HOST, server.port, context=self.ctx, timeout=10)
+        conn.request("GET", path, headers={**AUTH, **(headers or {})})
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        return resp, body
+
+    def pair(self, path):
+        """(normal body, hostile body) of `path`, both as text."""
+        _, normal = self.fetch(path)
+        _, hostile = self.fetch(path, {"x-mock-hostile": "1"})
+        return normal.decode("utf-8"), hostile.decode("utf-8")
+
+    def test_page_decodes_to_the_normal_page(self):
+        path = "/v1/messages/batches?limit=100"
+        normal, hostile = self.pair(path)
+        self.assertNotEqual(normal, hostile)
+        got = json.loads(hostile)
+        self.assertEqual(known_only(got, "page"), known_only(json.loads(normal), "page"))
+        self.assertEqual(len(got["data"]), 100)
+        # Deterministic from the seed and the query: the same bytes again, others for another.
+        self.assertEqual(self.fetch(path, {"x-mock-hostile": "1"})[1].decode(), hostile)
+        other = self.fetch(path + "&x=1", {"x-mock-hostile": "1"})[1].decode()
+        self.assertNotEqual(other, hostile)
+        self.assertEqual(known_only(json.loads(other), "page"),
+                         known_only(json.loads(normal), "page"))
+        # x-mock-hostile: 0 is the normal body; a bad value is refused.
+        self.assertEqual(self.fetch(path, {"x-mock-hostile": "0"})[1].decode(), normal)
+        resp, _ = self.fetch(path, {"x-mock-hostile": "yes"})
+        self.assertEqual(resp.status, 400)
+
+    def test_escapes_in_known_keys_and_values(self):
+        normal, hostile = self.pair("/v1/messages/batches?limit=100")
+        escaped_keys, escaped_values = set(), set()
+        known_values = set()
+        for r in json.loads(normal)["data"]:
+            known_values |= {v for v in r.values() if isinstance(v, str)}
+        for tok in STRING_RE.findall(hostile):
+            text = json.loads(tok)
+            plain = json.dumps(text, ensure_ascii=False)
+            if tok == plain:
+                continue
+            if text in RECORD_KEYS | COUNT_KEYS | PAGE_KEYS:
+                escaped_keys.add(text)
+            elif text in known_values:
+                escaped_values.add(text)
+        self.assertGreaterEqual(len(escaped_keys), 8, escaped_keys)
+        self.assertIn("processing_status", escaped_keys)
+        self.assertIn("message_batch", escaped_values)
+        self.assertTrue({"ended", "in_progress", "canceling"} & escaped_values)
+        self.assertTrue(any(TS_RE.match(v) for v in escaped_values))
+        self.assertTrue(any(v.startswith("https://") for v in escaped_values))
+        self.assertIn("\\/", hostile)                                       # URLs: \/
+        self.assertRegex(hostile, r"\\u[0-9a-f]*[a-f][0-9a-f]*")            # lower-case hex
+        self.assertRegex(hostile, r"\\u[0-9A-F]*[A-F][0-9A-F]*")            # upper-case hex
+        self.assertRegex(hostile, r"(?i)\\ud8[0-9a-f]{2}\\udc[0-9a-f]{2}|\\ud83d\\ude")  # pairs
+        self.assertRegex(hostile, r'\\[nt"\\]')                              # short escapes
+        # A timestamp with an escaped "T" or "Z", as proxies write them.
+        self.assertRegex(hostile, r'"\d{4}-[^"]*\\u005[4aA][^"]*"|"[^"]*\\u005[aA]"')
+        # Whitespace between tokens (JSON strings hold no raw control characters).
+        for ws in ("\n", "\t", "\r\n", " "):
+            self.assertIn(ws, hostile)
+
+    def test_large_unknown_members(self):
+        normal, hostile = self.pair("/v1/messages/batches?limit=100")
+        page = json.loads(hostile)
+        unknowns = unknown_values(page, "page")
+        self.assertGreater(len(unknowns), 100)
+        values = [x for v in unknowns for x in walk_values(v)]
+        self.assertTrue(any(isinstance(v, dict) and len(v) >= 16 for v in values))
+        self.assertTrue(any(isinstance(v, dict) and len(v) >= 300 for v in values))
+        self.assertTrue(any(isinstance(v, str) and len(v) >= 5000 for v in values))
+        self.assertTrue(any(isinstance(v, list) and len({type(x) for x in v}) >= 4
+                            for v in values))
+        self.assertIn(None, unknowns)
+        self.assertEqual(max(depth(v) for v in unknowns), 20)         # deep, never deeper
+        self.assertLessEqual(depth(page), 3 + 20)                     # page root, data, record
+        self.assertGreater(len(hostile), 2 * len(normal))
+        # Unknown members in the page's top level too, in random positions, over some pages.
+        tops, positions = 0, set()
+        for k in range(12):
+            _, text = self.fetch(f"/v1/messages/batches?limit=3&k={k}", {"x-mock-hostile": "1"})
+            got = json.loads(text)
+            extra = [i for i, key in enumerate(got) if key not in PAGE_KEYS]
+            tops += len(extra)
+            positions |= set(extra)
+            for r in got["data"]:
+                positions_r = [i for i, key in enumerate(r) if key not in RECORD_KEYS]
+                self.assertTrue(positions_r)
+        self.assertGreater(tops, 12)
+        self.assertGreater(len(positions), 3)
+
+    def test_single_batch_and_error_bodies(self):
+        rid = json.loads(self.fetch("/v1/messages/batches?limit=3")[1])["data"][2]["id"]
+        normal, hostile = self.pair(f"/v1/messages/batches/{rid}")
+        self.assertEqual(known_only(json.loads(hostile), "record"),
+                         known_only(json.loads(normal), "record"))
+        self.assertTrue(unknown_values(json.loads(hostile), "record"))
+        for path in ("/v1/messages/batches/msgbatch_nope", "/v1/messages/batches?limit=0"):
+            with self.subTest(path=path):
+                resp, body = self.fetch(path, {"x-mock-hostile": "1"})
+                text = body.decode()
+                got = json.loads(text)
+                self.assertEqual(got["request_id"], resp.getheader("request-id"))
+                self.assertEqual(set(known_only(got, "error")), ERROR_KEYS)
+                self.assertIn(got["error"]["type"], ("not_found_error", "invalid_request_error"))
+                self.assertNotEqual(text, json.dumps(got, separators=(",", ":")))
+                self.assertIn("\\u", text)
+
+    def test_hostile_big_in_first_record_of_each_page(self):
+        seen = []
+        after = None
+        for _ in range(3):
+            q = "limit=10" + (f"&after_id={after}" if after else "")
+            resp, body = self.fetch(f"/v1/messages/batches?{q}", server=self.big)
+            text = body.decode("utf-8")
+            page = json.loads(text)
+            big = [t for t in STRING_RE.findall(text) if len(t.encode()) >= 100_000]
+            self.assertEqual([len(t.encode()) for t in big], [1_000_000])
+            first = page["data"][0]
+            self.assertTrue(any(isinstance(v, str) and len(v) > 100_000
+                                for k, v in first.items() if k not in RECORD_KEYS))
+            for r in page["data"][1:]:
+                self.assertFalse(any(isinstance(v, str) and len(v) > 100_000 for v in r.values()))
+            seen.append(first["id"])
+            after = page["last_id"]
+        self.assertEqual(len(set(seen)), 3)
+        # --hostile server-wide, x-mock-hostile: 0 turns it off for one request.
+        resp, body = self.fetch("/v1/messages/batches?limit=10", {"x-mock-hostile": "0"},
+                                server=self.big)
+        self.assertLess(len(body), 20_000)
+        self.assertEqual(body, dumps(json.loads(body)))
+
+
 def _us(ts):
     """'2024-08-20T18:37:24.100435Z' -> integer microseconds (for exact arithmetic)."""
     import datetime
