@@ -52,12 +52,28 @@ included; the plaintext under TLS); T: milliseconds (int or float). At most one 
   {"fault":"html","status":502}            text/html "<html><body><h1>502 Bad Gateway</h1>..."
   {"fault":"status","status":429,...}      API error body; also "type", "message", "retry_after",
                                            "retry_after_ms", "should_retry": headers if given
+  {"fault":"body","status":N,"body":"<text>","content_type":"...","headers":{"name":"value"}}
+                                           exactly that body (UTF-8) with that status; headers
+                                           Date, request-id, Connection, Content-Type (default
+                                           application/json), the given ones; server's framing
+  {"fault":"late_bytes","data":"<ascii>","delay_ms":T}  after the whole response, T ms, then
+                                           `data` on the same connection, which stays open
+  {"fault":"extra_response","delay_ms":T}  after the response, T ms, then a second complete HTTP
+                                           200 (Content-Length) with a list page: has_more false,
+                                           one record that is not in the store
+  {"fault":"idle_close","after_ms":T,"how":"fin"|"rst"}  the response says keep-alive; when no
+                                           next request starts within T ms, the connection is
+                                           closed silently: FIN (under TLS without
+                                           close_notify; the default) or RST (SO_LINGER 0)
   {"fault":"handshake_close"}              TLS only: reads the ClientHello record, then FIN
   {"fault":"handshake_stall","ms":T}       accepts, sends nothing for T ms, then FIN
 Details. html: status defaults to 502, no request-id header. status: "type" defaults from the
 status (529 overloaded_error, 429 rate_limit_error, 500 api_error, ...); headers retry-after,
-retry-after-ms, x-should-retry appear only when given. "status" and "html" replace the response
-(the request is not handled); the other request faults alter the real one. The connection is dead
+retry-after-ms, x-should-retry appear only when given. body: the "headers" may not name
+Content-Length, Transfer-Encoding or Connection (the server writes them). "status", "html" and
+"body" replace the response (the request is not handled); late_bytes, extra_response and
+idle_close follow a normal response (none of them acts when that response closes the
+connection); the other request faults alter the real one. The connection is dead
 after close_after, reset_after, body_shorter; closed (gracefully) after bad_chunk; otherwise still
 usable (after body_longer the junk precedes the next response). handshake_close and
 handshake_stall are connection faults: taken by the next accepted connections in queue order
@@ -67,6 +83,31 @@ with probability P, one of close_after / reset_after (random offset inside the r
 (<= 200 ms, before or mid-response), status 429 + retry-after-ms 1..50, status 529
 overloaded_error, html 502; chosen from S and the request's number (API requests since start)
 only. Every applied fault counts in faults_applied and is logged on stderr.
+--silent-close-after N: every connection is closed (FIN; under TLS without close_notify) right
+after its Nth response, although every response said "Connection: keep-alive" (unlike
+--max-requests-per-conn, which announces the close): a client must notice and reconnect.
+
+Hostile JSON (--hostile for every API response, or per request "x-mock-hostile: 1"; "0" turns
+a --hostile server's off for that request): every API JSON body (list pages, batches, error
+bodies, create/cancel/delete answers, results lines) is written as other encoders and proxies
+write JSON: escapes anywhere in keys and values (\\uXXXX in either case, surrogate pairs, \\/,
+short escapes), large unknown members in random positions (objects of 16..300 keys, strings of
+5,000 characters, nesting up to 20 levels, mixed arrays, nulls) in records, the page's top level
+and the error body's top level, whitespace between tokens. It decodes to the normal body plus the
+unknown members. Deterministic from --seed, the method and the target. --hostile-big BYTES adds
+one unknown string of BYTES bytes (its JSON text) to the first record of each hostile page.
+Details in mock_hostile.py. The mock's own /_mock/ answers are never hostile.
+
+Walk modes, for clients' endless-pagination guards (control endpoint, no auth):
+  POST /_mock/walk {"mode":"cycle","length":L}  every list request answers `limit` synthetic
+      records (ids not in the store, deterministic), has_more true, and the cursors cycle through
+      L ids: the first page (no cursor, or a cursor not in the cycle) has last_id c0; after_id=c_k
+      gives last_id c_{(k+1) mod L}; before_id=c_k gives first_id c_{(k+1) mod L}
+  POST /_mock/walk {"mode":"endless"}  a fresh cursor on every page (derived from the cursor
+      asked with), has_more true forever
+  POST /_mock/walk {"mode":"normal"}   the store again (the default)
+  GET /_mock/walk                      the mode object
+Such list requests count in /_mock/stats "requests" like any other. An invalid mode is a 400.
 """
 
 import argparse
@@ -83,12 +124,12 @@ import threading
 import traceback
 import urllib.parse
 
-from mock_faults import FaultError, FaultQueue, random_fault
+from mock_faults import AFTER_FAULTS, FaultError, FaultQueue, random_fault
 from mock_hostile import HostileEncoder, UnknownPool, big_string
 from mock_http import CLOSE, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, ConnectionGone, \
     Framing, Reader, close_abort, close_gracefully, close_hard, read_request, sleep_ms, \
     write_response
-from mock_store import RequestIds, Store, dumps
+from mock_store import RequestIds, Store, dumps, synthetic_id, synthetic_record
 
 BETA_TOKEN = "message-batches-2024-09-24"
 API_VERSIONS = ("2023-06-01", "2026-10-21")
@@ -353,7 +394,8 @@ class Server:
 
     def log_fault(self, where, fault):
         """Applied faults are always logged (one line each), to explain a failed reliability run."""
-        shown = {k: v for k, v in fault.items() if k != "path_prefix"}
+        shown = {k: (v[:200] + "..." if isinstance(v, str) and len(v) > 200 else v)
+                 for k, v in fault.items() if k != "path_prefix"}
         self._stderr(f"fault on {where}: {dumps(shown)}")
 
     def take_fault(self, req):
@@ -392,6 +434,11 @@ class Server:
             body = (f"<html><body><h1>{status} {REASONS.get(status, 'Error')}</h1></body></html>"
                     .encode("ascii"))
             headers = [date, ("Content-Type", "text/html"), conn]
+        elif kind == "body":
+            status = fault["status"]
+            body = fault["body"].encode("utf-8")
+            headers = [date, ("Content-Type", fault["content_type"]), ("request-id", rid), conn]
+            headers += list(fault.get("headers", {}).items())
         else:
             if kind == "status":
                 resp = App.error(fault["status"], fault["type"],
@@ -406,6 +453,29 @@ class Server:
                     if field in fault:
                         headers.append((name, fault[field]))
         return write_response(sock, status, headers, body, self.choose_framing(req), fault)
+
+    def after_fault(self, sock, reader, fault):
+        """Apply a fault that acts once the response is out (late_bytes, extra_response,
+        idle_close); returns what the connection does next (KEEP, CLOSE_HARD, RESET)."""
+        kind = fault["fault"]
+        if kind == "idle_close":
+            if reader.wait_request(fault["after_ms"] / 1000.0):
+                return KEEP
+            return RESET if fault["how"] == "rst" else CLOSE_HARD
+        sleep_ms(fault["delay_ms"])
+        if kind == "late_bytes":
+            sock.sendall(fault["data"].encode("ascii"))
+            return KEEP
+        rid = self.request_ids.next()
+        record = synthetic_record(synthetic_id("extra-response", self.opts.seed, rid),
+                                  self.opts.results_base)
+        body = dumps({"data": [record], "has_more": False, "first_id": record["id"],
+                      "last_id": record["id"]}).encode("utf-8")
+        headers = [("Date", email.utils.formatdate(usegmt=True)),
+                   ("Content-Type", "application/json"), ("request-id", rid),
+                   ("Connection", "keep-alive")]
+        write_response(sock, 200, headers, body, Framing("length", random.Random(0), False))
+        return KEEP
 
     def connection_fault(self, raw, fault):
         """Apply a connection fault to a just-accepted TCP socket, then close it (FIN)."""
@@ -483,7 +553,7 @@ class Server:
                 self.stats.bump("requests")
                 fault = self.take_fault(req)
             try:
-                if fault is not None and fault["fault"] in ("status", "html"):
+                if fault is not None and fault["fault"] in ("status", "html", "body"):
                     resp = None                 # replaced: the request is not handled
                 else:
                     resp = self.app.handle(req)
@@ -492,10 +562,14 @@ class Server:
                 resp = App.error(500, "api_error", "mock_api internal error")
             limit = self.opts.max_requests_per_conn
             close = req.wants_close() or (limit > 0 and served >= limit)
+            silent = self.opts.silent_close_after
             self.log(f"{peer}: {req.method} {req.target} -> "
                      f"{resp.status if resp else fault['status']}{' (close)' if close else ''}")
             try:
                 after = self.respond(sock, req, resp, close, fault)
+                if after == KEEP and not close and fault is not None \
+                        and fault["fault"] in AFTER_FAULTS:
+                    after = self.after_fault(sock, reader, fault)
             except (OSError, ssl.SSLError) as e:
                 self.log(f"{peer}: write failed: {e}")
                 return CLOSE
@@ -503,6 +577,9 @@ class Server:
                 return after
             if close:
                 return CLOSE
+            if silent > 0 and served >= silent:
+                self.log(f"{peer}: silent close after {served} responses")
+                return CLOSE_HARD
 
     def serve_forever(self, listener):
         while True:

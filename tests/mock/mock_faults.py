@@ -39,7 +39,16 @@ FAULT_FIELDS = {
                "should_retry": ("header", False)},
     "handshake_close": {},
     "handshake_stall": {"ms": ("ms", True)},
+    "late_bytes": {"data": ("ascii", True), "delay_ms": ("ms", True)},
+    "extra_response": {"delay_ms": ("ms", True)},
+    "idle_close": {"after_ms": ("ms", True), "how": ("how", False)},
+    "body": {"status": ("status", True), "body": ("text", True), "content_type": ("header", False),
+             "headers": ("headers", False)},
 }
+# Faults that act after the response, on the connection it leaves open.
+AFTER_FAULTS = ("late_bytes", "extra_response", "idle_close")
+# Header names the "body" fault may not set: the server writes them itself.
+RESERVED_HEADERS = ("content-length", "transfer-encoding", "connection")
 
 
 class FaultError(Exception):
@@ -80,6 +89,23 @@ def normalize_fault(obj, tls):
         elif vkind == "text":
             if not isinstance(value, str):
                 raise FaultError(f"{kind}.{name}: expected a string")
+        elif vkind == "ascii":
+            if not isinstance(value, str) or not value or not value.isascii() \
+                    or len(value) > MAX_FAULT_BYTES:
+                raise FaultError(f"{kind}.{name}: expected a non-empty ASCII string")
+        elif vkind == "how":
+            if value not in ("fin", "rst"):
+                raise FaultError(f"{kind}.{name}: expected fin or rst")
+        elif vkind == "headers":
+            if not isinstance(value, dict):
+                raise FaultError(f"{kind}.{name}: expected an object of header names and values")
+            for hname, hvalue in value.items():
+                if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", hname) \
+                        or hname.lower() in RESERVED_HEADERS:
+                    raise FaultError(f"{kind}.{name}: bad or reserved header name {hname!r}")
+                if not isinstance(hvalue, str) or not re.fullmatch(r"[\x20-\x7e]*", hvalue):
+                    raise FaultError(f"{kind}.{name}.{hname}: expected a printable ASCII string")
+            value = dict(value)
         elif vkind == "header":
             if isinstance(value, bool):
                 value = "true" if value else "false"
@@ -95,6 +121,10 @@ def normalize_fault(obj, tls):
         raise FaultError('stall: give either "before_ms", or "at_byte" and "ms"')
     if kind == "html":
         out.setdefault("status", 502)
+    if kind == "idle_close":
+        out.setdefault("how", "fin")
+    if kind == "body":
+        out.setdefault("content_type", "application/json")
     if kind == "status":
         out.setdefault("type", ERROR_TYPES.get(out["status"], "api_error"))
     if kind == "handshake_close" and not tls:

@@ -6,6 +6,7 @@ connection the way a fault or the connection loop asks (close_notify + FIN, FIN 
 
 import fcntl
 import re
+import select
 import socket
 import ssl
 import struct
@@ -125,6 +126,17 @@ class Reader:
         if not data:
             raise ConnectionGone("peer closed")
         self.buf += data
+
+    def wait_request(self, timeout):
+        """True when bytes of a next request (or the peer's EOF) are here or arrive within
+        `timeout` seconds; False when the connection stays idle that long."""
+        if self.buf or (isinstance(self.sock, ssl.SSLSocket) and self.sock.pending()):
+            return True
+        try:
+            readable, _, _ = select.select([self.sock], [], [], timeout)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
 
     def readline(self, limit):
         """A CRLF (or bare LF) terminated line without its terminator."""

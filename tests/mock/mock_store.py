@@ -222,3 +222,107 @@ class Store:
         self.index = {r["id"]: i for i, r in enumerate(self.records)}
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Walk modes: endless pagination traps (POST /_mock/walk)
+
+WALK_MODES = ("normal", "cycle", "endless")
+MAX_CYCLE_LENGTH = 1_000_000
+
+
+def synthetic_id(*parts):
+    """A msgbatch_ id from `parts` that no store of any seed holds (other hash domain)."""
+    return "msgbatch_" + base62(hashlib.sha256("/".join(
+        ["ambc-mock-synthetic", *map(str, parts)]).encode()).digest(), 24)
+
+
+def synthetic_record(rid, results_base):
+    """A valid ended MessageBatch for id `rid`, every value derived from the id."""
+    h = int.from_bytes(hashlib.sha256(rid.encode()).digest()[:8], "big")
+    created = NEWEST_US - 400 * DAY_US + h % (300 * DAY_US)
+    total = 1 + h % 5000
+    ok = (h >> 20) % (total + 1)
+    return {
+        "id": rid,
+        "type": "message_batch",
+        "processing_status": "ended",
+        "request_counts": {"processing": 0, "succeeded": ok, "errored": total - ok,
+                           "canceled": 0, "expired": 0},
+        "ended_at": rfc3339(created + 3_600_000_000),
+        "created_at": rfc3339(created),
+        "expires_at": rfc3339(created + DAY_US),
+        "cancel_initiated_at": None,
+        "archived_at": None,
+        "results_url": f"{results_base}/v1/messages/batches/{rid}/results",
+    }
+
+
+class Walk:
+    """The list mode: "normal" (the store), "cycle" (cursors c0..c{L-1} repeat) or "endless"
+    (a fresh cursor on every page). Both traps answer `limit` synthetic records, has_more true."""
+
+    def __init__(self, seed):
+        self.seed = seed
+        self._lock = threading.Lock()
+        self._mode = {"mode": "normal"}
+
+    def get(self):
+        with self._lock:
+            return dict(self._mode)
+
+    def set(self, obj):
+        """Validate and set a mode object; returns it, or raises ValueError with the reason."""
+        if not isinstance(obj, dict) or obj.get("mode") not in WALK_MODES:
+            raise ValueError(f"mode: expected one of {', '.join(WALK_MODES)}")
+        extra = set(obj) - ({"mode", "length"} if obj["mode"] == "cycle" else {"mode"})
+        if extra:
+            raise ValueError(f"{obj['mode']}: unknown field {sorted(extra)[0]!r}")
+        mode = {"mode": obj["mode"]}
+        if obj["mode"] == "cycle":
+            length = obj.get("length")
+            if not isinstance(length, int) or isinstance(length, bool) \
+                    or not 1 <= length <= MAX_CYCLE_LENGTH:
+                raise ValueError(f"cycle.length: expected an integer 1..{MAX_CYCLE_LENGTH}")
+            mode["length"] = length
+        with self._lock:
+            self._mode = mode
+        return dict(mode)
+
+    def _cycle_prefix(self, length):
+        return synthetic_id("cycle", self.seed, length)[:9 + 16]
+
+    def cycle_id(self, length, k):
+        """c_k: a 16-character prefix of the cycle, then k in 8 base62 digits (most significant
+        first), so a cursor maps back to k without a table."""
+        k %= length
+        digits = []
+        for _ in range(8):
+            k, r = divmod(k, 62)
+            digits.append(BASE62[r])
+        return self._cycle_prefix(length) + "".join(reversed(digits))
+
+    def cycle_index(self, length, rid):
+        prefix = self._cycle_prefix(length)
+        if rid is None or len(rid) != len(prefix) + 8 or not rid.startswith(prefix):
+            return None
+        k = 0
+        for c in rid[len(prefix):]:
+            if c not in BASE62:
+                return None
+            k = k * 62 + BASE62.index(c)
+        return k if k < length else None
+
+    def page(self, mode, limit, after_id, before_id, results_base):
+        """(records, has_more) of a trap page. The cursor record (last for after_id walks and
+        the first query, first for before_id walks) is the next cursor of the trap."""
+        cursor = before_id if before_id is not None else after_id
+        if mode["mode"] == "cycle":
+            length = mode["length"]
+            k = self.cycle_index(length, cursor)
+            nxt = self.cycle_id(length, 0 if k is None else k + 1)
+        else:
+            nxt = synthetic_id("endless", self.seed, cursor or "")
+        fillers = [synthetic_id("walk-filler", self.seed, mode["mode"], cursor or "", j)
+                   for j in range(limit - 1)]
+        ids = [nxt] + fillers if before_id is not None else fillers + [nxt]
+        return [synthetic_record(i, results_base) for i in ids], True

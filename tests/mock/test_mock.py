@@ -630,6 +630,11 @@ class FaultInjectionTest(unittest.TestCase):
             server = MockServer(cls.tmp, name, [*rnd, "--fault-seed", seed])
             cls.addClassCleanup(server.stop)
             cls.rnd.append(server)
+        cls.silent = MockServer(cls.tmp, "silent", ["--batches", "30", "--silent-close-after", "2"])
+        cls.addClassCleanup(cls.silent.stop)
+        cls.silent_tls = MockServer(cls.tmp, "silent-tls", [*tls, "--batches", "30",
+                                                            "--silent-close-after", "2"])
+        cls.addClassCleanup(cls.silent_tls.stop)
         cls.dump = [json.loads(x) for x in dump_store("--batches", "30").decode().splitlines()]
         cls.one = "/v1/messages/batches/" + cls.dump[3]["id"]     # a small response
 
@@ -646,6 +651,32 @@ class FaultInjectionTest(unittest.TestCase):
         sock = socket.create_connection((HOST, self.tls.port), timeout=10)
         return self.ctx.wrap_socket(sock, server_hostname=HOST,
                                     suppress_ragged_eofs=not ragged_eof_is_error)
+
+    def read_response(self, sock, buf=b""):
+        """One response read from `sock` (Content-Length framing or chunked), nothing more:
+        (status, {lower-case name: value}, body, bytes read past the response)."""
+        while b"\r\n\r\n" not in buf:
+            got = sock.recv(65536)
+            self.assertTrue(got, "EOF inside a response head")
+            buf += got
+        head, _, rest = buf.partition(b"\r\n\r\n")
+        status, fields = head_fields(head.decode("latin-1"))
+        fields = {k: v[-1] for k, v in fields.items()}
+        if fields.get("transfer-encoding") == "chunked":
+            while True:
+                try:
+                    body, after = dechunk(rest)
+                    return status, fields, body, after
+                except (AssertionError, ValueError, IndexError):
+                    got = sock.recv(65536)
+                    self.assertTrue(got, "EOF inside a chunked body")
+                    rest += got
+        length = int(fields["content-length"])
+        while len(rest) < length:
+            got = sock.recv(65536)
+            self.assertTrue(got, "EOF inside a body")
+            rest += got
+        return status, fields, rest[:length], rest[length:]
 
     def tls_exchange(self, path=None, extra=None):
         """One request over TLS with the TLS layer in memory, so that the TCP ending stays
@@ -795,6 +826,17 @@ class FaultInjectionTest(unittest.TestCase):
             {"fault": "close_after", "bytes": 1, "times": 0},
             {"fault": "close_after", "bytes": 1, "path_prefix": "v1"},
             {"fault": "html", "status": True}, {"fault": "handshake_stall"},
+            {"fault": "late_bytes", "delay_ms": 1}, {"fault": "late_bytes", "data": "x"},
+            {"fault": "late_bytes", "data": "", "delay_ms": 1},
+            {"fault": "late_bytes", "data": "\u00e9", "delay_ms": 1},
+            {"fault": "extra_response"}, {"fault": "idle_close"},
+            {"fault": "idle_close", "after_ms": 1, "how": "close"},
+            {"fault": "body", "status": 200}, {"fault": "body", "body": "x"},
+            {"fault": "body", "status": 200, "body": 3},
+            {"fault": "body", "status": 200, "body": "", "headers": ["x"]},
+            {"fault": "body", "status": 200, "body": "", "headers": {"Content-Length": "1"}},
+            {"fault": "body", "status": 200, "body": "", "headers": {"bad name": "1"}},
+            {"fault": "body", "status": 200, "body": "", "headers": {"x": "\n"}},
         ]
         for fault in bad:
             with self.subTest(fault=fault):
@@ -1103,6 +1145,168 @@ class FaultInjectionTest(unittest.TestCase):
                 self.assertEqual(body["request_id"], resp.getheader("request-id"))
                 for name in ("retry-after", "retry-after-ms", "x-should-retry"):
                     self.assertEqual(resp.getheader(name), present.get(name))
+        conn.close()
+
+    # -- after the response: keep-alive traps -------------------------------------------------------
+
+    def socks(self):
+        return ((self.plain, self.plain_sock), (self.tls, self.tls_sock))
+
+    def test_late_bytes(self):
+        late = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nLATE"
+        for server, mk in self.socks():
+            with self.subTest(tls=server is self.tls):
+                self.faulty(server, {"fault": "late_bytes", "data": late, "delay_ms": 400})
+                sock = mk()
+                sock.sendall(raw_request(self.one))
+                status, fields, body, extra = self.read_response(sock)
+                t0 = time.monotonic()
+                self.assertEqual((status, extra), (200, b""))
+                self.assertEqual(fields["connection"], "keep-alive")
+                self.assertEqual(json.loads(body), self.dump[3])
+                sock.settimeout(0.25)                       # nothing in the first 250 ms
+                with self.assertRaises(socket.timeout):
+                    sock.recv(65536)
+                sock.settimeout(5)
+                got = b""
+                while len(got) < len(late):
+                    data = sock.recv(65536)
+                    self.assertTrue(data)
+                    got += data
+                self.assertGreaterEqual(time.monotonic() - t0, 0.38)
+                self.assertEqual(got, late.encode())
+                # The connection stays open and serves the next request.
+                sock.sendall(raw_request(self.one))
+                status, _, body, extra = self.read_response(sock)
+                self.assertEqual((status, json.loads(body), extra), (200, self.dump[3], b""))
+                sock.close()
+
+    def test_extra_response(self):
+        ids = {r["id"] for r in self.dump}
+        for server, mk in self.socks():
+            with self.subTest(tls=server is self.tls):
+                self.faulty(server, {"fault": "extra_response", "delay_ms": 300})
+                sock = mk()
+                sock.sendall(raw_request("/v1/messages/batches?limit=2"))
+                status, _, body, extra = self.read_response(sock)
+                t0 = time.monotonic()
+                self.assertEqual((status, extra), (200, b""))
+                self.assertEqual(json.loads(body)["data"], self.dump[:2])
+                status, fields, body, extra = self.read_response(sock)
+                self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+                self.assertEqual((status, extra), (200, b""))
+                self.assertEqual(fields["content-type"], "application/json")
+                self.assertEqual(fields["connection"], "keep-alive")
+                self.assertRegex(fields["request-id"], REQ_ID_RE)
+                self.assertEqual(int(fields["content-length"]), len(body))
+                page = json.loads(body)
+                self.assertFalse(page["has_more"])
+                self.assertEqual(len(page["data"]), 1)
+                rec = page["data"][0]
+                self.assertEqual(set(rec), RECORD_KEYS)
+                self.assertRegex(rec["id"], ID_RE)
+                self.assertNotIn(rec["id"], ids)
+                self.assertEqual((page["first_id"], page["last_id"]), (rec["id"], rec["id"]))
+                sock.sendall(raw_request(self.one))
+                status, _, body, _ = self.read_response(sock)
+                self.assertEqual((status, json.loads(body)), (200, self.dump[3]))
+                sock.close()
+
+    def test_idle_close(self):
+        # Plain, FIN: keep-alive announced, then EOF once the connection sat idle 300 ms.
+        self.faulty(self.plain, {"fault": "idle_close", "after_ms": 300})
+        sock = self.plain_sock()
+        sock.sendall(raw_request(self.one))
+        status, fields, _, _ = self.read_response(sock)
+        t0 = time.monotonic()
+        self.assertEqual((status, fields["connection"]), (200, "keep-alive"))
+        self.assertEqual(sock.recv(65536), b"")
+        self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+        sock.close()
+        # Plain, RST.
+        self.faulty(self.plain, {"fault": "idle_close", "after_ms": 200, "how": "rst"})
+        sock = self.plain_sock()
+        sock.sendall(raw_request(self.one))
+        self.assertEqual(self.read_response(sock)[1]["connection"], "keep-alive")
+        with self.assertRaises(ConnectionResetError):
+            sock.recv(65536)
+        sock.close()
+        # TLS: FIN without close_notify, or RST.
+        for how, end in (("fin", "fin"), ("rst", "rst")):
+            with self.subTest(how=how):
+                self.faulty(self.tls, {"fault": "idle_close", "after_ms": 200, "how": how})
+                t0 = time.monotonic()
+                data, notified, got_end = self.tls_exchange()
+                self.assertGreaterEqual(time.monotonic() - t0, 0.18)
+                head, body = split_head(data)
+                self.assertEqual(head_fields(head)[1]["connection"], ["keep-alive"])
+                self.assertEqual((notified, got_end), (False, end))
+        # A next request within the time: served, and the connection stays up after it.
+        self.faulty(self.plain, {"fault": "idle_close", "after_ms": 300})
+        sock = self.plain_sock()
+        for _ in range(2):
+            sock.sendall(raw_request(self.one))
+            self.assertEqual(self.read_response(sock)[0], 200)
+        time.sleep(0.5)
+        sock.sendall(raw_request(self.one))
+        self.assertEqual(self.read_response(sock)[0], 200)
+        sock.close()
+
+    def test_silent_close_after(self):
+        for server in (self.silent, self.silent_tls):
+            with self.subTest(tls=server is self.silent_tls):
+                server.reset_stats()
+                for _ in range(2):
+                    sock = socket.create_connection((HOST, server.port), timeout=10)
+                    if server is self.silent_tls:
+                        sock = self.ctx.wrap_socket(sock, server_hostname=HOST)
+                    for _ in range(2):
+                        sock.sendall(raw_request(self.one))
+                        status, fields, body, extra = self.read_response(sock)
+                        self.assertEqual((status, extra), (200, b""))
+                        self.assertEqual(fields["connection"], "keep-alive")   # never announced
+                    self.assertEqual(sock.recv(65536), b"")                    # then EOF
+                    sock.close()
+                stats = server.stats()
+                self.assertEqual((stats["connections"], stats["requests"]), (2, 4))
+
+    def test_body_fault(self):
+        crafted = ('{"data":[{"id":"msgbatch_\\u0000evil","type":"message_batch"}],'
+                   '"has_more":false,"first_id":null,"last_id":null,"caf\u00e9":"\u2713"}')
+        decoy = ('{"meta":{"type":"info","message":"decoy"},"type":"error",'
+                 '"error":{"type":"overloaded_error","message":"real"}}')
+        self.faulty(self.plain, {"fault": "body", "status": 200, "body": crafted,
+                                 "headers": {"x-custom": "1", "retry-after": "3"}},
+                    {"fault": "body", "status": 529, "body": decoy,
+                     "content_type": "text/plain; charset=utf-8"},
+                    {"fault": "body", "status": 200, "body": "", "path_prefix": "/v1/other"})
+        sock = self.plain_sock()
+        sock.sendall(raw_request(self.one))
+        status, fields, body, extra = self.read_response(sock)
+        self.assertEqual((status, body, extra), (200, crafted.encode("utf-8"), b""))
+        self.assertEqual(fields["content-type"], "application/json")
+        self.assertRegex(fields["request-id"], REQ_ID_RE)
+        self.assertIn("date", fields)
+        self.assertEqual(fields["connection"], "keep-alive")
+        self.assertEqual((fields["x-custom"], fields["retry-after"]), ("1", "3"))
+        self.assertEqual(json.loads(body)["data"][0]["id"], "msgbatch_\u0000evil")
+        # The server's framing (here forced chunked), any status, the content type given.
+        sock.sendall(raw_request("/v1/messages/batches?limit=1", {"x-mock-framing": "chunked"}))
+        status, fields, body, extra = self.read_response(sock)
+        self.assertEqual((status, body), (529, decoy.encode()))
+        self.assertEqual(fields["transfer-encoding"], "chunked")
+        self.assertEqual(fields["content-type"], "text/plain; charset=utf-8")
+        sock.sendall(raw_request("/v1/other/x"))
+        status, fields, body, extra = self.read_response(sock)
+        self.assertEqual((status, body, fields["content-length"]), (200, b"", "0"))
+        sock.close()
+        self.assertEqual(self.plain.faults(), [])
+        # Over TLS too, through http.client.
+        self.faulty(self.tls, {"fault": "body", "status": 400, "body": decoy})
+        conn = http.client.HTTPSConnection(HOST, self.tls.port, context=self.ctx, timeout=10)
+        conn.request("GET", self.one, headers=AUTH)
+        resp = conn.getresponse()
+        self.assertEqual((resp.status, resp.read()), (400, decoy.encode()))
         conn.close()
 
     # -- connection faults -------------------------------------------------------------------------
