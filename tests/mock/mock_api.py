@@ -11,9 +11,10 @@ then poll PORTFILE for "<port>\\n" (also printed on stdout as "READY <port>"), a
 by its pid with SIGTERM (it exits 0).
 
 Layout: this file is the entry point (statistics, the API routes, the connection loop, the
-command line); beside it, mock_store.py (identifiers, timestamps, the deterministic store),
-mock_faults.py (fault objects, their queue, random faults) and mock_http.py (request reader and
-THE response writer, write_response, which applies the faults).
+command line); beside it, mock_store.py (identifiers, timestamps, the deterministic store, walk
+modes), mock_faults.py (fault objects, their queue, random faults), mock_http.py (request reader
+and THE response writer, write_response, which applies the faults) and mock_hostile.py (hostile
+JSON).
 
 Headers, checked as the API checks them, in this order: authentication (401
 authentication_error): x-api-key when present (else "invalid x-api-key"), otherwise
@@ -129,7 +130,7 @@ from mock_hostile import HostileEncoder, UnknownPool, big_string
 from mock_http import CLOSE, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, ConnectionGone, \
     Framing, Reader, close_abort, close_gracefully, close_hard, read_request, sleep_ms, \
     write_response
-from mock_store import RequestIds, Store, dumps, synthetic_id, synthetic_record
+from mock_store import RequestIds, Store, Walk, dumps, synthetic_id, synthetic_record
 
 BETA_TOKEN = "message-batches-2024-09-24"
 API_VERSIONS = ("2023-06-01", "2026-10-21")
@@ -198,6 +199,7 @@ class App:
         self.store = store
         self.stats = stats
         self.faults = faults
+        self.walk = Walk(opts.seed)
 
     @staticmethod
     def error(status, etype, message):
@@ -265,6 +267,11 @@ class App:
         if after_id is not None and before_id is not None:
             return self.error(400, "invalid_request_error",
                               "Cannot specify both after_id and before_id")
+        mode = self.walk.get()
+        if mode["mode"] != "normal":
+            records, has_more = self.walk.page(mode, limit, after_id, before_id,
+                                               self.opts.results_base)
+            return self.page(req, records, [dumps(r) for r in records], has_more)
         n = len(self.store.lines)
         if after_id is not None:
             idx = self.store.index.get(after_id)
@@ -314,6 +321,15 @@ class App:
             return Response(200, self.stats.snapshot())
         if req.method == "POST" and path == "/_mock/reset-stats":
             return Response(200, self.stats.snapshot(reset=True))
+        if path == "/_mock/walk":
+            if req.method == "GET":
+                return Response(200, self.walk.get())
+            if req.method == "POST":
+                try:
+                    return Response(200, self.walk.set(json.loads(req.body.decode("utf-8"))))
+                except (UnicodeDecodeError, ValueError) as e:
+                    return self.error(400, "invalid_request_error", f"/_mock/walk: {e}")
+            return self.error(405, "invalid_request_error", "use GET or POST")
         if path == "/_mock/faults":
             if req.method == "GET":
                 return Response(200, body=dumps(self.faults.snapshot()).encode("utf-8"))

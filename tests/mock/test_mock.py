@@ -1309,6 +1309,88 @@ class FaultInjectionTest(unittest.TestCase):
         self.assertEqual((resp.status, resp.read()), (400, decoy.encode()))
         conn.close()
 
+    # -- walk modes --------------------------------------------------------------------------------
+
+    def set_walk(self, server, mode):
+        status, body = server.control("POST", "/_mock/walk", mode)
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_walk_cycle(self):
+        srv = self.tls
+        self.addCleanup(self.set_walk, srv, {"mode": "normal"})
+        store_ids = {r["id"] for r in self.dump}
+        L = 5
+        self.assertEqual(self.set_walk(srv, {"mode": "cycle", "length": L}),
+                         {"mode": "cycle", "length": L})
+        self.assertEqual(srv.control("GET", "/_mock/walk"), (200, {"mode": "cycle", "length": L}))
+        srv.reset_stats()
+        conn = http.client.HTTPSConnection(HOST, srv.port, context=self.ctx, timeout=10)
+        after_ids = None
+        for key, cursor_of in (("after_id", "last_id"), ("before_id", "first_id")):
+            with self.subTest(key=key):
+                # A before_id walk starts from a cursor: c{L-1}, whose page has first_id c0.
+                cursors, cursor = [], None if key == "after_id" else after_ids[-1]
+                for _ in range(3 * L):
+                    q = "limit=7" + (f"&{key}={cursor}" if cursor else "")
+                    conn.request("GET", f"/v1/messages/batches?{q}", headers=AUTH)
+                    resp = conn.getresponse()
+                    page = json.loads(resp.read())
+                    self.assertEqual(resp.status, 200)
+                    self.assertTrue(page["has_more"])
+                    self.assertEqual(len(page["data"]), 7)
+                    for r in page["data"]:
+                        self.assertEqual(set(r), RECORD_KEYS)
+                        self.assertRegex(r["id"], ID_RE)
+                        self.assertNotIn(r["id"], store_ids)
+                        self.assertEqual(sum(r["request_counts"].values()),
+                                         r["request_counts"]["succeeded"]
+                                         + r["request_counts"]["errored"])
+                    self.assertEqual(page["first_id"], page["data"][0]["id"])
+                    self.assertEqual(page["last_id"], page["data"][-1]["id"])
+                    cursor = page[cursor_of]
+                    cursors.append(cursor)
+                self.assertEqual(len(set(cursors[:L])), L)                   # c0 .. c{L-1}
+                self.assertEqual(cursors, cursors[:L] * 3)                   # then c0 again
+                if key == "after_id":
+                    after_ids = cursors[:L]
+                else:
+                    self.assertEqual(cursors[:L], after_ids)                 # the same cycle
+        # A page with limit=1 is the cursor alone; the first page starts at c0 again.
+        conn.request("GET", f"/v1/messages/batches?limit=1&after_id={after_ids[2]}", headers=AUTH)
+        self.assertEqual(json.loads(conn.getresponse().read())["last_id"], after_ids[3])
+        self.assertEqual(srv.stats()["requests"], 6 * L + 1)                 # pages count
+        self.set_walk(srv, {"mode": "normal"})
+        conn.request("GET", "/v1/messages/batches?limit=4", headers=AUTH)
+        self.assertEqual(json.loads(conn.getresponse().read())["data"], self.dump[:4])
+        conn.close()
+
+    def test_walk_endless_and_invalid(self):
+        srv = self.plain
+        self.addCleanup(self.set_walk, srv, {"mode": "normal"})
+        self.assertEqual(self.set_walk(srv, {"mode": "endless"}), {"mode": "endless"})
+        conn = http.client.HTTPConnection(HOST, srv.port, timeout=10)
+        cursor, cursors = None, []
+        for _ in range(40):
+            q = "limit=3" + (f"&after_id={cursor}" if cursor else "")
+            conn.request("GET", f"/v1/messages/batches?{q}", headers=AUTH)
+            page = json.loads(conn.getresponse().read())
+            self.assertTrue(page["has_more"])
+            self.assertEqual(len(page["data"]), 3)
+            cursor = page["last_id"]
+            cursors.append(cursor)
+        self.assertEqual(len(set(cursors)), 40)                              # never repeats
+        conn.request("GET", "/v1/messages/batches?limit=3", headers=AUTH)    # deterministic
+        self.assertEqual(json.loads(conn.getresponse().read())["last_id"], cursors[0])
+        conn.close()
+        for bad in ({"mode": "cycle"}, {"mode": "cycle", "length": 0}, {"mode": "spiral"},
+                    {"mode": "cycle", "length": "3"}, {"mode": "endless", "length": 3}, [1]):
+            with self.subTest(bad=bad):
+                status, body = srv.control("POST", "/_mock/walk", bad)
+                self.assertEqual(status, 400)
+                self.assertEqual(body["error"]["type"], "invalid_request_error")
+        self.assertEqual(srv.control("GET", "/_mock/walk"), (200, {"mode": "endless"}))
+
     # -- connection faults -------------------------------------------------------------------------
 
     def test_handshake_close(self):
