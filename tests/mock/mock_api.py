@@ -3,7 +3,8 @@
 
 A threaded HTTPS (or plain HTTP) server, one thread per connection, speaking HTTP/1.1 by hand so
 that the response framing is exactly what the options ask for. The contract it follows is
-reference/batches-api.md (list and retrieve; create, cancel, delete and results are not served yet).
+reference/batches-api.md: list, retrieve, create, cancel, delete (GA paths, and the beta flavour:
+?beta=true with anthropic-beta), and results.
 
 Usage: mock_api.py --help. Typical test use:
     mock_api.py --cert server.pem --key server.key --port 0 --port-file PORTFILE
@@ -24,6 +25,43 @@ empty "anthropic-version: header is required", unknown "anthropic-version: '<val
 valid version"; known: 2023-06-01, 2026-10-21. Beta flavour (?beta=true): anthropic-beta must
 list message-batches-2024-09-24 (400 otherwise). Other headers (x-stainless-*, accept,
 user-agent, anthropic-workspace-id, ...) are accepted and ignored.
+
+The write side and the batch lifecycle (details: mock_batches.py, mock_create.py).
+  POST /v1/messages/batches  body {"requests":[{"custom_id","params"}, ...]} (Content-Length or
+      chunked), checked as the API checks it: each failure a 400 invalid_request_error whose
+      message names the index and field ("requests.79999.custom_id: ..."); 1..100,000 items,
+      custom_id ^[a-zA-Z0-9_-]{1,64}$ and unique, params with model, max_tokens >= 1, messages
+      (role user/assistant, content string or list), optional system, no stream: true. A
+      Content-Length over 256 MB (268,435,456) gets the edge's 413: text/html (not JSON), no
+      request-id, sent before the body is read, then FIN and the rest of the body read and
+      dropped for up to 3 s (a chunked body: as soon as it passes 256 MB). A body cut short
+      (FIN or --idle-timeout) creates nothing. Success: 200 with the new MessageBatch
+      (msgbatch_ id from --seed and a counter, in_progress, processing = N, expires_at =
+      created_at + 24 h), newer than every store batch (first in list pages). The mock-only
+      params extension "mock" asks for a request's outcome and result shape (mock_create.py).
+  POST /v1/messages/batches/{id}/cancel  in_progress: canceling, cancel_initiated_at = now;
+      canceling: answered as it is; ended: 400 invalid_request_error; unknown: 404 not_found_error.
+  DELETE /v1/messages/batches/{id}  ended: 200 {"id","type":"message_batch_deleted"}, then the
+      batch is gone (404, absent from lists; still a valid list cursor); otherwise 400; unknown 404.
+  Lifecycle on the mock clock (real time + an offset; never earlier than an hour after the
+  store's newest batch): request i of N finishes at created + D*(i+1)/N (--batch-duration-ms D,
+  default 2000); every request counts as processing until the batch has ended; it ends when the
+  last one finishes (ended_at, results_url set), at expires_at if still running then (the
+  unfinished ones: expired), or --cancel-delay-ms C (default 500) after a cancel (finished ones
+  keep their result, the rest: canceled). Store batches: a cancel makes an in_progress one
+  canceling, and C later ended with the successes and errors drawn for it so far; a delete
+  removes an ended one. --propagation-ms P (default 0): for P ms of mock time after its create,
+  retrieve and results of the batch answer 404 (as the API is reported to while it propagates).
+  --results-base auto: results_url values use the scheme and Host header of each request (so a
+  server on port 0 serves its own results); otherwise the given base.
+Control endpoints (no auth; never faulted, never hostile):
+  GET /_mock/clock                    {"now": RFC 3339, "now_us": int, "offset_ms": float}
+  POST /_mock/clock {"advance_ms":X}  moves the mock clock forward by X ms (0..366 days)
+  GET /_mock/batches                  {"batches":[{"id","requests","deleted","body_bytes",
+                                      "processing_status"}, ...]}: created ones, newest first
+  GET /_mock/batches/{id}/request     {"sha256": hex of the create body as received (dechunked),
+                                      "bytes": its size, "body": it as text when under 16 MB,
+                                      else null}, for any created batch (deleted ones too)
 
 Fault injection (for reliability tests). Control endpoints (no auth; they never consume faults):
   POST /_mock/faults    JSON array of fault objects (or one object), appended to the FIFO queue
@@ -113,6 +151,7 @@ Such list requests count in /_mock/stats "requests" like any other. An invalid m
 
 import argparse
 import email.utils
+import hashlib
 import json
 import os
 import random
@@ -127,14 +166,21 @@ import urllib.parse
 
 from mock_faults import AFTER_FAULTS, FaultError, FaultQueue, random_fault
 from mock_hostile import HostileEncoder, UnknownPool, big_string
-from mock_http import CLOSE, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, ConnectionGone, \
-    Framing, Reader, close_abort, close_gracefully, close_hard, read_request, sleep_ms, \
-    write_response
+from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, \
+    ConnectionGone, EdgeTooLarge, Framing, Reader, close_abort, close_draining, close_gracefully, \
+    close_hard, read_request, sleep_ms, write_response
+from mock_batches import Batches, Clock
+from mock_create import CreateError, validate_create
 from mock_store import RequestIds, Store, Walk, dumps, synthetic_id, synthetic_record
 
 BETA_TOKEN = "message-batches-2024-09-24"
 API_VERSIONS = ("2023-06-01", "2026-10-21")
 HOSTILE_VALUES = {"1": True, "true": True, "0": False, "false": False}
+AUTO_PLACEHOLDER = "https://results-base.mock.invalid"
+KEEP_BODY_LIMIT = 16 * 1024 * 1024     # create bodies under this size are kept whole
+EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+                 b"<center><h1>413 Request Entity Too Large</h1></center>\r\n"
+                 b"<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n")
 
 # ---------------------------------------------------------------------------------------------
 # Statistics
@@ -200,6 +246,8 @@ class App:
         self.stats = stats
         self.faults = faults
         self.walk = Walk(opts.seed)
+        self.clock = Clock()
+        self.batches = Batches(store, opts, self.clock)
 
     @staticmethod
     def error(status, etype, message):
@@ -214,9 +262,10 @@ class App:
         if framing is not None and framing.strip().lower() not in ("length", "chunked"):
             return self.error(400, "invalid_request_error",
                               "x-mock-framing: expected 'length' or 'chunked'")
-        hostile = req.header("x-mock-hostile")
-        if hostile is not None and hostile.strip().lower() not in HOSTILE_VALUES:
-            return self.error(400, "invalid_request_error", "x-mock-hostile: expected 1 or 0")
+        for name in ("x-mock-hostile",):
+            value = req.header(name)
+            if value is not None and value.strip().lower() not in HOSTILE_VALUES:
+                return self.error(400, "invalid_request_error", f"{name}: expected 1 or 0")
         denied = self.check_auth(req)
         if denied:
             return denied
@@ -225,12 +274,27 @@ class App:
             if BETA_TOKEN not in betas:
                 return self.error(400, "invalid_request_error",
                                   f"anthropic-beta: '{BETA_TOKEN}' is required for this endpoint")
-        if req.method == "GET" and req.path == "/v1/messages/batches":
-            return self.list_batches(req)
-        m = re.fullmatch(r"/v1/messages/batches/([^/]+)", req.path)
-        if req.method == "GET" and m:
-            return self.retrieve(urllib.parse.unquote(m.group(1)))
+        if req.path == "/v1/messages/batches":
+            if req.method == "GET":
+                return self.list_batches(req)
+            if req.method == "POST":
+                return self.create(req)
+        m = re.fullmatch(r"/v1/messages/batches/([^/]+)(/cancel|/results)?", req.path)
+        if m:
+            rid, action = urllib.parse.unquote(m.group(1)), m.group(2)
+            if action is None and req.method == "GET":
+                return self.retrieve(rid, self.results_base(req))
+            if action is None and req.method == "DELETE":
+                return self.answer(self.batches.delete(rid), "record")
+            if action == "/cancel" and req.method == "POST":
+                return self.answer(self.batches.cancel(rid, self.results_base(req)), "record")
         return self.error(404, "not_found_error", "Not found")
+
+    def answer(self, outcome, role):
+        """A Response from (200, object) or (status, error type, message)."""
+        if outcome[0] == 200:
+            return Response(200, obj=outcome[1], role=role)
+        return self.error(*outcome)
 
     def check_auth(self, req):
         """401 first (x-api-key counts when present, else Authorization: Bearer), then 400 for a
@@ -270,25 +334,14 @@ class App:
         mode = self.walk.get()
         if mode["mode"] != "normal":
             records, has_more = self.walk.page(mode, limit, after_id, before_id,
-                                               self.opts.results_base)
+                                               self.results_base(req))
             return self.page(req, records, [dumps(r) for r in records], has_more)
-        n = len(self.store.lines)
-        if after_id is not None:
-            idx = self.store.index.get(after_id)
-            if idx is None:
-                return self.error(400, "invalid_request_error", "after_id: unknown batch id")
-            lo, hi = idx + 1, min(n, idx + 1 + limit)
-            has_more = hi < n
-        elif before_id is not None:
-            idx = self.store.index.get(before_id)
-            if idx is None:
-                return self.error(400, "invalid_request_error", "before_id: unknown batch id")
-            lo, hi = max(0, idx - limit), idx
-            has_more = lo > 0
-        else:
-            lo, hi = 0, min(n, limit)
-            has_more = hi < n
-        return self.page(req, self.store.records[lo:hi], self.store.lines[lo:hi], has_more)
+        try:
+            items, has_more = self.batches.page(limit, after_id, before_id,
+                                                self.results_base(req))
+        except KeyError as e:
+            return self.error(400, "invalid_request_error", f"{e.args[0]}: unknown batch id")
+        return self.page(req, [r for r, _ in items], [line for _, line in items], has_more)
 
     def page(self, req, records, lines, has_more):
         """A list page of `records` (their normal JSON text: `lines`), role "page"."""
@@ -309,18 +362,76 @@ class App:
         body = ("{" + ",".join(parts) + "}").encode("utf-8")
         return Response(200, obj={k: page[k] for k in order}, body=body, role="page")
 
-    def retrieve(self, batch_id):
-        idx = self.store.index.get(batch_id)
-        if idx is None:
+    def results_base(self, req):
+        """scheme://host[:port] of results_url values in the answer to `req`."""
+        if self.opts.results_base != "auto":
+            return self.opts.results_base
+        host = req.header("host") or f"{self.opts.host}:{self.opts.bound_port}"
+        return f"{'https' if self.opts.cert else 'http'}://{host}"
+
+    def retrieve(self, batch_id, base):
+        ref = self.batches.find(batch_id)
+        now = self.clock.now_us()
+        if ref is None or self.batches.propagating(ref, now):
             return self.error(404, "not_found_error", f"No batch with id {batch_id!r}")
-        return Response(200, obj=self.store.records[idx],
-                        body=self.store.lines[idx].encode("utf-8"), role="record")
+        record, line = self.batches.render(ref, now, base)
+        return Response(200, obj=record, body=line.encode("utf-8"), role="record")
+
+    def create(self, req):
+        try:
+            specs = validate_create(req.body)
+        except CreateError as e:
+            return self.error(400, "invalid_request_error", str(e))
+        batch = self.batches.create(specs, req.body, hashlib.sha256(req.body).hexdigest(),
+                                    len(req.body), KEEP_BODY_LIMIT)
+        return Response(200, obj=batch.record(self.clock.now_us(), self.results_base(req),
+                                              self.batches.cancel_delay_us), role="record")
+
+    def json_body(self, req, what):
+        """The JSON value of a /_mock/ request body, or raises ValueError naming `what`."""
+        try:
+            return json.loads(req.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise ValueError(f"{what}: body must be JSON") from None
+
+    def mock_batches(self, req, path):
+        if path == "/_mock/batches" and req.method == "GET":
+            return Response(200, {"batches": self.batches.summary()})
+        m = re.fullmatch(r"/_mock/batches/([^/]+)/request", path)
+        if m and req.method == "GET":
+            batch = self.batches.live_batch(m.group(1))
+            if batch is None:
+                return self.error(404, "not_found_error", "no created batch with that id")
+            body = None if batch.raw is None else batch.raw.decode("utf-8", "replace")
+            return Response(200, {"sha256": batch.sha256, "bytes": batch.size, "body": body})
+        return self.error(404, "not_found_error", "Not found")
+
+    def mock_clock(self, req):
+        if req.method == "GET":
+            return Response(200, self.clock.snapshot())
+        if req.method != "POST":
+            return self.error(405, "invalid_request_error", "use GET or POST")
+        try:
+            obj = self.json_body(req, "/_mock/clock")
+        except ValueError as e:
+            return self.error(400, "invalid_request_error", str(e))
+        ms = obj.get("advance_ms") if isinstance(obj, dict) else None
+        if not isinstance(obj, dict) or set(obj) != {"advance_ms"} or isinstance(ms, bool) \
+                or not isinstance(ms, (int, float)) or not 0 <= ms <= 366 * 86_400_000:
+            return self.error(400, "invalid_request_error",
+                              '/_mock/clock: expected {"advance_ms": 0..31622400000}')
+        self.clock.advance_ms(ms)
+        return Response(200, self.clock.snapshot())
 
     def mock_endpoint(self, req, path):
         if req.method == "GET" and path == "/_mock/stats":
             return Response(200, self.stats.snapshot())
         if req.method == "POST" and path == "/_mock/reset-stats":
             return Response(200, self.stats.snapshot(reset=True))
+        if path == "/_mock/clock":
+            return self.mock_clock(req)
+        if path.startswith("/_mock/batches"):
+            return self.mock_batches(req, path)
         if path == "/_mock/walk":
             if req.method == "GET":
                 return Response(200, self.walk.get())
@@ -484,7 +595,7 @@ class Server:
             return KEEP
         rid = self.request_ids.next()
         record = synthetic_record(synthetic_id("extra-response", self.opts.seed, rid),
-                                  self.opts.results_base)
+                                  self.opts.store_base)
         body = dumps({"data": [record], "has_more": False, "first_id": record["id"],
                       "last_id": record["id"]}).encode("utf-8")
         headers = [("Date", email.utils.formatdate(usegmt=True)),
@@ -492,6 +603,12 @@ class Server:
                    ("Connection", "keep-alive")]
         write_response(sock, 200, headers, body, Framing("length", random.Random(0), False))
         return KEEP
+
+    def edge_too_large(self, sock):
+        """What the API's edge answers to a body over 256 MB: an HTML 413, body unread."""
+        headers = [("Date", email.utils.formatdate(usegmt=True)), ("Content-Type", "text/html"),
+                   ("Server", "cloudflare"), ("Connection", "close")]
+        write_response(sock, 413, headers, EDGE_413_BODY, Framing("length", random.Random(0), False))
 
     def connection_fault(self, raw, fault):
         """Apply a connection fault to a just-accepted TCP socket, then close it (FIN)."""
@@ -540,6 +657,8 @@ class Server:
         finally:
             if after == RESET:
                 close_abort(sock)
+            elif after == CLOSE_DRAIN:
+                close_draining(sock)
             elif after == CLOSE_HARD:
                 close_hard(sock)
             else:
@@ -554,6 +673,14 @@ class Server:
                 req = read_request(reader)
             except ConnectionGone:
                 return CLOSE
+            except EdgeTooLarge as e:
+                self.stats.bump("requests")
+                self.log(f"{peer}: {e.request.method} {e.request.target} -> 413 from the edge")
+                try:
+                    self.edge_too_large(sock)
+                except (OSError, ssl.SSLError):
+                    pass
+                return CLOSE_DRAIN
             except BadRequest as e:
                 self.log(f"{peer}: bad request: {e.message}")
                 etype = "request_too_large" if e.status == 413 else "invalid_request_error"
@@ -627,7 +754,8 @@ def parse_args(argv):
     p.add_argument("--max-requests-per-conn", type=int, default=0,
                    help="close a connection after this many requests (0 = unlimited)")
     p.add_argument("--results-base", default="https://api.anthropic.com",
-                   help="scheme://host[:port] of the results_url values in the store")
+                   help="scheme://host[:port] of results_url values, or auto: the scheme and "
+                        "Host of each request (default https://api.anthropic.com)")
     p.add_argument("--idle-timeout", type=float, default=30.0,
                    help="seconds a connection may sit idle or mid-request before it is closed")
     p.add_argument("--handshake-timeout", type=float, default=10.0,
@@ -636,6 +764,12 @@ def parse_args(argv):
                    help="inject a random safe fault into each API request with probability P")
     p.add_argument("--fault-seed", type=int, default=1, metavar="S",
                    help="seed of the random faults (default 1)")
+    p.add_argument("--batch-duration-ms", type=float, default=2000.0, metavar="D",
+                   help="mock time a created batch takes to process (default 2000)")
+    p.add_argument("--cancel-delay-ms", type=float, default=500.0, metavar="C",
+                   help="mock time from a cancel to the end of processing (default 500)")
+    p.add_argument("--propagation-ms", type=float, default=0.0, metavar="P",
+                   help="retrieve and results of a new batch answer 404 for P ms (default 0)")
     p.add_argument("--silent-close-after", type=int, default=0, metavar="N",
                    help="close each connection (FIN) after N responses that all said keep-alive")
     p.add_argument("--hostile", action="store_true",
@@ -650,17 +784,21 @@ def parse_args(argv):
         p.error("--cert and --key go together")
     if opts.batches < 0 or opts.max_requests_per_conn < 0 or opts.silent_close_after < 0:
         p.error("--batches, --max-requests-per-conn and --silent-close-after must not be negative")
+    if min(opts.batch_duration_ms, opts.cancel_delay_ms, opts.propagation_ms) < 0:
+        p.error("--batch-duration-ms, --cancel-delay-ms and --propagation-ms must not be negative")
     if opts.hostile_big and not 2 <= opts.hostile_big <= 1 << 30:
         p.error("--hostile-big must be between 2 and 1 GiB")
     if not 0.0 <= opts.random_faults <= 1.0:
         p.error("--random-faults must be between 0 and 1")
     opts.results_base = opts.results_base.rstrip("/")
+    # With "auto" the store is built with a placeholder base, replaced per request.
+    opts.store_base = AUTO_PLACEHOLDER if opts.results_base == "auto" else opts.results_base
     return opts
 
 
 def main(argv=None):
     opts = parse_args(argv)
-    store = Store(opts.batches, opts.seed, opts.results_base)
+    store = Store(opts.batches, opts.seed, opts.store_base)
     if opts.dump_store:
         out = sys.stdout.buffer
         for line in store.lines:
@@ -676,6 +814,7 @@ def main(argv=None):
     listener.bind(info[4])
     listener.listen(128)
     port = listener.getsockname()[1]
+    opts.bound_port = port
 
     def stop(signum, frame):
         raise SystemExit(0)

@@ -75,6 +75,26 @@ def close_hard(sock):
             pass
 
 
+def close_draining(sock, seconds=3.0):
+    """FIN after an early answer (the edge's 413), then drop what the peer still sends for up to
+    `seconds`, so that a client still writing its body can finish and read the answer instead of
+    meeting a reset."""
+    deadline = time.monotonic() + seconds
+    try:
+        sock.shutdown(socket.SHUT_WR)       # on an SSLSocket: drops TLS, no close_notify
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            if not sock.recv(1 << 20):
+                break
+    except (OSError, ValueError):
+        pass
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+
 def close_abort(sock):
     """RST: wait for what was written to leave, then close with SO_LINGER {1, 0}."""
     try:
@@ -95,11 +115,20 @@ def close_abort(sock):
 MAX_REQUEST_LINE = 8192
 MAX_HEADER_BYTES = 65536
 MAX_HEADERS = 100
-MAX_BODY = 64 * 1024 * 1024
+MAX_BODY = 256 * 1024 * 1024           # the API's create limit; above it the edge answers 413
 
 
 class ConnectionGone(Exception):
     """The peer closed, reset or timed out: drop the connection without a response."""
+
+
+class EdgeTooLarge(Exception):
+    """A request body over MAX_BODY: the edge answers 413 (HTML) without reading it, and
+    closes. `request`: the parsed head (a Request without body)."""
+
+    def __init__(self, request):
+        super().__init__("request body too large")
+        self.request = request
 
 
 class BadRequest(Exception):
@@ -153,11 +182,32 @@ class Reader:
             self._fill()
 
     def read(self, n):
+        if n > 1 << 20:
+            return self.read_large(n)
         while len(self.buf) < n:
             self._fill()
         data = bytes(self.buf[:n])
         del self.buf[:n]
         return data
+
+    def read_large(self, n):
+        """n bytes straight into one buffer (a 100 MB create body arrives at socket speed)."""
+        out = bytearray(n)
+        view = memoryview(out)
+        have = min(n, len(self.buf))
+        view[:have] = self.buf[:have]
+        del self.buf[:have]
+        try:
+            while have < n:
+                got = self.sock.recv_into(view[have:], min(n - have, 1 << 20))
+                if not got:
+                    raise ConnectionGone("peer closed")
+                have += got
+        except (socket.timeout, OSError, ssl.SSLError) as e:
+            raise ConnectionGone(str(e)) from None
+        finally:
+            view.release()
+        return bytes(out)
 
 
 class Request:
@@ -240,17 +290,17 @@ def read_request(reader):
     if te is not None:
         if te.strip().lower() != "chunked":
             raise BadRequest(501, "unsupported transfer-encoding")
-        req.body = read_chunked_body(reader)
+        req.body = read_chunked_body(reader, req)
     elif cl is not None:
         if not re.fullmatch(r"[0-9]{1,12}", cl):
             raise BadRequest(400, "bad Content-Length")
         if int(cl) > MAX_BODY:
-            raise BadRequest(413, "request body too large")
+            raise EdgeTooLarge(req)
         req.body = reader.read(int(cl))
     return req
 
 
-def read_chunked_body(reader):
+def read_chunked_body(reader, req):
     body = bytearray()
     while True:
         size_line = reader.readline(MAX_REQUEST_LINE).split(b";", 1)[0].strip()
@@ -260,7 +310,7 @@ def read_chunked_body(reader):
         if size == 0:
             break
         if len(body) + size > MAX_BODY:
-            raise BadRequest(413, "request body too large")
+            raise EdgeTooLarge(req)
         body += reader.read(size)
         if reader.read(2) != b"\r\n":
             raise BadRequest(400, "chunk not followed by CRLF")
@@ -291,7 +341,9 @@ class Framing:
 
 # What the connection loop does after write_response: keep serving, close gracefully (TLS
 # close_notify, FIN), close hard (FIN, no close_notify), or reset (RST).
+# CLOSE_DRAIN: FIN (no close_notify), then read and drop what the peer still sends for a while.
 KEEP, CLOSE, CLOSE_HARD, RESET = "keep", "close", "close-hard", "reset"
+CLOSE_DRAIN = "close-drain"
 
 
 def write_response(sock, status, headers, body, framing, fault=None):

@@ -114,9 +114,11 @@ def make_record(i, seed, rng):
 
 
 def build_store(n, seed, results_base):
-    """N MessageBatch dicts, newest first, with their serialized JSON lines."""
+    """(N MessageBatch dicts, newest first; {index: (succeeded, errored) so far} of the ones
+    still processing)."""
     rng = random.Random(f"ambc-mock-store/{seed}")
     records = []
+    progress = {}
     created = NEWEST_US
     for i in range(n):
         if i > 0:
@@ -147,14 +149,16 @@ def build_store(n, seed, results_base):
         # Until processing of the whole batch ends, every request counts as processing (the
         # API reference: requests move to the other tallies only then). The draws stay, so
         # the random stream, and with it every later record, is what it always was.
+        # The draws of what is done already are kept aside: a cancel through the API ends the
+        # batch with them (succeeded, errored; the rest canceled).
         if status == "in_progress":
             done = rng.randint(0, total - 1)
-            _split(rng, done, 2)
+            progress[i] = tuple(_split(rng, done, 2))
             counts["processing"] = total
         elif status == "canceling":
             cancel_at = created + rng.randint(1, DAY_US // 2)
             done = rng.randint(0, total - 1)
-            _split(rng, done, 2)
+            progress[i] = tuple(_split(rng, done, 2))
             counts["processing"] = total
         else:
             if expired:
@@ -202,7 +206,7 @@ def build_store(n, seed, results_base):
     ids = [r["id"] for r in records]
     if len(set(ids)) != len(ids):
         raise SystemExit("mock_api: id collision in the store (change --seed)")
-    return records
+    return records, progress
 
 
 def _rotate(seq, k):
@@ -217,7 +221,7 @@ def dumps(obj):
 
 class Store:
     def __init__(self, n, seed, results_base):
-        self.records = build_store(n, seed, results_base)
+        self.records, self.progress = build_store(n, seed, results_base)
         self.lines = [dumps(r) for r in self.records]
         self.index = {r["id"]: i for i, r in enumerate(self.records)}
 

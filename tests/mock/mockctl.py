@@ -155,6 +155,27 @@ class MockServer:
     def clear_faults(self):
         return self._ok("DELETE", "/_mock/faults")
 
+    def set_walk(self, mode, length=None):
+        """List walk mode: "normal", "endless" or "cycle" (with `length`)."""
+        body = {"mode": mode} if length is None else {"mode": mode, "length": length}
+        return self._ok("POST", "/_mock/walk", body)
+
+    def clock(self):
+        """{"now": RFC 3339, "now_us": int, "offset_ms": float}: the mock clock."""
+        return self._ok("GET", "/_mock/clock")
+
+    def advance(self, ms):
+        """Move the mock clock forward by `ms` milliseconds; returns the clock."""
+        return self._ok("POST", "/_mock/clock", {"advance_ms": ms})
+
+    def created_batches(self):
+        """The batches created through the API, newest first (id, requests, status, ...)."""
+        return self._ok("GET", "/_mock/batches")["batches"]
+
+    def create_request(self, batch_id):
+        """{"sha256", "bytes", "body"} of the create request that made `batch_id`."""
+        return self._ok("GET", f"/_mock/batches/{batch_id}/request")
+
     def stop(self):
         if self._ctl is not None:
             self._ctl.close()

@@ -7,6 +7,7 @@ a subprocess on port 0 on 127.0.0.1, found through --port-file, and stopped by i
 then SIGKILL) in class cleanups, which run even when a test or setUpClass fails.
 """
 
+import hashlib
 import http.client
 import json
 import os
@@ -1682,6 +1683,488 @@ class HostileTest(unittest.TestCase):
                                 server=self.big)
         self.assertLess(len(body), 20_000)
         self.assertEqual(body, dumps(json.loads(body)))
+
+
+
+# -- the write side: create, cancel, delete, lifecycle ------------------------------------------
+
+
+def req_item(cid, mock=None, **params):
+    """One create request item: a minimal valid Messages request, plus `params`."""
+    p = {"model": "claude-sonnet-4-5", "max_tokens": 64,
+         "messages": [{"role": "user", "content": f"Say hello to {cid}"}], **params}
+    if mock is not None:
+        p["mock"] = mock
+    return {"custom_id": cid, "params": p}
+
+
+def create_body(items):
+    return json.dumps({"requests": items}).encode("utf-8")
+
+
+class BatchesWriteTest(unittest.TestCase):
+    """Create (validation, 413 from the edge, recorded bodies), the lifecycle on the mock clock,
+    cancel and delete, for created and store batches, both flavours."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ambc-mock-write-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["bash", GEN_CERTS, certs], check=True, timeout=30)
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+        tls = ["--cert", os.path.join(certs, "server.pem"),
+               "--key", os.path.join(certs, "server.key")]
+        cls.srv = MockServer(cls.tmp, "write", [*tls, "--batches", "40", "--batch-duration-ms",
+                                                "10000", "--results-base", "auto"])
+        cls.addClassCleanup(cls.srv.stop)
+        cls.plain = MockServer(cls.tmp, "write-plain", ["--batches", "10", "--chunked", "never",
+                                                        "--propagation-ms", "2000"])
+        cls.addClassCleanup(cls.plain.stop)
+        cls.dump = [json.loads(x) for x in dump_store("--batches", "40").decode().splitlines()]
+
+    def setUp(self):
+        self.conn = http.client.HTTPSConnection(HOST, self.srv.port, context=self.ctx,
+                                                timeout=30)
+        self.addCleanup(self.conn.close)
+
+    def api(self, method, path, body=None, headers=None, conn=None):
+        """(status, response, parsed JSON body) of one API request."""
+        conn = conn or self.conn
+        hdrs = {**AUTH, **(headers or {})}
+        if body is not None:
+            hdrs["content-type"] = "application/json"
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, resp, json.loads(data)
+
+    def create(self, items, conn=None, path="/v1/messages/batches", headers=None):
+        status, _, batch = self.api("POST", path, create_body(items), headers, conn)
+        self.assertEqual(status, 200, batch)
+        return batch
+
+    def get_batch(self, rid):
+        status, _, batch = self.api("GET", f"/v1/messages/batches/{rid}")
+        self.assertEqual(status, 200, batch)
+        return batch
+
+    def assert_coherent(self, batch, n):
+        """Counts add up to n and agree with the status; timestamps as the API writes them."""
+        self.assertEqual(set(batch), RECORD_KEYS)
+        counts = batch["request_counts"]
+        self.assertEqual(set(counts), COUNT_KEYS)
+        self.assertEqual(sum(counts.values()), n)
+        self.assertEqual(_us(batch["expires_at"]) - _us(batch["created_at"]), 86_400_000_000)
+        if batch["processing_status"] == "ended":
+            self.assertEqual(counts["processing"], 0)
+            self.assertRegex(batch["ended_at"], TS_RE)
+            self.assertEqual(batch["results_url"], f"https://{HOST}:{self.srv.port}"
+                             f"/v1/messages/batches/{batch['id']}/results")
+        else:
+            self.assertEqual(counts["processing"], n)
+            self.assertIsNone(batch["ended_at"])
+            self.assertIsNone(batch["results_url"])
+        self.assertIsNone(batch["archived_at"])
+
+    # -- create ----------------------------------------------------------------------------------
+
+    def test_create_validation(self):
+        before = len(self.srv.created_batches())
+        ok = req_item("ok")
+        bad_params = [
+            ("model", {"model": None}, "Field required"),
+            ("model", {"model": ""}, "String should have at least 1 character"),
+            ("model", {"model": 3}, "Input should be a valid string"),
+            ("max_tokens", {"max_tokens": None}, "Field required"),
+            ("max_tokens", {"max_tokens": 0}, "Input should be greater than or equal to 1"),
+            ("max_tokens", {"max_tokens": "5"}, "Input should be a valid integer"),
+            ("max_tokens", {"max_tokens": 1.5}, "Input should be a valid integer"),
+            ("max_tokens", {"max_tokens": True}, "Input should be a valid integer"),
+            ("messages", {"messages": None}, "Field required"),
+            ("messages", {"messages": []}, "List should have at least 1 item"),
+            ("messages", {"messages": "hi"}, "Input should be a valid list"),
+            ("messages.0", {"messages": [1]}, "Input should be a valid dictionary"),
+            ("messages.0.role", {"messages": [{"role": "system", "content": "x"}]},
+             "Input should be 'user' or 'assistant'"),
+            ("messages.1.content", {"messages": [{"role": "user", "content": "x"},
+                                                 {"role": "assistant"}]}, "Field required"),
+            ("messages.0.content", {"messages": [{"role": "user", "content": 3}]},
+             "Input should be a valid string or list"),
+            ("system", {"system": 3}, "Input should be a valid string or list"),
+            ("stream", {"stream": True}, "Streaming is not supported"),
+            ("mock.colour", {"mock": {"colour": 1}}, "Extra inputs are not permitted"),
+            ("mock.result", {"mock": {"result": "great"}}, "Input should be"),
+            ("mock.text_bytes", {"mock": {"text_bytes": -1}}, "Input should be an integer"),
+            ("mock.blocks", {"mock": {"blocks": ["image"]}}, "Input should be a list"),
+        ]
+        cases = [
+            (b"{", "Request body is not valid JSON"),
+            (b"\xff\xfe", "Request body is not valid JSON"),
+            (b"[]", "Input should be a valid dictionary"),
+            (b"{}", "requests: Field required"),
+            (create_body([]), "requests: List should have at least 1 item after validation"),
+            (json.dumps({"requests": [ok], "extra": 1}).encode(),
+             "extra: Extra inputs are not permitted"),
+            (json.dumps({"requests": {"a": ok}}).encode(), "requests: Input should be a valid list"),
+            (json.dumps({"requests": [0] * 100_001}).encode(),
+             "requests: List should have at most 100000 items after validation, not 100001"),
+            (create_body([ok, 5]), "requests.1: Input should be a valid dictionary"),
+            (create_body([ok, {"params": ok["params"]}]), "requests.1.custom_id: Field required"),
+            (create_body([{"custom_id": "a"}]), "requests.0.params: Field required"),
+            (create_body([dict(ok, extra=1)]), "requests.0.extra: Extra inputs are not permitted"),
+            (create_body([req_item("x" * 65)]),
+             "requests.0.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'"),
+            (create_body([req_item("")]), "requests.0.custom_id: String should match pattern"),
+            (create_body([req_item("a b")]), "requests.0.custom_id: String should match pattern"),
+            (create_body([req_item("caf\u00e9")]),
+             "requests.0.custom_id: String should match pattern"),
+            (create_body([req_item("a\n")]), "requests.0.custom_id: String should match pattern"),
+            (create_body([{"custom_id": 7, "params": ok["params"]}]),
+             "requests.0.custom_id: Input should be a valid string"),
+            (create_body([ok, {"custom_id": "p", "params": []}]),
+             "requests.1.params: Input should be a valid dictionary"),
+            # A duplicate far into a large batch is named by its index.
+            (create_body([req_item(f"r{i}") for i in range(79_999)] + [req_item("r123")]),
+             "requests.79999.custom_id: Duplicate custom_id 'r123'"),
+        ]
+        for field, change, message in bad_params:
+            params = {k: v for k, v in {**ok["params"], **change}.items() if v is not None}
+            cases.append((create_body([ok, {"custom_id": "b", "params": params}]),
+                          f"requests.1.params.{field}: {message}"))
+        for body, message in cases:
+            with self.subTest(message=message):
+                status, resp, err = self.api("POST", "/v1/messages/batches", body)
+                self.assertEqual(status, 400, err)
+                self.assertEqual(err["type"], "error")
+                self.assertEqual(err["error"]["type"], "invalid_request_error")
+                self.assertTrue(err["error"]["message"].startswith(message),
+                                err["error"]["message"])
+                self.assertEqual(err["request_id"], resp.getheader("request-id"))
+        self.assertEqual(len(self.srv.created_batches()), before)          # nothing created
+        # The edges of what is valid.
+        valid = [req_item("A-z_09" + "x" * 58), req_item("s", system="be brief", stream=False),
+                 req_item("l", system=[{"type": "text", "text": "x"}], temperature=0.2,
+                          messages=[{"role": "user", "content": [{"type": "text", "text": "x"}]},
+                                    {"role": "assistant", "content": "y"},
+                                    {"role": "user", "content": "z"}])]
+        batch = self.create(valid)
+        self.assertEqual(batch["request_counts"]["processing"], 3)
+
+    def test_create_then_lifecycle_on_the_clock(self):
+        n = 10
+        items = [req_item(f"c-{i}", {"result": "errored"} if i in (3, 7) else None)
+                 for i in range(n)]
+        t0 = self.srv.clock()["now_us"]
+        batch = self.create(items)
+        self.assertRegex(batch["id"], ID_RE)
+        self.assertNotIn(batch["id"], {r["id"] for r in self.dump})
+        self.assertEqual(batch["processing_status"], "in_progress")
+        self.assertIsNone(batch["cancel_initiated_at"])
+        self.assert_coherent(batch, n)
+        created = _us(batch["created_at"])
+        self.assertTrue(t0 <= created <= self.srv.clock()["now_us"])
+        self.assertGreater(batch["created_at"], self.dump[0]["created_at"])
+        # Newest first: the new batch heads the list, before every store batch.
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=3")
+        self.assertEqual(page["first_id"], batch["id"])
+        self.assertEqual(page["data"][0], batch)
+        self.assertEqual(self.get_batch(batch["id"]), batch)
+        # D = 10 s: in_progress, every request processing, until the 10th second.
+        elapsed = self.srv.clock()["now_us"] - created
+        self.srv.advance(9000 - elapsed / 1000)
+        for step in range(8):
+            got = self.get_batch(batch["id"])
+            self.assert_coherent(got, n)
+            if step == 0:
+                self.assertEqual(got["processing_status"], "in_progress")
+            if got["processing_status"] == "ended":
+                break
+            self.srv.advance(300)
+        self.assertEqual(got["processing_status"], "ended")
+        self.assertEqual(got["request_counts"], {"processing": 0, "succeeded": 8, "errored": 2,
+                                                 "canceled": 0, "expired": 0})
+        self.assertEqual(_us(got["ended_at"]), created + 10_000_000)
+        self.assertEqual(got["created_at"], batch["created_at"])
+        # A second batch comes before the first.
+        second = self.create([req_item("only")])
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=2")
+        self.assertEqual([r["id"] for r in page["data"]], [second["id"], batch["id"]])
+        self.assertGreater(second["created_at"], batch["created_at"])
+
+    def test_expired_requests(self):
+        batch = self.create([req_item("e0"), req_item("e1", {"result": "expired"}),
+                             req_item("e2")])
+        self.srv.advance(20_000)
+        self.assertEqual(self.get_batch(batch["id"])["processing_status"], "in_progress")
+        self.srv.advance(86_400_000)
+        got = self.get_batch(batch["id"])
+        self.assert_coherent(got, 3)
+        self.assertEqual(got["request_counts"], {"processing": 0, "succeeded": 2, "errored": 0,
+                                                 "canceled": 0, "expired": 1})
+        self.assertEqual(got["ended_at"], got["expires_at"])
+
+    def test_cancel(self):
+        n = 10                  # request i finishes at (i + 1) s
+        batch = self.create([req_item(f"k{i}") for i in range(n)])
+        rid = batch["id"]
+        elapsed = self.srv.clock()["now_us"] - _us(batch["created_at"])
+        self.srv.advance(4500 - elapsed / 1000)
+        status, _, canceling = self.api("POST", f"/v1/messages/batches/{rid}/cancel")
+        self.assertEqual(status, 200)
+        self.assertEqual(canceling["processing_status"], "canceling")
+        self.assert_coherent(canceling, n)
+        cancel_at = _us(canceling["cancel_initiated_at"])
+        self.assertLessEqual(cancel_at, self.srv.clock()["now_us"])
+        self.assertEqual(self.get_batch(rid), canceling)
+        status, _, again = self.api("POST", f"/v1/messages/batches/{rid}/cancel")
+        self.assertEqual((status, again), (200, canceling))                # still canceling
+        self.srv.advance(300)
+        self.assertEqual(self.get_batch(rid)["processing_status"], "canceling")
+        self.srv.advance(300)
+        got = self.get_batch(rid)
+        self.assert_coherent(got, n)
+        self.assertEqual(got["request_counts"], {"processing": 0, "succeeded": 4, "errored": 0,
+                                                 "canceled": 6, "expired": 0})
+        self.assertEqual(_us(got["ended_at"]), cancel_at + 500_000)
+        status, _, err = self.api("POST", f"/v1/messages/batches/{rid}/cancel")
+        self.assertEqual((status, err["error"]["type"]), (400, "invalid_request_error"))
+        status, _, err = self.api("POST", "/v1/messages/batches/msgbatch_nope/cancel")
+        self.assertEqual((status, err["error"]["type"]), (404, "not_found_error"))
+
+    def test_cancel_store_batches(self):
+        running = next(r for r in self.dump[10:] if r["processing_status"] == "in_progress")
+        status, _, got = self.api("POST", f"/v1/messages/batches/{running['id']}/cancel")
+        self.assertEqual(status, 200)
+        total = sum(running["request_counts"].values())
+        self.assertEqual(got["processing_status"], "canceling")
+        self.assertEqual(list(got), list(running))                     # same key order
+        self.assert_coherent(dict(got, results_url=None), total)
+        self.srv.advance(600)
+        got = self.get_batch(running["id"])
+        self.assertEqual(got["processing_status"], "ended")
+        self.assert_coherent(got, total)
+        self.assertGreater(got["request_counts"]["canceled"], 0)
+        self.assertEqual(got["created_at"], running["created_at"])
+        # Canceling already: answered as is. Ended: 400.
+        canceling = next(r for r in self.dump if r["processing_status"] == "canceling")
+        status, _, got = self.api("POST", f"/v1/messages/batches/{canceling['id']}/cancel")
+        self.assertEqual((status, got), (200, dict(canceling, results_url=None)))
+        ended = next(r for r in self.dump if r["processing_status"] == "ended")
+        status, _, err = self.api("POST", f"/v1/messages/batches/{ended['id']}/cancel")
+        self.assertEqual((status, err["error"]["type"]), (400, "invalid_request_error"))
+
+    def test_delete(self):
+        batch = self.create([req_item("d0"), req_item("d1")])
+        rid = batch["id"]
+        status, _, err = self.api("DELETE", f"/v1/messages/batches/{rid}")
+        self.assertEqual((status, err["error"]["type"]), (400, "invalid_request_error"))
+        self.assertIn("in_progress", err["error"]["message"])
+        self.srv.advance(10_000)
+        self.assertEqual(self.get_batch(rid)["processing_status"], "ended")
+        status, _, gone = self.api("DELETE", f"/v1/messages/batches/{rid}")
+        self.assertEqual((status, gone), (200, {"id": rid, "type": "message_batch_deleted"}))
+        for method, path in (("GET", f"/v1/messages/batches/{rid}"),
+                             ("DELETE", f"/v1/messages/batches/{rid}"),
+                             ("POST", f"/v1/messages/batches/{rid}/cancel")):
+            status, _, err = self.api(method, path)
+            self.assertEqual((status, err["error"]["type"]), (404, "not_found_error"))
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=1000")
+        ids = [r["id"] for r in page["data"]]
+        self.assertNotIn(rid, ids)
+        # A store batch: gone from the list; its neighbour's cursor and its own still work.
+        ended = [r for r in self.dump if r["processing_status"] == "ended"][3]
+        k = self.dump.index(ended)
+        status, _, _ = self.api("DELETE", f"/v1/messages/batches/{ended['id']}")
+        self.assertEqual(status, 200)
+        _, _, page = self.api("GET", f"/v1/messages/batches?limit=2&after_id={self.dump[k - 1]['id']}")
+        self.assertEqual([r["id"] for r in page["data"]], [self.dump[k + 1]["id"],
+                                                          self.dump[k + 2]["id"]])
+        _, _, page = self.api("GET", f"/v1/messages/batches?limit=1&after_id={ended['id']}")
+        self.assertEqual(page["data"][0]["id"], self.dump[k + 1]["id"])
+        _, _, page = self.api("GET", f"/v1/messages/batches?limit=2&before_id={self.dump[k + 1]['id']}")
+        self.assertEqual([r["id"] for r in page["data"]], [self.dump[k - 2]["id"],
+                                                          self.dump[k - 1]["id"]])
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=1000")
+        self.assertEqual(len(page["data"]), len(ids) - 1)
+        status, _, err = self.api("DELETE", "/v1/messages/batches/msgbatch_nope")
+        self.assertEqual(status, 404)
+        running = next(r for r in self.dump if r["processing_status"] == "canceling")
+        status, _, err = self.api("DELETE", f"/v1/messages/batches/{running['id']}")
+        self.assertEqual(status, 400)
+
+    def test_beta_flavour_everywhere(self):
+        beta = {"anthropic-beta": BETA}
+        for method, path, body in (
+                ("POST", "/v1/messages/batches?beta=true", create_body([req_item("b")])),
+                ("POST", f"/v1/messages/batches/{self.dump[0]['id']}/cancel?beta=true", None),
+                ("DELETE", f"/v1/messages/batches/{self.dump[2]['id']}?beta=true", None)):
+            with self.subTest(method=method, path=path):
+                before = len(self.srv.created_batches())
+                status, _, err = self.api(method, path, body)
+                self.assertEqual((status, err["error"]["type"]), (400, "invalid_request_error"))
+                self.assertEqual(len(self.srv.created_batches()), before)
+        batch = self.create([req_item("b")], path="/v1/messages/batches?beta=true",
+                            headers={**beta, **SDK_HEADERS})
+        status, _, got = self.api("POST", f"/v1/messages/batches/{batch['id']}/cancel?beta=true",
+                                  headers=beta)
+        self.assertEqual((status, got["processing_status"]), (200, "canceling"))
+        self.srv.advance(600)
+        status, _, got = self.api("DELETE", f"/v1/messages/batches/{batch['id']}?beta=true",
+                                  headers=beta)
+        self.assertEqual((status, got["type"]), (200, "message_batch_deleted"))
+
+    def test_hostile_and_faults_apply(self):
+        self.conn.request("POST", "/v1/messages/batches", body=create_body([req_item("h")]),
+                          headers={**AUTH, "x-mock-hostile": "1"})
+        resp = self.conn.getresponse()
+        text = resp.read().decode()
+        got = json.loads(text)
+        self.assertIn("\\u", text)
+        self.assertGreater(len(set(got) - RECORD_KEYS), 0)
+        self.assertEqual(self.get_batch(got["id"]), known_only(got, "record"))
+        # A status fault replaces the answer: nothing is created.
+        before = len(self.srv.created_batches())
+        self.srv.add_faults({"fault": "status", "status": 529})
+        status, _, err = self.api("POST", "/v1/messages/batches", create_body([req_item("f")]))
+        self.assertEqual((status, err["error"]["type"]), (529, "overloaded_error"))
+        self.assertEqual(len(self.srv.created_batches()), before)
+        # A cut answer: the batch exists (the request was handled), the client saw half.
+        self.srv.add_faults({"fault": "close_after", "bytes": 40})
+        sock = socket.create_connection((HOST, self.srv.port), timeout=10)
+        sock = self.ctx.wrap_socket(sock, server_hostname=HOST)
+        body = create_body([req_item("g")])
+        sock.sendall(f"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\nx-api-key: {API_KEY}\r\n"
+                     f"anthropic-version: 2023-06-01\r\ncontent-length: {len(body)}\r\n\r\n"
+                     .encode() + body)
+        data, err = b"", None
+        try:
+            while True:
+                got = sock.recv(65536)
+                if not got:
+                    break
+                data += got
+        except ssl.SSLError as e:
+            err = e
+        sock.close()
+        self.assertEqual(len(data), 40)
+        self.assertEqual(len(self.srv.created_batches()), before + 1)
+
+    def test_recorded_request_bodies(self):
+        body = create_body([req_item("r1"), req_item("r2")]).replace(b",", b", ")
+        status, _, batch = self.api("POST", "/v1/messages/batches", body)
+        self.assertEqual(status, 200)
+        got = self.srv.create_request(batch["id"])
+        self.assertEqual(got, {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body),
+                               "body": body.decode()})
+        # A chunked request body is recorded decoded.
+        sock = socket.create_connection((HOST, self.plain.port), timeout=10)
+        parts = [body[:10], body[10:11], body[11:]]
+        chunked = b"".join(b"%x;ext=1\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+        sock.sendall(b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\nx-api-key: test-key\r\n"
+                     b"anthropic-version: 2023-06-01\r\ntransfer-encoding: chunked\r\n\r\n"
+                     + chunked)
+        f = sock.makefile("rb")
+        r = read_raw_response(f)
+        sock.close()
+        self.assertEqual(r["status"], 200, r["body"])
+        rid = json.loads(r["body"])["id"]
+        self.assertEqual(self.plain.create_request(rid)["sha256"], hashlib.sha256(body).hexdigest())
+        status, _ = self.plain.control("GET", "/_mock/batches/msgbatch_nope/request")
+        self.assertEqual(status, 404)
+
+    def test_large_create_body(self):
+        # 100 MB over TLS: 1,000 requests of 100 kB each, UTF-8 as it is (not \u escaped).
+        filler = "lorem ipsum dolor sit amet " * 3700 + "\u00e9\u4e2d\U0001F600 \"q\" \\ \n"
+        item = json.dumps(req_item("@ID@", messages=[{"role": "user", "content": filler}]),
+                          ensure_ascii=False).encode("utf-8")
+        body = (b'{"requests":[' + b",".join(item.replace(b"@ID@", b"big-%d" % i)
+                                              for i in range(1000)) + b"]}")
+        self.assertGreater(len(body), 100_000_000)
+        t0 = time.monotonic()
+        status, _, batch = self.api("POST", "/v1/messages/batches", body)
+        elapsed = time.monotonic() - t0
+        self.assertEqual(status, 200, batch)
+        self.assertEqual(batch["request_counts"]["processing"], 1000)
+        self.assertLess(elapsed, 30)
+        got = self.srv.create_request(batch["id"])
+        self.assertEqual(got, {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body),
+                               "body": None})                        # over 16 MB: not kept
+
+    def test_too_large_from_the_edge(self):
+        before = len(self.plain.created_batches())
+        for sent in (0, 1_000_000):
+            with self.subTest(sent=sent):
+                sock = socket.create_connection((HOST, self.plain.port), timeout=10)
+                sock.sendall(b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\n"
+                             b"x-api-key: test-key\r\nanthropic-version: 2023-06-01\r\n"
+                             b"content-type: application/json\r\n"
+                             b"content-length: 268435457\r\n\r\n" + b"{" + b" " * sent)
+                data, err, _ = recv_until_end(sock)
+                sock.close()
+                head, body = split_head(data)
+                status, fields = head_fields(head)
+                self.assertEqual(status, 413)
+                self.assertEqual(fields["content-type"], ["text/html"])
+                self.assertEqual(fields["connection"], ["close"])
+                self.assertNotIn("request-id", fields)
+                self.assertEqual(int(fields["content-length"][0]), len(body))
+                self.assertIn(b"<h1>413 Request Entity Too Large</h1>", body)
+                with self.assertRaises(ValueError):
+                    json.loads(body)
+        # Exactly 256 MB is not refused by the edge (a short body: the client gave up).
+        sock = socket.create_connection((HOST, self.plain.port), timeout=10)
+        sock.sendall(b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\n"
+                     b"content-length: 268435456\r\n\r\n{")
+        sock.shutdown(socket.SHUT_WR)
+        self.assertEqual(recv_until_end(sock)[:2], (b"", None))
+        sock.close()
+        self.assertEqual(len(self.plain.created_batches()), before)
+
+    def test_short_body_creates_nothing(self):
+        before = len(self.plain.created_batches())
+        body = create_body([req_item("s")])
+        sock = socket.create_connection((HOST, self.plain.port), timeout=10)
+        sock.sendall(b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\nx-api-key: test-key\r\n"
+                     b"anthropic-version: 2023-06-01\r\ncontent-length: %d\r\n\r\n" % len(body)
+                     + body[:-1])
+        sock.shutdown(socket.SHUT_WR)                    # FIN one byte short
+        self.assertEqual(recv_until_end(sock)[:2], (b"", None))
+        sock.close()
+        self.assertEqual(len(self.plain.created_batches()), before)
+        # The same body whole creates one.
+        conn = http.client.HTTPConnection(HOST, self.plain.port, timeout=10)
+        status, _, _ = self.api("POST", "/v1/messages/batches", body, conn=conn)
+        conn.close()
+        self.assertEqual(status, 200)
+        self.assertEqual(len(self.plain.created_batches()), before + 1)
+
+    def test_propagation_delay(self):
+        conn = http.client.HTTPConnection(HOST, self.plain.port, timeout=10)
+        batch = self.create([req_item("p")], conn=conn)
+        status, _, err = self.api("GET", f"/v1/messages/batches/{batch['id']}", conn=conn)
+        self.assertEqual((status, err["error"]["type"]), (404, "not_found_error"))
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=1", conn=conn)
+        self.assertEqual(page["first_id"], batch["id"])                  # listed already
+        self.plain.advance(2000)
+        status, _, got = self.api("GET", f"/v1/messages/batches/{batch['id']}", conn=conn)
+        self.assertEqual(status, 200)
+        self.assertEqual(got["id"], batch["id"])
+        conn.close()
+
+    def test_clock_endpoint(self):
+        a = self.plain.clock()
+        self.assertEqual(set(a), {"now", "now_us", "offset_ms"})
+        b = self.plain.advance(1500.5)
+        self.assertAlmostEqual(b["offset_ms"] - a["offset_ms"], 1500.5, places=3)
+        self.assertGreaterEqual(b["now_us"] - a["now_us"], 1_500_500)
+        self.assertRegex(b["now"], TS_RE)
+        for bad in ({"advance_ms": -1}, {"advance_ms": "1"}, {"advance": 1}, [1],
+                    {"advance_ms": True}):
+            with self.subTest(bad=bad):
+                status, err = self.plain.control("POST", "/_mock/clock", bad)
+                self.assertEqual(status, 400)
+        self.assertEqual(self.plain.clock()["offset_ms"], b["offset_ms"])
 
 
 def _us(ts):
