@@ -690,7 +690,8 @@ class Server:
         """What the API's edge answers to a body over 256 MB: an HTML 413, body unread."""
         headers = [("Date", email.utils.formatdate(usegmt=True)), ("Content-Type", "text/html"),
                    ("Server", "cloudflare"), ("Connection", "close")]
-        write_response(sock, 413, headers, EDGE_413_BODY, Framing("length", random.Random(0), False))
+        write_response(sock, 413, headers, EDGE_413_BODY,
+                       Framing("length", random.Random(0), False))
 
     def connection_fault(self, raw, fault):
         """Apply a connection fault to a just-accepted TCP socket, then close it (FIN)."""

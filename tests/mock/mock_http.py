@@ -451,17 +451,7 @@ def write_stream(sock, status, headers, body, framing, fault):
     elif kind in ("body_longer", "body_shorter"):
         mode = "length"
     length = body.length + (1 if kind == "invalid_json" else 0)
-    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
-    head += [f"{k}: {v}" for k, v in headers]
-    if kind == "huge_headers":
-        head += filler_headers(fault["bytes"])
-    if mode == "chunked":
-        if kind == "conflicting_length":
-            head.append(f"Content-Length: {length}")
-        head.append("Transfer-Encoding: chunked")
-    else:
-        head.append(f"Content-Length: {length + (fault['missing'] if kind == 'body_shorter' else 0)}")
-    head = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+    head = stream_head(status, headers, mode, length, fault)
 
     def body_pieces():
         first = True
@@ -481,21 +471,41 @@ def write_stream(sock, status, headers, body, framing, fault):
             if kind == "body_longer":
                 yield junk_bytes(fault["extra"])
 
-    after = KEEP
-    if kind == "bad_chunk":
-        after = CLOSE
-    elif kind == "body_shorter":
-        after = CLOSE_HARD
+    after = {"bad_chunk": CLOSE, "body_shorter": CLOSE_HARD, "close_after": CLOSE_HARD,
+             "reset_after": RESET}.get(kind, KEEP)
+    return send_stream(sock, coalesce(wire()), fault, len(head) + length, after)
+
+
+def stream_head(status, headers, mode, length, fault):
+    """The head of a streamed response (framing headers included, as the fault asks)."""
+    kind = fault["fault"] if fault else None
+    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
+    head += [f"{k}: {v}" for k, v in headers]
+    if kind == "huge_headers":
+        head += filler_headers(fault["bytes"])
+    if mode == "chunked":
+        if kind == "conflicting_length":
+            head.append(f"Content-Length: {length}")
+        head.append("Transfer-Encoding: chunked")
+    else:
+        missing = fault["missing"] if kind == "body_shorter" else 0
+        head.append(f"Content-Length: {length + missing}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+
+
+def send_stream(sock, pieces, fault, total, after):
+    """Send `pieces` (about `total` bytes), cut, paused or dripped as `fault` asks; returns
+    `after`."""
+    kind = fault["fault"] if fault else None
     cut = stall_at = None
     if kind in ("close_after", "reset_after"):
-        cut = fault_offset(fault, "bytes", len(head) + length)
-        after = CLOSE_HARD if kind == "close_after" else RESET
+        cut = fault_offset(fault, "bytes", total)
     elif kind == "stall" and "before_ms" in fault:
         sleep_ms(fault["before_ms"])
     elif kind == "stall":
-        stall_at = fault_offset(fault, "at_byte", len(head) + length)
+        stall_at = fault_offset(fault, "at_byte", total)
     sent = 0
-    for piece in coalesce(wire()):
+    for piece in pieces:
         if cut is not None and sent + len(piece) >= cut:
             sock.sendall(piece[:cut - sent])
             return after

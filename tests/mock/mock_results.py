@@ -47,7 +47,8 @@ KEEP_RESULTS_FILES = 4
 VOCAB = {
     "text": ["The", "batch", "result", "is", "ready", "na\u00efve", "caf\u00e9", "Gr\u00f6\u00dfe",
              "\u00fcber", "\u65e5\u672c\u8a9e", "\u30c6\u30ad\u30b9\u30c8", "\u4e2d\u6587",
-             "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac", "\u0440\u0443\u0441\u0441\u043a\u0438\u0439",
+             "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac",
+             "\u0440\u0443\u0441\u0441\u043a\u0438\u0439",
              "\u05e2\u05d1\u05e8\u05d9\u05ea", "\U0001F600", "\U0001F680", "\U0001D11E",
              "\U0001F44D\U0001F3FD", "\u20ac", "\u2713", "\u2014", "\u2026", 'quote"d',
              "back\\slash", "tab\there", "line\nbreak", "crlf\r\nend", "ctrl\u0001\u001f\u007f",

@@ -1147,7 +1147,7 @@ class FaultInjectionTest(unittest.TestCase):
                     self.assertEqual(resp.getheader(name), present.get(name))
         conn.close()
 
-    # -- after the response: keep-alive traps -------------------------------------------------------
+    # -- after the response: keep-alive traps ----------------------------------------------------
 
     def socks(self):
         return ((self.plain, self.plain_sock), (self.tls, self.tls_sock))
@@ -1718,7 +1718,8 @@ class BatchesWriteTest(unittest.TestCase):
                                                 "10000", "--results-base", "auto"])
         cls.addClassCleanup(cls.srv.stop)
         cls.plain = MockServer(cls.tmp, "write-plain", ["--batches", "10", "--chunked", "never",
-                                                        "--propagation-ms", "2000"])
+                                                        "--propagation-ms", "2000",
+                                                        "--cancel-delay-ms", "2000"])
         cls.addClassCleanup(cls.plain.stop)
         cls.dump = [json.loads(x) for x in dump_store("--batches", "40").decode().splitlines()]
 
@@ -1805,7 +1806,8 @@ class BatchesWriteTest(unittest.TestCase):
             (create_body([]), "requests: List should have at least 1 item after validation"),
             (json.dumps({"requests": [ok], "extra": 1}).encode(),
              "extra: Extra inputs are not permitted"),
-            (json.dumps({"requests": {"a": ok}}).encode(), "requests: Input should be a valid list"),
+            (json.dumps({"requests": {"a": ok}}).encode(),
+             "requests: Input should be a valid list"),
             (json.dumps({"requests": [0] * 100_001}).encode(),
              "requests: List should have at most 100000 items after validation, not 100001"),
             (create_body([ok, 5]), "requests.1: Input should be a valid dictionary"),
@@ -1976,12 +1978,14 @@ class BatchesWriteTest(unittest.TestCase):
         k = self.dump.index(ended)
         status, _, _ = self.api("DELETE", f"/v1/messages/batches/{ended['id']}")
         self.assertEqual(status, 200)
-        _, _, page = self.api("GET", f"/v1/messages/batches?limit=2&after_id={self.dump[k - 1]['id']}")
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=2&after_id="
+                              + self.dump[k - 1]["id"])
         self.assertEqual([r["id"] for r in page["data"]], [self.dump[k + 1]["id"],
                                                           self.dump[k + 2]["id"]])
         _, _, page = self.api("GET", f"/v1/messages/batches?limit=1&after_id={ended['id']}")
         self.assertEqual(page["data"][0]["id"], self.dump[k + 1]["id"])
-        _, _, page = self.api("GET", f"/v1/messages/batches?limit=2&before_id={self.dump[k + 1]['id']}")
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=2&before_id="
+                              + self.dump[k + 1]["id"])
         self.assertEqual([r["id"] for r in page["data"]], [self.dump[k - 2]["id"],
                                                           self.dump[k - 1]["id"]])
         _, _, page = self.api("GET", "/v1/messages/batches?limit=1000")
@@ -2151,6 +2155,25 @@ class BatchesWriteTest(unittest.TestCase):
         self.assertEqual(got["id"], batch["id"])
         conn.close()
 
+    def test_cancel_delay_option(self):
+        conn = http.client.HTTPConnection(HOST, self.plain.port, timeout=10)
+        batch = self.create([req_item(f"c{i}") for i in range(4)], conn=conn)   # D = 2 s
+        self.plain.advance(1100)                           # requests 0 and 1 have finished
+        status, _, got = self.api("POST", f"/v1/messages/batches/{batch['id']}/cancel",
+                                  conn=conn)
+        self.assertEqual((status, got["processing_status"]), (200, "canceling"))
+        cancel_at = _us(got["cancel_initiated_at"])
+        self.plain.advance(1800)                           # --cancel-delay-ms 2000
+        status, _, got = self.api("GET", f"/v1/messages/batches/{batch['id']}", conn=conn)
+        self.assertEqual(got["processing_status"], "canceling")
+        self.plain.advance(300)
+        status, _, got = self.api("GET", f"/v1/messages/batches/{batch['id']}", conn=conn)
+        self.assertEqual(got["processing_status"], "ended")
+        self.assertEqual(_us(got["ended_at"]), cancel_at + 2_000_000)
+        self.assertEqual(got["request_counts"], {"processing": 0, "succeeded": 2, "errored": 0,
+                                                 "canceled": 2, "expired": 0})
+        conn.close()
+
     def test_clock_endpoint(self):
         a = self.plain.clock()
         self.assertEqual(set(a), {"now", "now_us", "offset_ms"})
@@ -2218,6 +2241,9 @@ class ResultsTest(unittest.TestCase):
             "--batch-duration-ms", "100", "--results-crlf", "--results-no-final-newline",
             "--propagation-ms", "60000"])
         cls.addClassCleanup(cls.plain.stop)
+        cls.rnd = MockServer(cls.tmp, "results-rnd", ["--batches", "60", "--chunked", "never",
+                                                      "--random-faults", "0.6"])
+        cls.addClassCleanup(cls.rnd.stop)
         cls.dump = [json.loads(x) for x in dump_store("--batches", "60").decode().splitlines()]
         cls.mixed_items = [
             req_item("plain-0"),
@@ -2384,6 +2410,9 @@ class ResultsTest(unittest.TestCase):
         status, _, _ = self.fetch(running["id"], path=f"/_mock/batches/{running['id']}"
                                                       "/results-digest")
         self.assertEqual(status, 400)
+        status, _, _ = self.fetch(running["id"], path="/_mock/batches/msgbatch_nope"
+                                                      "/results-digest")
+        self.assertEqual(status, 404)
         # Deleted: 404. Store batches still processing: 400.
         gone = self.make_batch(self.srv, [req_item("g")])
         conn = http.client.HTTPSConnection(HOST, self.srv.port, context=self.ctx, timeout=30)
@@ -2531,6 +2560,34 @@ class ResultsTest(unittest.TestCase):
         self.assertTrue(first.startswith(b'{"custom_id":"g'))
         rate = total / elapsed / 1e6
         self.assertGreater(rate, 100, f"{rate:.0f} MB/s")
+
+    def test_random_faults_on_results(self):
+        rec = next(r for r in self.dump if r["processing_status"] == "ended"
+                   and 200 < sum(r["request_counts"].values()) < 3000)
+        path = f"/v1/messages/batches/{rec['id']}/results"
+        full = None
+        outcomes = set()
+        for _ in range(30):
+            sock = socket.create_connection((HOST, self.rnd.port), timeout=30)
+            sock.sendall(raw_request(path, {"Connection": "close"}))
+            data, err, _ = recv_until_end(sock, 30)
+            sock.close()
+            head, sep, body = data.partition(b"\r\n\r\n")
+            status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/1.1 ") else None
+            if status == 200 and sep and len(body) == int(head_fields(head.decode())[1]
+                                                         ["content-length"][0]):
+                full = full or body
+                self.assertEqual(body, full)
+                outcomes.add("ok")
+            elif status in (429, 502, 529):
+                outcomes.add(status)
+            else:                                           # cut inside the response
+                self.assertIn(type(err), (type(None), ConnectionResetError))
+                outcomes.add("cut")
+        self.assertIn("ok", outcomes)
+        self.assertIn("cut", outcomes)
+        self.assertGreater(len(outcomes), 2)
+        self.assertEqual(len(self.lines(full)), sum(rec["request_counts"].values()))
 
     def test_faults_in_the_middle_of_the_body(self):
         b = self.make_batch(self.plain, [req_item("m", {"text_bytes": 2_000_000})])
