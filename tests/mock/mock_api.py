@@ -214,8 +214,9 @@ EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></
 
 class Stats:
     """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
-    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them);
-    faults_applied: injected faults (queued or random, request or connection level)."""
+    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them),
+    counting the edge's 413 (which takes no fault); faults_applied: injected faults (queued or
+    random, request or connection level)."""
 
     FIELDS = ("connections", "handshakes", "requests", "faults_applied")
 

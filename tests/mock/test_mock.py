@@ -2096,9 +2096,11 @@ class BatchesWriteTest(unittest.TestCase):
 
     def test_too_large_from_the_edge(self):
         before = len(self.plain.created_batches())
-        for sent in (0, 1_000_000):
-            with self.subTest(sent=sent):
-                sock = socket.create_connection((HOST, self.plain.port), timeout=10)
+        for server, sent in ((self.plain, 0), (self.plain, 1_000_000), (self.srv, 1_000_000)):
+            with self.subTest(sent=sent, tls=server is self.srv):
+                sock = socket.create_connection((HOST, server.port), timeout=10)
+                if server is self.srv:
+                    sock = self.ctx.wrap_socket(sock, server_hostname=HOST)
                 sock.sendall(b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\n"
                              b"x-api-key: test-key\r\nanthropic-version: 2023-06-01\r\n"
                              b"content-type: application/json\r\n"
