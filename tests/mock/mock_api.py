@@ -13,9 +13,11 @@ by its pid with SIGTERM (it exits 0).
 
 Layout: this file is the entry point (statistics, the API routes, the connection loop, the
 command line); beside it, mock_store.py (identifiers, timestamps, the deterministic store, walk
-modes), mock_faults.py (fault objects, their queue, random faults), mock_http.py (request reader
-and THE response writer, write_response, which applies the faults) and mock_hostile.py (hostile
-JSON).
+modes), mock_batches.py (created batches, the lifecycle, cancel, delete, list pages over
+everything), mock_create.py (create validation, the "mock" params extension), mock_results.py
+(results files), mock_faults.py (fault objects, their queue, random faults), mock_http.py
+(request reader and THE response writer, write_response, which applies the faults, to bytes and
+streamed bodies alike) and mock_hostile.py (hostile JSON).
 
 Headers, checked as the API checks them, in this order: authentication (401
 authentication_error): x-api-key when present (else "invalid x-api-key"), otherwise
@@ -54,6 +56,21 @@ The write side and the batch lifecycle (details: mock_batches.py, mock_create.py
   retrieve and results of the batch answer 404 (as the API is reported to while it propagates).
   --results-base auto: results_url values use the scheme and Host header of each request (so a
   server on port 0 serves its own results); otherwise the given base.
+Results (details: mock_results.py).
+  GET /v1/messages/batches/{id}/results  (the path of results_url; ?beta=true accepted, not
+      needed; any Accept, e.g. the SDKs' application/binary): 200 application/x-jsonl, one line
+      per request of an ended batch in a deterministic shuffle, shapes of batches-api.md
+      (succeeded with a whole Message, errored with the nested error, canceled, expired),
+      generated from the submitted params (model, the "mock" extension: outcome, content blocks
+      text/thinking/tool_use and their sizes up to 1 GiB each, stop_reason); store batches that
+      have ended: synthesised from their request_counts, custom_ids req-000000, ... Not ended:
+      400 invalid_request_error; unknown, deleted or still propagating: 404. Lines carry unknown
+      members; hostile mode applies to them (no CR/LF inside a line). Streamed (a 1 GB file never
+      in memory; Content-Length known by construction, with small files measured once and kept);
+      every request fault applies, mid-body too (close_after, reset_after, stall, drip, ...).
+      Line endings: LF, or CRLF with --results-crlf / "x-mock-results-crlf: 1"; a last line
+      ending unless --results-no-final-newline / "x-mock-results-final-newline: 0" (the headers
+      override the options both ways).
 Control endpoints (no auth; never faulted, never hostile):
   GET /_mock/clock                    {"now": RFC 3339, "now_us": int, "offset_ms": float}
   POST /_mock/clock {"advance_ms":X}  moves the mock clock forward by X ms (0..366 days)
@@ -62,6 +79,12 @@ Control endpoints (no auth; never faulted, never hostile):
   GET /_mock/batches/{id}/request     {"sha256": hex of the create body as received (dechunked),
                                       "bytes": its size, "body": it as text when under 16 MB,
                                       else null}, for any created batch (deleted ones too)
+  GET /_mock/batches/{id}/results-digest  {"lines":[{"custom_id","sha256","bytes"}, ...] in
+                                      served order (each line's bytes without its ending),
+                                      "bytes": the whole body, "line_ending", "final_newline",
+                                      "hostile"}: the results file as a request with the same
+                                      x-mock-* headers (or ?hostile=, ?crlf=, ?final_newline=
+                                      1|0) would get it, without downloading it; 400/404 as results
 
 Fault injection (for reliability tests). Control endpoints (no auth; they never consume faults):
   POST /_mock/faults    JSON array of fault objects (or one object), appended to the FIFO queue
@@ -112,7 +135,9 @@ retry-after-ms, x-should-retry appear only when given. body: the "headers" may n
 Content-Length, Transfer-Encoding or Connection (the server writes them). "status", "html" and
 "body" replace the response (the request is not handled); late_bytes, extra_response and
 idle_close follow a normal response (none of them acts when that response closes the
-connection); the other request faults alter the real one. The connection is dead
+connection); the other request faults alter the real one. On a streamed body (results),
+invalid_json doubles a comma in the body's first piece, and random framing cuts chunks of 1..16
+bytes or up to 1 MiB (writes of about 256 kB). The connection is dead
 after close_after, reset_after, body_shorter; closed (gracefully) after bad_chunk; otherwise still
 usable (after body_longer the junk precedes the next response). handshake_close and
 handshake_stall are connection faults: taken by the next accepted connections in queue order
@@ -171,6 +196,7 @@ from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, KEEP, REASONS, RESET, BadR
     close_hard, read_request, sleep_ms, write_response
 from mock_batches import Batches, Clock
 from mock_create import CreateError, validate_create
+from mock_results import Results, Variant
 from mock_store import RequestIds, Store, Walk, dumps, synthetic_id, synthetic_record
 
 BETA_TOKEN = "message-batches-2024-09-24"
@@ -188,8 +214,9 @@ EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></
 
 class Stats:
     """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
-    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them);
-    faults_applied: injected faults (queued or random, request or connection level)."""
+    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them),
+    counting the edge's 413 (which takes no fault); faults_applied: injected faults (queued or
+    random, request or connection level)."""
 
     FIELDS = ("connections", "handshakes", "requests", "faults_applied")
 
@@ -214,6 +241,12 @@ class Stats:
 # The API
 
 
+def flag_on(req, header, default):
+    """A 1/0 x-mock-* header of `req` (validated by App.handle), else the server's option."""
+    value = req.header(header)
+    return default if value is None else HOSTILE_VALUES.get(value.strip().lower(), False)
+
+
 class Response:
     """A JSON response: an object to serialize (`obj`), ready-made bytes (`body`), or both (the
     bytes are the normal form of the object, which a hostile rendering re-encodes). `role` names
@@ -221,14 +254,15 @@ class Response:
     means never hostile (the mock's own endpoints). An error object's "request_id" is left None
     and filled in with the response's request-id."""
 
-    def __init__(self, status, obj=None, body=None, role=None):
+    def __init__(self, status, obj=None, body=None, role=None, content_type="application/json"):
         self.status = status
         self.obj = obj
-        self.body = body
+        self.body = body                # bytes, or a Stream (results)
         self.role = role
+        self.content_type = content_type
 
     def finish(self, request_id, hostile=None):
-        """The body bytes; `hostile`: a HostileEncoder, or None for the normal form."""
+        """The body (bytes or Stream); `hostile`: a HostileEncoder, or None for the normal form."""
         if isinstance(self.obj, dict) and self.obj.get("type") == "error" \
                 and self.obj.get("request_id", 0) is None:
             self.obj["request_id"] = request_id
@@ -248,6 +282,7 @@ class App:
         self.walk = Walk(opts.seed)
         self.clock = Clock()
         self.batches = Batches(store, opts, self.clock)
+        self.results = Results(opts.seed)
 
     @staticmethod
     def error(status, etype, message):
@@ -262,7 +297,7 @@ class App:
         if framing is not None and framing.strip().lower() not in ("length", "chunked"):
             return self.error(400, "invalid_request_error",
                               "x-mock-framing: expected 'length' or 'chunked'")
-        for name in ("x-mock-hostile",):
+        for name in ("x-mock-hostile", "x-mock-results-crlf", "x-mock-results-final-newline"):
             value = req.header(name)
             if value is not None and value.strip().lower() not in HOSTILE_VALUES:
                 return self.error(400, "invalid_request_error", f"{name}: expected 1 or 0")
@@ -288,6 +323,8 @@ class App:
                 return self.answer(self.batches.delete(rid), "record")
             if action == "/cancel" and req.method == "POST":
                 return self.answer(self.batches.cancel(rid, self.results_base(req)), "record")
+            if action == "/results" and req.method == "GET":
+                return self.results_file(req, rid)
         return self.error(404, "not_found_error", "Not found")
 
     def answer(self, outcome, role):
@@ -377,6 +414,47 @@ class App:
         record, line = self.batches.render(ref, now, base)
         return Response(200, obj=record, body=line.encode("utf-8"), role="record")
 
+    def results_plan(self, rid):
+        """(entries in served order, None) of an ended batch, or (None, error Response)."""
+        ref = self.batches.find(rid)
+        now = self.clock.now_us()
+        if ref is None or self.batches.propagating(ref, now):
+            return None, self.error(404, "not_found_error", f"No batch with id {rid!r}")
+        record, _ = self.batches.render(ref, now, "")
+        if record["processing_status"] != "ended":
+            return None, self.error(400, "invalid_request_error",
+                                    f"Batch {rid} has not ended processing yet "
+                                    f"(processing_status {record['processing_status']}): "
+                                    "its results are not available")
+        kind, x = ref
+        if kind == "live":
+            return self.results.live_plan(x, x.outcomes(self.batches.cancel_delay_us)), None
+        return self.results.store_plan(rid, record["request_counts"]), None
+
+    def results_variant(self, req):
+        """How results are written for `req`: its x-mock-* headers, else (for the digest) its
+        query parameters hostile, crlf, final_newline (1 or 0), else the server options."""
+        def flag(name, header, default):
+            value = req.param(name)
+            if value is not None and value in ("0", "1"):
+                default = value == "1"
+            return flag_on(req, header, default)
+        return Variant(hostile=flag("hostile", "x-mock-hostile", self.opts.hostile),
+                       crlf=flag("crlf", "x-mock-results-crlf", self.opts.results_crlf),
+                       final_newline=flag("final_newline", "x-mock-results-final-newline",
+                                          not self.opts.results_no_final_newline))
+
+    def results_file(self, req, rid):
+        entries, denied = self.results_plan(rid)
+        if denied is not None:
+            return denied
+        variant = Variant(hostile=flag_on(req, "x-mock-hostile", self.opts.hostile),
+                          crlf=flag_on(req, "x-mock-results-crlf", self.opts.results_crlf),
+                          final_newline=flag_on(req, "x-mock-results-final-newline",
+                                                not self.opts.results_no_final_newline))
+        body = self.results.body(rid, entries, variant)
+        return Response(200, body=body, content_type="application/x-jsonl")
+
     def create(self, req):
         try:
             specs = validate_create(req.body)
@@ -397,6 +475,13 @@ class App:
     def mock_batches(self, req, path):
         if path == "/_mock/batches" and req.method == "GET":
             return Response(200, {"batches": self.batches.summary()})
+        m = re.fullmatch(r"/_mock/batches/([^/]+)/results-digest", path)
+        if m and req.method == "GET":
+            entries, denied = self.results_plan(m.group(1))
+            if denied is not None:
+                return denied
+            return Response(200, self.results.digest(m.group(1), entries,
+                                                     self.results_variant(req)))
         m = re.fullmatch(r"/_mock/batches/([^/]+)/request", path)
         if m and req.method == "GET":
             batch = self.batches.live_batch(m.group(1))
@@ -542,9 +627,7 @@ class Server:
         """The HostileEncoder for this response, or None (normal JSON)."""
         if req is None or resp is None or resp.role is None:
             return None
-        flag = req.header("x-mock-hostile")
-        on = self.opts.hostile if flag is None else HOSTILE_VALUES.get(flag.strip().lower(), False)
-        if not on:
+        if not flag_on(req, "x-mock-hostile", self.opts.hostile):
             return None
         rng = random.Random(f"{self.opts.seed}/hostile/{req.method} {req.target}")
         big = self.hostile_big if resp.role == "page" else None
@@ -572,7 +655,7 @@ class Server:
                                  fault.get("message", f"mock fault: injected {fault['type']}"))
             status = resp.status
             body = resp.finish(rid, self.hostile(req, resp))
-            headers = [date, ("Content-Type", "application/json"), ("request-id", rid), conn]
+            headers = [date, ("Content-Type", resp.content_type), ("request-id", rid), conn]
             if kind == "status":
                 for field, name in (("retry_after", "retry-after"),
                                     ("retry_after_ms", "retry-after-ms"),
@@ -608,7 +691,8 @@ class Server:
         """What the API's edge answers to a body over 256 MB: an HTML 413, body unread."""
         headers = [("Date", email.utils.formatdate(usegmt=True)), ("Content-Type", "text/html"),
                    ("Server", "cloudflare"), ("Connection", "close")]
-        write_response(sock, 413, headers, EDGE_413_BODY, Framing("length", random.Random(0), False))
+        write_response(sock, 413, headers, EDGE_413_BODY,
+                       Framing("length", random.Random(0), False))
 
     def connection_fault(self, raw, fault):
         """Apply a connection fault to a just-accepted TCP socket, then close it (FIN)."""
@@ -770,6 +854,11 @@ def parse_args(argv):
                    help="mock time from a cancel to the end of processing (default 500)")
     p.add_argument("--propagation-ms", type=float, default=0.0, metavar="P",
                    help="retrieve and results of a new batch answer 404 for P ms (default 0)")
+    p.add_argument("--results-crlf", action="store_true",
+                   help="results files end lines with CRLF (per request: x-mock-results-crlf)")
+    p.add_argument("--results-no-final-newline", action="store_true",
+                   help="results files: no line ending after the last line "
+                        "(per request: x-mock-results-final-newline)")
     p.add_argument("--silent-close-after", type=int, default=0, metavar="N",
                    help="close each connection (FIN) after N responses that all said keep-alive")
     p.add_argument("--hostile", action="store_true",

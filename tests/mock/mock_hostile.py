@@ -113,6 +113,7 @@ class HostileEncoder:
     def __init__(self, rng, pool, line=False, big=None, p_escape=0.2):
         self.rng = rng
         self.pool = pool
+        self.large_share = 0.15 if line else 1.0     # results lines: mostly small unknowns
         self.ws_choices = WS_LINE if line else WS_BODY
         self.big = big
         self.p_escape = p_escape
@@ -170,7 +171,8 @@ class HostileEncoder:
         rng = self.rng
         n = rng.randint(1, 3) if size == "large" else rng.randint(0, 1)
         for _ in range(n):
-            text = self.pool.pick(rng, size, self.ws_choices is WS_LINE)
+            kind = size if size == "small" or rng.random() < self.large_share else "small"
+            text = self.pool.pick(rng, kind, self.ws_choices is WS_LINE)
             members.insert(rng.randint(0, len(members)),
                            (self.string(self.unknown_name(obj)), text))
 

@@ -346,15 +346,27 @@ KEEP, CLOSE, CLOSE_HARD, RESET = "keep", "close", "close-hard", "reset"
 CLOSE_DRAIN = "close-drain"
 
 
+class Stream:
+    """A response body too large to hold: `length` bytes (known before the first is sent, for
+    Content-Length), produced by `pieces()`, an iterator of bytes objects of any sizes."""
+
+    def __init__(self, length, pieces):
+        self.length = length
+        self.pieces = pieces
+
+
 def write_response(sock, status, headers, body, framing, fault=None):
     """THE response writer: every response goes out through here.
 
     status: int; headers: list of (name, value) without framing headers (this function adds
-    Content-Length or Transfer-Encoding); body: bytes; framing: Framing; fault: a request fault
-    (see the top of the file) or None. Builds the exact byte pieces to send (the fault may change
-    the body, the head, the framing), then sends them in order (the fault may cut, pause or drip
-    them). Returns KEEP, CLOSE, CLOSE_HARD or RESET: what the connection must do next.
+    Content-Length or Transfer-Encoding); body: bytes or a Stream; framing: Framing; fault: a
+    request fault (see the top of the file) or None. Builds the exact byte pieces to send (the
+    fault may change the body, the head, the framing), then sends them in order (the fault may
+    cut, pause or drip them). Returns KEEP, CLOSE, CLOSE_HARD or RESET: what the connection must
+    do next.
     """
+    if isinstance(body, Stream):
+        return write_stream(sock, status, headers, body, framing, fault)
     kind = fault["fault"] if fault else None
     after = KEEP
     mode = framing.mode
@@ -422,6 +434,153 @@ def write_response(sock, status, headers, body, framing, fault=None):
             sock.sendall(wire[i:i + 1])
     send_all(sock, pieces)
     return after
+
+
+STREAM_WRITE = 256 * 1024       # a streamed body goes out in writes of about this size
+
+
+def write_stream(sock, status, headers, body, framing, fault):
+    """write_response for a Stream body: the same faults, applied while the body streams.
+    Differences from a bytes body: chunk sizes under random framing are 1..16 or 1..1 MiB (not
+    1..4096), writes are coalesced to about 256 kB, and invalid_json doubles a comma in the body's
+    first piece (a streamed body's middle is never held)."""
+    kind = fault["fault"] if fault else None
+    mode = framing.mode
+    if kind in ("bad_chunk", "conflicting_length"):
+        mode = "chunked"
+    elif kind in ("body_longer", "body_shorter"):
+        mode = "length"
+    length = body.length + (1 if kind == "invalid_json" else 0)
+    head = stream_head(status, headers, mode, length, fault)
+
+    def body_pieces():
+        first = True
+        for piece in body.pieces():
+            if first and piece and kind == "invalid_json":
+                piece = corrupt_json(piece)
+            first = first and not piece
+            yield piece
+
+    def wire():
+        yield head
+        if mode == "chunked":
+            yield from stream_chunks(coalesce(body_pieces()), framing,
+                                     fault if kind == "bad_chunk" else None)
+        else:
+            yield from body_pieces()
+            if kind == "body_longer":
+                yield junk_bytes(fault["extra"])
+
+    after = {"bad_chunk": CLOSE, "body_shorter": CLOSE_HARD, "close_after": CLOSE_HARD,
+             "reset_after": RESET}.get(kind, KEEP)
+    return send_stream(sock, coalesce(wire()), fault, len(head) + length, after)
+
+
+def stream_head(status, headers, mode, length, fault):
+    """The head of a streamed response (framing headers included, as the fault asks)."""
+    kind = fault["fault"] if fault else None
+    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
+    head += [f"{k}: {v}" for k, v in headers]
+    if kind == "huge_headers":
+        head += filler_headers(fault["bytes"])
+    if mode == "chunked":
+        if kind == "conflicting_length":
+            head.append(f"Content-Length: {length}")
+        head.append("Transfer-Encoding: chunked")
+    else:
+        missing = fault["missing"] if kind == "body_shorter" else 0
+        head.append(f"Content-Length: {length + missing}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+
+
+def send_stream(sock, pieces, fault, total, after):
+    """Send `pieces` (about `total` bytes), cut, paused or dripped as `fault` asks; returns
+    `after`."""
+    kind = fault["fault"] if fault else None
+    cut = stall_at = None
+    if kind in ("close_after", "reset_after"):
+        cut = fault_offset(fault, "bytes", total)
+    elif kind == "stall" and "before_ms" in fault:
+        sleep_ms(fault["before_ms"])
+    elif kind == "stall":
+        stall_at = fault_offset(fault, "at_byte", total)
+    sent = 0
+    for piece in pieces:
+        if cut is not None and sent + len(piece) >= cut:
+            sock.sendall(piece[:cut - sent])
+            return after
+        if stall_at is not None and sent + len(piece) > stall_at:
+            sock.sendall(piece[:stall_at - sent])
+            sleep_ms(fault["ms"])
+            piece, sent, stall_at = piece[stall_at - sent:], stall_at, None
+        if kind == "drip":
+            for i in range(len(piece)):
+                if sent or i:
+                    sleep_ms(fault["interval_ms"])
+                sock.sendall(piece[i:i + 1])
+        else:
+            sock.sendall(piece)
+        sent += len(piece)
+    return after
+
+
+def coalesce(pieces):
+    """The same bytes in writes of about STREAM_WRITE (small pieces joined, large ones as is)."""
+    buf, size = [], 0
+    for p in pieces:
+        if not p:
+            continue
+        if len(p) >= STREAM_WRITE:
+            if buf:
+                yield b"".join(buf)
+                buf, size = [], 0
+            yield p
+            continue
+        buf.append(p)
+        size += len(p)
+        if size >= STREAM_WRITE:
+            yield b"".join(buf)
+            buf, size = [], 0
+    if buf:
+        yield b"".join(buf)
+
+
+def stream_chunks(pieces, framing, bad=None):
+    """Chunked encoding of a streamed body: each piece cut into chunks (sizes as write_stream
+    says), the size lines varied like chunk_list's, then the last chunk. bad: a bad_chunk fault,
+    applied to the first chunk (at most 16 bytes)."""
+    rng = framing.rng
+    first = True
+    for piece in pieces:
+        pos = 0
+        while pos < len(piece):
+            if first and bad is not None:
+                size = BAD_CHUNK_FIRST
+            elif framing.randomize:
+                size = rng.randint(1, 16) if rng.random() < 0.05 else rng.randint(1, 1 << 20)
+            else:
+                size = len(piece)
+            data = piece[pos:pos + size]
+            pos += len(data)
+            size_text = f"{len(data):x}"
+            end = b"\r\n"
+            if framing.randomize:
+                r = rng.random()
+                if r < 0.1:
+                    size_text = size_text.upper()
+                elif r < 0.15:
+                    size_text = "0" + size_text
+                if rng.random() < 0.15:
+                    size_text += ";ext=1"
+            line = size_text.encode("ascii")
+            if first and bad is not None:
+                if bad["kind"] == "missing_crlf":
+                    end = b""
+                else:
+                    line = BAD_CHUNK_SIZE_LINES[bad["kind"]]
+            first = False
+            yield line + b"\r\n" + data + end
+    yield b"0\r\n\r\n"
 
 
 def chunk_list(body, framing):

@@ -121,8 +121,9 @@ class MockServer:
                 resp = self._ctl.getresponse()
                 payload = resp.read()
                 break
-            except (http.client.RemoteDisconnected, ConnectionError):
-                # The server closed the idle connection before reading the request: reopen.
+            except (http.client.HTTPException, OSError):
+                # The server closed the idle connection (--idle-timeout) before reading the
+                # request, or a TLS write met its close: reopen once.
                 self._ctl.close()
                 self._ctl = None
                 if attempt:
@@ -175,6 +176,17 @@ class MockServer:
     def create_request(self, batch_id):
         """{"sha256", "bytes", "body"} of the create request that made `batch_id`."""
         return self._ok("GET", f"/_mock/batches/{batch_id}/request")
+
+    def results_digest(self, batch_id, hostile=None, crlf=None, final_newline=None):
+        """Per line of the batch's results file, in served order: {"custom_id", "sha256",
+        "bytes"} (line ending excluded), and the whole body's "bytes", for the file as served
+        with these x-mock-results-* choices (None: the server's default)."""
+        q = {k: "1" if v else "0" for k, v in (("hostile", hostile), ("crlf", crlf),
+                                               ("final_newline", final_newline)) if v is not None}
+        path = f"/_mock/batches/{batch_id}/results-digest"
+        if q:
+            path += "?" + "&".join(f"{k}={v}" for k, v in q.items())
+        return self._ok("GET", path)
 
     def stop(self):
         if self._ctl is not None:

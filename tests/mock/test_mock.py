@@ -559,17 +559,16 @@ VOLATILE_RE = re.compile(rb'(?:\r\nDate: ([^\r]*)|\r\nrequest-id: ([^\r]*)|"requ
 
 def recv_until_end(sock, limit=10.0):
     """Everything the peer sends until EOF or an error: (bytes, exception or None, recv sizes)."""
-    data, sizes = b"", []
+    chunks = []
     sock.settimeout(limit)
     try:
         while True:
-            got = sock.recv(65536)
+            got = sock.recv(1 << 20)
             if not got:
-                return data, None, sizes
-            data += got
-            sizes.append(len(got))
+                return b"".join(chunks), None, [len(c) for c in chunks]
+            chunks.append(got)
     except (OSError, ssl.SSLError) as e:
-        return data, e, sizes
+        return b"".join(chunks), e, [len(c) for c in chunks]
 
 
 def split_head(data):
@@ -1148,7 +1147,7 @@ class FaultInjectionTest(unittest.TestCase):
                     self.assertEqual(resp.getheader(name), present.get(name))
         conn.close()
 
-    # -- after the response: keep-alive traps -------------------------------------------------------
+    # -- after the response: keep-alive traps ----------------------------------------------------
 
     def socks(self):
         return ((self.plain, self.plain_sock), (self.tls, self.tls_sock))
@@ -1719,7 +1718,8 @@ class BatchesWriteTest(unittest.TestCase):
                                                 "10000", "--results-base", "auto"])
         cls.addClassCleanup(cls.srv.stop)
         cls.plain = MockServer(cls.tmp, "write-plain", ["--batches", "10", "--chunked", "never",
-                                                        "--propagation-ms", "2000"])
+                                                        "--propagation-ms", "2000",
+                                                        "--cancel-delay-ms", "2000"])
         cls.addClassCleanup(cls.plain.stop)
         cls.dump = [json.loads(x) for x in dump_store("--batches", "40").decode().splitlines()]
 
@@ -1806,7 +1806,8 @@ class BatchesWriteTest(unittest.TestCase):
             (create_body([]), "requests: List should have at least 1 item after validation"),
             (json.dumps({"requests": [ok], "extra": 1}).encode(),
              "extra: Extra inputs are not permitted"),
-            (json.dumps({"requests": {"a": ok}}).encode(), "requests: Input should be a valid list"),
+            (json.dumps({"requests": {"a": ok}}).encode(),
+             "requests: Input should be a valid list"),
             (json.dumps({"requests": [0] * 100_001}).encode(),
              "requests: List should have at most 100000 items after validation, not 100001"),
             (create_body([ok, 5]), "requests.1: Input should be a valid dictionary"),
@@ -1977,12 +1978,14 @@ class BatchesWriteTest(unittest.TestCase):
         k = self.dump.index(ended)
         status, _, _ = self.api("DELETE", f"/v1/messages/batches/{ended['id']}")
         self.assertEqual(status, 200)
-        _, _, page = self.api("GET", f"/v1/messages/batches?limit=2&after_id={self.dump[k - 1]['id']}")
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=2&after_id="
+                              + self.dump[k - 1]["id"])
         self.assertEqual([r["id"] for r in page["data"]], [self.dump[k + 1]["id"],
                                                           self.dump[k + 2]["id"]])
         _, _, page = self.api("GET", f"/v1/messages/batches?limit=1&after_id={ended['id']}")
         self.assertEqual(page["data"][0]["id"], self.dump[k + 1]["id"])
-        _, _, page = self.api("GET", f"/v1/messages/batches?limit=2&before_id={self.dump[k + 1]['id']}")
+        _, _, page = self.api("GET", "/v1/messages/batches?limit=2&before_id="
+                              + self.dump[k + 1]["id"])
         self.assertEqual([r["id"] for r in page["data"]], [self.dump[k - 2]["id"],
                                                           self.dump[k - 1]["id"]])
         _, _, page = self.api("GET", "/v1/messages/batches?limit=1000")
@@ -2093,9 +2096,11 @@ class BatchesWriteTest(unittest.TestCase):
 
     def test_too_large_from_the_edge(self):
         before = len(self.plain.created_batches())
-        for sent in (0, 1_000_000):
-            with self.subTest(sent=sent):
-                sock = socket.create_connection((HOST, self.plain.port), timeout=10)
+        for server, sent in ((self.plain, 0), (self.plain, 1_000_000), (self.srv, 1_000_000)):
+            with self.subTest(sent=sent, tls=server is self.srv):
+                sock = socket.create_connection((HOST, server.port), timeout=10)
+                if server is self.srv:
+                    sock = self.ctx.wrap_socket(sock, server_hostname=HOST)
                 sock.sendall(b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\n"
                              b"x-api-key: test-key\r\nanthropic-version: 2023-06-01\r\n"
                              b"content-type: application/json\r\n"
@@ -2152,6 +2157,25 @@ class BatchesWriteTest(unittest.TestCase):
         self.assertEqual(got["id"], batch["id"])
         conn.close()
 
+    def test_cancel_delay_option(self):
+        conn = http.client.HTTPConnection(HOST, self.plain.port, timeout=10)
+        batch = self.create([req_item(f"c{i}") for i in range(4)], conn=conn)   # D = 2 s
+        self.plain.advance(1100)                           # requests 0 and 1 have finished
+        status, _, got = self.api("POST", f"/v1/messages/batches/{batch['id']}/cancel",
+                                  conn=conn)
+        self.assertEqual((status, got["processing_status"]), (200, "canceling"))
+        cancel_at = _us(got["cancel_initiated_at"])
+        self.plain.advance(1800)                           # --cancel-delay-ms 2000
+        status, _, got = self.api("GET", f"/v1/messages/batches/{batch['id']}", conn=conn)
+        self.assertEqual(got["processing_status"], "canceling")
+        self.plain.advance(300)
+        status, _, got = self.api("GET", f"/v1/messages/batches/{batch['id']}", conn=conn)
+        self.assertEqual(got["processing_status"], "ended")
+        self.assertEqual(_us(got["ended_at"]), cancel_at + 2_000_000)
+        self.assertEqual(got["request_counts"], {"processing": 0, "succeeded": 2, "errored": 0,
+                                                 "canceled": 2, "expired": 0})
+        conn.close()
+
     def test_clock_endpoint(self):
         a = self.plain.clock()
         self.assertEqual(set(a), {"now", "now_us", "offset_ms"})
@@ -2165,6 +2189,469 @@ class BatchesWriteTest(unittest.TestCase):
                 status, err = self.plain.control("POST", "/_mock/clock", bad)
                 self.assertEqual(status, 400)
         self.assertEqual(self.plain.clock()["offset_ms"], b["offset_ms"])
+
+
+
+# -- results (JSONL) ------------------------------------------------------------------------------
+
+LINE_KEYS = {"custom_id", "result"}
+RESULT_KEYS = {"succeeded": {"type", "message"}, "errored": {"type", "error"},
+               "canceled": {"type"}, "expired": {"type"}}
+MESSAGE_KEYS = {"id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage"}
+USAGE_KEYS = {"input_tokens", "output_tokens", "cache_creation_input_tokens",
+              "cache_read_input_tokens"}
+BLOCK_KEYS = {"text": {"type", "text"}, "thinking": {"type", "thinking", "signature"},
+              "tool_use": {"type", "id", "name", "input"}}
+
+
+def known_line(line):
+    """A results line restricted to its known keys (unknown members dropped at every level)."""
+    result = line["result"]
+    out = {k: line[k] for k in LINE_KEYS}
+    r = {k: result[k] for k in RESULT_KEYS[result["type"]]}
+    if "message" in r:
+        msg = {k: r["message"][k] for k in MESSAGE_KEYS}
+        msg["usage"] = {k: msg["usage"][k] for k in USAGE_KEYS}
+        msg["content"] = [{k: b[k] for k in BLOCK_KEYS[b["type"]]} for b in msg["content"]]
+        r["message"] = msg
+    out["result"] = r
+    return out
+
+
+def utf8_widths(text):
+    return {len(c.encode("utf-8")) for c in text}
+
+
+class ResultsTest(unittest.TestCase):
+    """Results files: shapes, sizes, order, line endings, framing, digests, hostile lines,
+    faults in the middle of the body, speed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ambc-mock-results-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["bash", GEN_CERTS, certs], check=True, timeout=30)
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+        tls = ["--cert", os.path.join(certs, "server.pem"),
+               "--key", os.path.join(certs, "server.key")]
+        cls.srv = MockServer(cls.tmp, "results", [*tls, "--batches", "60", "--results-base",
+                                                  "auto", "--batch-duration-ms", "100"])
+        cls.addClassCleanup(cls.srv.stop)
+        cls.plain = MockServer(cls.tmp, "results-plain", [
+            "--batches", "10", "--chunked", "never", "--results-base", "auto",
+            "--batch-duration-ms", "100", "--results-crlf", "--results-no-final-newline",
+            "--propagation-ms", "60000"])
+        cls.addClassCleanup(cls.plain.stop)
+        cls.rnd = MockServer(cls.tmp, "results-rnd", ["--batches", "60", "--chunked", "never",
+                                                      "--random-faults", "0.6"])
+        cls.addClassCleanup(cls.rnd.stop)
+        cls.dump = [json.loads(x) for x in dump_store("--batches", "60").decode().splitlines()]
+        cls.mixed_items = [
+            req_item("plain-0"),
+            req_item("err-1", {"result": "errored", "error_type": "overloaded_error",
+                               "error_message": "busy \"now\""}),
+            req_item("big-2", {"blocks": ["thinking", "text", "tool_use"], "text_bytes": 3000,
+                               "thinking_bytes": 2000, "tool_input_bytes": 5000}),
+            req_item("tiny-3", {"text_bytes": 0, "blocks": ["text"], "stop_reason": "max_tokens"}),
+            req_item("one-4", {"text_bytes": 1}, model="claude-haiku-4-5"),
+            req_item("five-5", {"text_bytes": 5, "blocks": ["text", "text"]}),
+            req_item("none-6", {"blocks": []}),
+            req_item("tool-7", {"blocks": ["tool_use"]}),
+        ] + [req_item(f"d-{i}") for i in range(8, 40)]
+        cls.mixed = cls.make_batch(cls.srv, cls.mixed_items)
+
+    @classmethod
+    def make_batch(cls, server, items, end=True):
+        """Create a batch on `server` (a fresh connection) and, if `end`, let it end."""
+        if server is cls.plain:
+            conn = http.client.HTTPConnection(HOST, server.port, timeout=30)
+        else:
+            conn = http.client.HTTPSConnection(HOST, server.port, context=cls.ctx, timeout=30)
+        conn.request("POST", "/v1/messages/batches", body=create_body(items),
+                     headers={**AUTH, "content-type": "application/json"})
+        resp = conn.getresponse()
+        batch = json.loads(resp.read())
+        conn.close()
+        assert resp.status == 200, batch
+        if end:
+            server.advance(200 if server is cls.srv else 61_000)
+        return batch
+
+    def fetch(self, rid, headers=None, server=None, path=None):
+        """(status, headers dict, body bytes) of GET results over a raw socket."""
+        server = server or self.srv
+        sock = socket.create_connection((HOST, server.port), timeout=30)
+        if server is self.srv:
+            sock = self.ctx.wrap_socket(sock, server_hostname=HOST)
+        path = path or f"/v1/messages/batches/{rid}/results"
+        sock.sendall(raw_request(path, {"Accept": "application/binary", "Connection": "close",
+                                        **(headers or {})}))
+        data, err, _ = recv_until_end(sock, 60)
+        sock.close()
+        self.assertIsNone(err)
+        head, body = split_head(data)
+        status, fields = head_fields(head)
+        fields = {k: v[-1] for k, v in fields.items()}
+        if fields.get("transfer-encoding") == "chunked":
+            body, after = dechunk(body)
+            self.assertEqual(after, b"")
+        else:
+            self.assertEqual(int(fields["content-length"]), len(body))
+        return status, fields, body
+
+    def lines(self, body):
+        self.assertTrue(body.endswith(b"\n"))
+        return [json.loads(x) for x in body[:-1].split(b"\n")]
+
+    def test_lines_match_what_was_submitted(self):
+        status, fields, body = self.fetch(self.mixed["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual(fields["content-type"], "application/x-jsonl")
+        self.assertRegex(fields["request-id"], REQ_ID_RE)
+        lines = self.lines(body)
+        ids = [x["custom_id"] for x in lines]
+        submitted = [i["custom_id"] for i in self.mixed_items]
+        self.assertEqual(sorted(ids), sorted(submitted))                # each exactly once
+        self.assertNotEqual(ids, submitted)                            # not in request order
+        self.assertEqual(self.fetch(self.mixed["id"])[2], body)        # deterministic
+        by_id = {x["custom_id"]: x for x in lines}
+        batch = json.loads(self.fetch_batch(self.mixed["id"]))
+        kinds = [x["result"]["type"] for x in lines]
+        counts = batch["request_counts"]
+        for kind in ("succeeded", "errored", "canceled", "expired"):
+            self.assertEqual(kinds.count(kind), counts[kind])
+        unknown = 0
+        for x in lines:
+            self.assertEqual(known_line(x), known_line(x))             # all known keys present
+            unknown += (json.dumps(known_line(x), sort_keys=True)
+                        != json.dumps(x, sort_keys=True))
+            r = x["result"]
+            if r["type"] != "succeeded":
+                continue
+            msg = r["message"]
+            self.assertRegex(msg["id"], r"^msg_[0-9A-Za-z]{24}$")
+            self.assertEqual((msg["type"], msg["role"]), ("message", "assistant"))
+            for k in USAGE_KEYS:
+                self.assertIs(type(msg["usage"][k]), int)
+        self.assertGreater(unknown, 3)                                  # unknown members too
+        err = by_id["err-1"]["result"]
+        self.assertEqual(set(known_line(by_id["err-1"])["result"]), {"type", "error"})
+        self.assertEqual(err["error"]["type"], "error")
+        self.assertEqual(err["error"]["error"], {"type": "overloaded_error",
+                                                 "message": "busy \"now\""})
+        self.assertRegex(err["error"]["request_id"], REQ_ID_RE)
+        big = by_id["big-2"]["result"]["message"]
+        self.assertEqual([b["type"] for b in big["content"]], ["thinking", "text", "tool_use"])
+        self.assertEqual(big["model"], "claude-sonnet-4-5")
+        self.assertEqual(big["stop_reason"], "tool_use")
+        thinking, text, tool = big["content"]
+        self.assertEqual(len(thinking["thinking"].encode("utf-8")), 2000)
+        self.assertGreater(len(thinking["signature"]), 50)
+        self.assertEqual(len(text["text"].encode("utf-8")), 3000)
+        self.assertTrue(text["text"].startswith("[big-2] "))
+        self.assertEqual(utf8_widths(text["text"]) & {2, 3, 4}, {2, 3, 4})
+        for c in ('"', "\\", "\n", "\t", "\u0001"):
+            self.assertIn(c, text["text"])
+        self.assertRegex(tool["id"], r"^toolu_[0-9A-Za-z]{24}$")
+        self.assertIsInstance(tool["input"], dict)
+        self.assertGreaterEqual(depth(tool["input"]), 4)
+        self.assertGreaterEqual(len(json.dumps(tool["input"], ensure_ascii=False)), 4500)
+        raw_line = [x for x in body.split(b"\n") if b'"big-2"' in x][0]
+        for esc in (b'\\"', b"\\\\", b"\\n", b"\\t", b"\\u0001"):
+            self.assertIn(esc, raw_line)
+        self.assertEqual(by_id["tiny-3"]["result"]["message"]["content"],
+                         [{"type": "text", "text": ""}])
+        self.assertEqual(by_id["tiny-3"]["result"]["message"]["stop_reason"], "max_tokens")
+        self.assertEqual(by_id["one-4"]["result"]["message"]["content"][0]["text"], "[")
+        self.assertEqual(by_id["one-4"]["result"]["message"]["model"], "claude-haiku-4-5")
+        self.assertEqual([b["text"] for b in by_id["five-5"]["result"]["message"]["content"]],
+                         ["[five"] * 2)
+        self.assertEqual(by_id["none-6"]["result"]["message"]["content"], [])
+        self.assertEqual(by_id["tool-7"]["result"]["message"]["stop_reason"], "tool_use")
+        # The defaults vary the blocks over many requests.
+        seen = {tuple(b["type"] for b in x["result"]["message"]["content"])
+                for x in lines if x["custom_id"].startswith("d-")}
+        self.assertGreater(len(seen), 1)
+
+    def fetch_batch(self, rid):
+        conn = http.client.HTTPSConnection(HOST, self.srv.port, context=self.ctx, timeout=30)
+        conn.request("GET", f"/v1/messages/batches/{rid}", headers=AUTH)
+        data = conn.getresponse().read()
+        conn.close()
+        return data
+
+    def test_results_url_and_sdk_flow(self):
+        batch = json.loads(self.fetch_batch(self.mixed["id"]))
+        url = urllib.parse.urlsplit(batch["results_url"])
+        self.assertEqual((url.scheme, url.netloc), ("https", f"{HOST}:{self.srv.port}"))
+        # The TypeScript SDK's results(): GET results_url, Accept: application/binary, the
+        # beta header but no ?beta=true; ?beta=true is accepted too.
+        conn = http.client.HTTPSConnection(HOST, self.srv.port, context=self.ctx, timeout=30)
+        for path, extra in ((url.path, {"anthropic-beta": BETA}),
+                            (url.path + "?beta=true", {"anthropic-beta": BETA})):
+            conn.request("GET", path, headers={**SDK_HEADERS, "accept": "application/binary",
+                                               **extra})
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            self.assertEqual(len(resp.read().split(b"\n")), len(self.mixed_items) + 1)
+        conn.request("GET", url.path + "?beta=true", headers=AUTH)
+        resp = conn.getresponse()
+        resp.read()
+        self.assertEqual(resp.status, 400)
+        conn.close()
+
+    def test_results_errors(self):
+        running = self.make_batch(self.srv, [req_item("r")], end=False)
+        for rid, status, etype in ((running["id"], 400, "invalid_request_error"),
+                                   ("msgbatch_nope", 404, "not_found_error")):
+            with self.subTest(rid=rid):
+                got, fields, body = self.fetch(rid)
+                self.assertEqual((got, json.loads(body)["error"]["type"]), (status, etype))
+                self.assertEqual(fields["content-type"], "application/json")
+        status, _, _ = self.fetch(running["id"], path=f"/_mock/batches/{running['id']}"
+                                                      "/results-digest")
+        self.assertEqual(status, 400)
+        status, _, _ = self.fetch(running["id"], path="/_mock/batches/msgbatch_nope"
+                                                      "/results-digest")
+        self.assertEqual(status, 404)
+        # Deleted: 404. Store batches still processing: 400.
+        gone = self.make_batch(self.srv, [req_item("g")])
+        conn = http.client.HTTPSConnection(HOST, self.srv.port, context=self.ctx, timeout=30)
+        conn.request("DELETE", f"/v1/messages/batches/{gone['id']}", headers=AUTH)
+        self.assertEqual(conn.getresponse().status, 200)
+        conn.close()
+        self.assertEqual(self.fetch(gone["id"])[0], 404)
+        store_running = next(r for r in self.dump if r["processing_status"] == "in_progress")
+        self.assertEqual(self.fetch(store_running["id"])[0], 400)
+        # While a new batch propagates (--propagation-ms), results answer 404 too.
+        fresh = self.make_batch(self.plain, [req_item("p")], end=False)
+        self.plain.advance(1000)                         # ended (100 ms) but still propagating
+        self.assertEqual(self.fetch(fresh["id"], server=self.plain)[0], 404)
+        self.plain.advance(60_000)
+        self.assertEqual(self.fetch(fresh["id"], server=self.plain)[0], 200)
+
+    def test_store_batch_results(self):
+        ended = [r for r in self.dump if r["processing_status"] == "ended"
+                 and 5 < sum(r["request_counts"].values()) < 3000]
+        rec = ended[0]
+        status, _, body = self.fetch(rec["id"])
+        self.assertEqual(status, 200)
+        lines = self.lines(body)
+        total = sum(rec["request_counts"].values())
+        self.assertEqual(sorted(x["custom_id"] for x in lines),
+                         [f"req-{i:06d}" for i in range(total)])
+        kinds = [x["result"]["type"] for x in lines]
+        for kind in ("succeeded", "errored", "canceled", "expired"):
+            self.assertEqual(kinds.count(kind), rec["request_counts"][kind])
+        # A store batch canceled through the API has results once ended.
+        running = [r for r in self.dump if r["processing_status"] == "in_progress"][-1]
+        conn = http.client.HTTPSConnection(HOST, self.srv.port, context=self.ctx, timeout=30)
+        conn.request("POST", f"/v1/messages/batches/{running['id']}/cancel", headers=AUTH)
+        self.assertEqual(conn.getresponse().read() and 200, 200)
+        conn.close()
+        self.srv.advance(600)
+        status, _, body = self.fetch(running["id"])
+        self.assertEqual(status, 200)
+        kinds = [x["result"]["type"] for x in self.lines(body)]
+        self.assertEqual(len(kinds), sum(running["request_counts"].values()))
+        self.assertGreater(kinds.count("canceled"), 0)
+
+    def test_line_endings_and_framing(self):
+        rid = self.mixed["id"]
+        _, fields, lf = self.fetch(rid, {"x-mock-framing": "length"})
+        self.assertNotIn("transfer-encoding", fields)
+        _, fields, chunked = self.fetch(rid, {"x-mock-framing": "chunked"})
+        self.assertEqual(fields["transfer-encoding"], "chunked")
+        self.assertEqual(chunked, lf)
+        n = len(self.mixed_items)
+        self.assertEqual(lf.count(b"\n"), n)
+        self.assertNotIn(b"\r", lf)
+        _, _, crlf = self.fetch(rid, {"x-mock-results-crlf": "1"})
+        self.assertEqual(crlf, lf.replace(b"\n", b"\r\n"))
+        _, _, last = self.fetch(rid, {"x-mock-results-final-newline": "0"})
+        self.assertEqual(last, lf[:-1])
+        _, _, both = self.fetch(rid, {"x-mock-results-crlf": "1",
+                                      "x-mock-results-final-newline": "0"})
+        self.assertEqual(both, crlf[:-2])
+        self.assertEqual(self.fetch(rid, {"x-mock-results-crlf": "2"})[0], 400)
+        # Server options: --results-crlf --results-no-final-newline (and headers override them).
+        b = self.make_batch(self.plain, [req_item(f"x{i}") for i in range(5)])
+        _, _, body = self.fetch(b["id"], server=self.plain)
+        self.assertEqual(body.count(b"\r\n"), 4)
+        self.assertFalse(body.endswith(b"\n"))
+        _, _, body = self.fetch(b["id"], {"x-mock-results-crlf": "0",
+                                          "x-mock-results-final-newline": "1"}, server=self.plain)
+        self.assertEqual((body.count(b"\n"), body.count(b"\r")), (5, 0))
+
+    def test_digest(self):
+        rid = self.mixed["id"]
+        for headers in ({}, {"x-mock-hostile": "1", "x-mock-results-crlf": "1"}):
+            with self.subTest(headers=headers):
+                _, _, body = self.fetch(rid, headers)
+                ending = b"\r\n" if headers else b"\n"
+                raw = body[:-len(ending)].split(ending)
+                status, _, digest = self.fetch(rid, headers,
+                                               path=f"/_mock/batches/{rid}/results-digest")
+                self.assertEqual(status, 200)
+                digest = json.loads(digest)
+                self.assertEqual(digest["bytes"], len(body))
+                self.assertEqual(digest["line_ending"], "crlf" if headers else "lf")
+                self.assertEqual([d["custom_id"] for d in digest["lines"]],
+                                 [json.loads(x)["custom_id"] for x in raw])
+                self.assertEqual([d["sha256"] for d in digest["lines"]],
+                                 [hashlib.sha256(x).hexdigest() for x in raw])
+                self.assertEqual([d["bytes"] for d in digest["lines"]], [len(x) for x in raw])
+                # The same through mockctl (query parameters instead of headers).
+                self.assertEqual(self.srv.results_digest(rid, hostile=bool(headers),
+                                                         crlf=bool(headers)), digest)
+
+    def test_hostile_lines(self):
+        rid = self.mixed["id"]
+        _, _, normal = self.fetch(rid)
+        _, _, hostile = self.fetch(rid, {"x-mock-hostile": "1"})
+        self.assertNotEqual(normal, hostile)
+        self.assertEqual(self.fetch(rid, {"x-mock-hostile": "1"})[2], hostile)   # deterministic
+        self.assertNotIn(b"\r", hostile)                          # no CR or LF inside a line
+        h_lines, n_lines = self.lines(hostile), self.lines(normal)
+        self.assertEqual([known_line(x) for x in h_lines], [known_line(x) for x in n_lines])
+        text = hostile.decode("utf-8")
+        known = LINE_KEYS | MESSAGE_KEYS | USAGE_KEYS | {"type", "text", "thinking", "error"}
+        escaped = {json.loads(tok) for tok in re.findall(r'("(?:[^"\\]|\\.)*")\s*:', text)
+                   if json.loads(tok) in known and tok != json.dumps(json.loads(tok))}
+        self.assertGreater(len(escaped), 8, escaped)                  # escapes in known keys
+        self.assertRegex(text, r"(?i)\\ud8[0-9a-f]{2}\\udc[0-9a-f]{2}")   # surrogate pairs
+        self.assertIn("\t", text)
+        self.assertGreater(sum(len(set(x) - LINE_KEYS) for x in h_lines), len(h_lines) // 2)
+
+    def test_big_lines_and_speed(self):
+        # One 64 MB line, whole and exact; then a 1 GB file at a useful rate (plain TCP).
+        b = self.make_batch(self.plain, [req_item("huge", {"text_bytes": 64 << 20}),
+                                         req_item("small")])
+        _, fields, body = self.fetch(b["id"], {"x-mock-results-crlf": "0",
+                                               "x-mock-results-final-newline": "1"},
+                                     server=self.plain)
+        lines = self.lines(body)
+        text = {x["custom_id"]: x for x in lines}["huge"]["result"]["message"]["content"][0]
+        self.assertEqual(len(text["text"].encode("utf-8")), 64 << 20)
+        del lines, text, body
+        b = self.make_batch(self.plain, [req_item(f"g{i}", {"text_bytes": 64 << 20,
+                                                            "blocks": ["text"]})
+                                         for i in range(16)])
+        sock = socket.create_connection((HOST, self.plain.port), timeout=30)
+        sock.sendall(raw_request(f"/v1/messages/batches/{b['id']}/results",
+                                 {"Connection": "close"}))
+        buf = bytearray(1 << 20)
+        t0 = time.monotonic()
+        got = sock.recv_into(buf)
+        head_end = bytes(buf[:got]).find(b"\r\n\r\n")
+        _, fields = head_fields(bytes(buf[:head_end]).decode("latin-1"))
+        first = bytes(buf[head_end + 4:got])
+        total, newlines = got - head_end - 4, first.count(b"\n")
+        while True:
+            n = sock.recv_into(buf)
+            if not n:
+                break
+            total += n
+            newlines += buf.count(b"\n", 0, n)
+        elapsed = time.monotonic() - t0
+        sock.close()
+        self.assertEqual(total, int(fields["content-length"][0]))
+        self.assertGreater(total, 1 << 30)
+        self.assertEqual(newlines, 15)                      # 16 lines, no final newline
+        self.assertTrue(first.startswith(b'{"custom_id":"g'))
+        rate = total / elapsed / 1e6
+        self.assertGreater(rate, 100, f"{rate:.0f} MB/s")
+
+    def test_random_faults_on_results(self):
+        rec = next(r for r in self.dump if r["processing_status"] == "ended"
+                   and 200 < sum(r["request_counts"].values()) < 3000)
+        path = f"/v1/messages/batches/{rec['id']}/results"
+        full = None
+        outcomes = set()
+        for _ in range(30):
+            sock = socket.create_connection((HOST, self.rnd.port), timeout=30)
+            sock.sendall(raw_request(path, {"Connection": "close"}))
+            data, err, _ = recv_until_end(sock, 30)
+            sock.close()
+            head, sep, body = data.partition(b"\r\n\r\n")
+            status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/1.1 ") else None
+            if status == 200 and sep and len(body) == int(head_fields(head.decode())[1]
+                                                         ["content-length"][0]):
+                full = full or body
+                self.assertEqual(body, full)
+                outcomes.add("ok")
+            elif status in (429, 502, 529):
+                outcomes.add(status)
+            else:                                           # cut inside the response
+                self.assertIn(type(err), (type(None), ConnectionResetError))
+                outcomes.add("cut")
+        self.assertIn("ok", outcomes)
+        self.assertIn("cut", outcomes)
+        self.assertGreater(len(outcomes), 2)
+        self.assertEqual(len(self.lines(full)), sum(rec["request_counts"].values()))
+
+    def test_faults_in_the_middle_of_the_body(self):
+        b = self.make_batch(self.plain, [req_item("m", {"text_bytes": 2_000_000})])
+        path = f"/v1/messages/batches/{b['id']}/results"
+        _, _, full = self.fetch(b["id"], server=self.plain)
+        self.assertGreater(len(full), 2_000_000)
+
+        def one(fault, extra=None):
+            self.plain.add_faults(fault)
+            sock = socket.create_connection((HOST, self.plain.port), timeout=30)
+            sock.sendall(raw_request(path, {"Connection": "close", **(extra or {})}))
+            t0 = time.monotonic()
+            data, err, _ = recv_until_end(sock, 30)
+            sock.close()
+            return data, err, time.monotonic() - t0
+
+        n = 1_000_000
+        data, err, _ = one({"fault": "close_after", "bytes": n})
+        self.assertEqual((len(data), err), (n, None))
+        head, body = split_head(data)
+        self.assertTrue(full.startswith(body))
+        data, err, _ = one({"fault": "reset_after", "bytes": n})
+        self.assertEqual(len(data), n)
+        self.assertIsInstance(err, ConnectionResetError)
+        data, err, elapsed = one({"fault": "stall", "at_byte": n, "ms": 400})
+        self.assertIsNone(err)
+        self.assertGreaterEqual(elapsed, 0.38)
+        self.assertEqual(split_head(data)[1], full)
+        data, err, _ = one({"fault": "body_shorter", "missing": 10})
+        head, body = split_head(data)
+        self.assertEqual(int(head_fields(head)[1]["content-length"][0]), len(full) + 10)
+        self.assertEqual(body, full)
+        data, err, _ = one({"fault": "body_longer", "extra": 5})
+        self.assertEqual(split_head(data)[1], full + b"JUNK-")
+        data, err, _ = one({"fault": "invalid_json"})
+        body = split_head(data)[1]
+        self.assertEqual(len(body), len(full) + 1)
+        with self.assertRaises(ValueError):
+            json.loads(body.split(b"\r\n")[0])
+        for kind in ("nonhex", "missing_crlf"):
+            data, err, _ = one({"fault": "bad_chunk", "kind": kind})
+            head, body = split_head(data)
+            self.assertIn("Transfer-Encoding: chunked", head)
+            if kind == "nonhex":
+                self.assertTrue(body.startswith(b"zz\r\n"))
+            else:
+                self.assertEqual(body[:4 + 16], b"10\r\n" + full[:16])
+                self.assertNotEqual(body[4 + 16:4 + 18], b"\r\n")
+        data, err, _ = one({"fault": "conflicting_length"})
+        head, body = split_head(data)
+        self.assertEqual(head_fields(head)[1]["content-length"], [str(len(full))])
+        self.assertEqual(dechunk(body), (full, b""))
+        # drip on a short results file: one byte per write.
+        small = self.make_batch(self.plain, [req_item("s", {"text_bytes": 10})])
+        self.plain.add_faults({"fault": "drip", "interval_ms": 1})
+        sock = socket.create_connection((HOST, self.plain.port), timeout=30)
+        sock.sendall(raw_request(f"/v1/messages/batches/{small['id']}/results",
+                                 {"Connection": "close"}))
+        data, err, sizes = recv_until_end(sock, 30)
+        sock.close()
+        self.assertGreater(sizes.count(1), len(data) * 0.8)
+        self.assertEqual(json.loads(split_head(data)[1])["custom_id"], "s")
 
 
 def _us(ts):
