@@ -23,34 +23,36 @@
 /* A string value of the record buffer is at most this long, so token offsets fit an int. */
 typedef char record_fits_int[AMBC_RECORD_BUF_SIZE < 65536u ? 1 : -1];
 
-#define FIELD(name, keyoff, kind, member, bit)                                                     \
+#define FIELD(name, keyoff, kind, code, member, bit)                                               \
     {                                                                                              \
-        name, keyoff, (uint8_t)(sizeof(name) - 1u - (keyoff)), kind,                               \
+        name, keyoff, (uint8_t)(sizeof(name) - 1u - (keyoff)), kind, code,                         \
             (uint16_t)offsetof(ambc_batch_t, member),                                              \
             (uint16_t)sizeof(((ambc_batch_t *)0)->member), bit                                     \
     }
-#define COUNT(key, member, bit) FIELD("request_counts." key, 15u, K_U32, request_counts.member, bit)
+#define COUNT(key, code, member, bit)                                                              \
+    FIELD("request_counts." key, 15u, K_U32, code, request_counts.member, bit)
 
+/* Each table's codes are 'a' + the row: field_of_code() relies on it. */
 static const ambc_field_t batch_fields[] = {
-    FIELD("id", 0u, K_ID, id, AMBC_BATCH_F_ID),
-    FIELD("type", 0u, K_TYPE, id, AMBC_BATCH_F_TYPE),
-    FIELD("processing_status", 0u, K_STATUS, status_text, AMBC_BATCH_F_PROCESSING_STATUS),
-    FIELD("request_counts", 0u, K_COUNTS, request_counts, AMBC_BATCH_F_REQUEST_COUNTS),
-    FIELD("created_at", 0u, K_TIME, created_at, AMBC_BATCH_F_CREATED_AT),
-    FIELD("expires_at", 0u, K_TIME, expires_at, AMBC_BATCH_F_EXPIRES_AT),
-    FIELD("ended_at", 0u, K_TIME_NULL, ended_at, AMBC_BATCH_F_ENDED_AT),
-    FIELD("cancel_initiated_at", 0u, K_TIME_NULL, cancel_initiated_at,
+    FIELD("id", 0u, K_ID, 'a', id, AMBC_BATCH_F_ID),
+    FIELD("type", 0u, K_TYPE, 'b', id, AMBC_BATCH_F_TYPE),
+    FIELD("processing_status", 0u, K_STATUS, 'c', status_text, AMBC_BATCH_F_PROCESSING_STATUS),
+    FIELD("request_counts", 0u, K_COUNTS, 'd', request_counts, AMBC_BATCH_F_REQUEST_COUNTS),
+    FIELD("created_at", 0u, K_TIME, 'e', created_at, AMBC_BATCH_F_CREATED_AT),
+    FIELD("expires_at", 0u, K_TIME, 'f', expires_at, AMBC_BATCH_F_EXPIRES_AT),
+    FIELD("ended_at", 0u, K_TIME_NULL, 'g', ended_at, AMBC_BATCH_F_ENDED_AT),
+    FIELD("cancel_initiated_at", 0u, K_TIME_NULL, 'h', cancel_initiated_at,
           AMBC_BATCH_F_CANCEL_INITIATED_AT),
-    FIELD("archived_at", 0u, K_TIME_NULL, archived_at, AMBC_BATCH_F_ARCHIVED_AT),
-    FIELD("results_url", 0u, K_URL_NULL, results_url, AMBC_BATCH_F_RESULTS_URL),
+    FIELD("archived_at", 0u, K_TIME_NULL, 'i', archived_at, AMBC_BATCH_F_ARCHIVED_AT),
+    FIELD("results_url", 0u, K_URL_NULL, 'j', results_url, AMBC_BATCH_F_RESULTS_URL),
 };
 
 static const ambc_field_t count_fields[] = {
-    COUNT("processing", processing, AMBC_BATCH_F_COUNT_PROCESSING),
-    COUNT("succeeded", succeeded, AMBC_BATCH_F_COUNT_SUCCEEDED),
-    COUNT("errored", errored, AMBC_BATCH_F_COUNT_ERRORED),
-    COUNT("canceled", canceled, AMBC_BATCH_F_COUNT_CANCELED),
-    COUNT("expired", expired, AMBC_BATCH_F_COUNT_EXPIRED),
+    COUNT("processing", 'a', processing, AMBC_BATCH_F_COUNT_PROCESSING),
+    COUNT("succeeded", 'b', succeeded, AMBC_BATCH_F_COUNT_SUCCEEDED),
+    COUNT("errored", 'c', errored, AMBC_BATCH_F_COUNT_ERRORED),
+    COUNT("canceled", 'd', canceled, AMBC_BATCH_F_COUNT_CANCELED),
+    COUNT("expired", 'e', expired, AMBC_BATCH_F_COUNT_EXPIRED),
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -99,13 +101,7 @@ const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t l
                   : find(batch_fields, batch_slots, key, len);
 }
 
-char ambc_batch_field_code(const ambc_field_t *f)
-{
-    const ambc_field_t *table = f->kind == K_U32 ? count_fields : batch_fields;
-    return (char)('a' + (f - table));
-}
-
-/* The field of a code written by ambc_batch_field_code, or NULL. */
+/* The field of a code the record buffer holds (ambc_field_t.code), or NULL. */
 static const ambc_field_t *field_of_code(bool counts, const char *key, size_t len)
 {
     size_t n = counts ? COUNT_OF(count_fields) : COUNT_OF(batch_fields);

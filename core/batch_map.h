@@ -26,6 +26,7 @@ typedef struct {
     uint8_t keyoff;   /* the key is name + keyoff */
     uint8_t keylen;
     uint8_t kind;    /* ambc_field_kind_t */
+    char code;       /* the key as the record buffer stores it: 'a' + its row */
     uint16_t offset; /* into ambc_batch_t */
     uint16_t size;   /* of the char array, for strings */
     uint32_t bit;    /* AMBC_BATCH_F_* */
@@ -34,9 +35,6 @@ typedef struct {
 /* The known member `key` (decoded, len bytes) of a batch (counts false) or of its
  * request_counts (counts true); NULL when the record does not map it. */
 const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t len);
-
-/* The one-letter code the record buffer stores for f's key ('a' + its row in its table). */
-char ambc_batch_field_code(const ambc_field_t *f);
 
 /* The first of the fields whose bit is in `bits`, for naming a missing key. */
 const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits);

@@ -74,12 +74,6 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx)
     s->fn = fn;
     s->ctx = ctx;
     s->state = ST_VALUE;
-    s->quiet = 255;
-}
-
-void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth)
-{
-    s->quiet = depth;
 }
 
 void ambc_json_scan_skip_value(ambc_json_scan_t *s)
@@ -97,7 +91,7 @@ static bool skipping(const ambc_json_scan_t *s)
 
 static bool muted(const ambc_json_scan_t *s)
 {
-    return s->depth > s->quiet || skipping(s);
+    return s->fn == NULL || skipping(s); /* validating only, or a value passing by */
 }
 
 static ambc_status_t emit(ambc_json_scan_t *s, ambc_json_event_type_t type, size_t offset,
@@ -259,14 +253,16 @@ static ambc_status_t step_structure(ambc_json_scan_t *s, unsigned char c, size_t
     }
 }
 
-/* Append decoded string bytes, flushing a part of a long string value first if needed.
- * n is at most 4 when called for one decoded character, so a part never splits one. */
-static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
+/* Append decoded string bytes, handing over a part of a long string value first when the
+ * buffer is full. `whole`: the n bytes (one decoded escape, at most 4) stay in one part. A run
+ * of raw bytes fills the buffer to the last byte, so where parts end depends only on the text,
+ * never on how it was sliced (a consumer's verdict on a part must not depend on it either). */
+static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i, bool whole)
 {
     while (n > 0) {
         size_t room = sizeof(s->buf) - s->len;
         size_t take;
-        if (room == 0 || (n <= 4 && n > room)) {
+        if (room == 0 || (whole && n > room)) {
             ambc_status_t st;
             if (s->flags & F_KEY) {
                 s->flags = (uint8_t)(s->flags | F_TRUNC);
@@ -293,7 +289,7 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
  * put had to hand over a full part first. */
 static ambc_status_t put_escaped(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
 {
-    ambc_status_t st = put(s, p, n, i);
+    ambc_status_t st = put(s, p, n, i, true);
     s->flags = (uint8_t)(s->flags | F_ESC);
     return st;
 }
@@ -333,7 +329,7 @@ static ambc_status_t scan_string(ambc_json_scan_t *s, const char *data, size_t l
         c = (unsigned char)data[i];
     }
     if (i > start && !muted(s)) {
-        st = put(s, data + start, i - start, i - 1);
+        st = put(s, data + start, i - start, i - 1, false);
     }
     *pi = i;
     if (st != AMBC_OK || i == len) {

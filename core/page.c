@@ -3,7 +3,7 @@
  * record out of the stream into the record buffer, then has it mapped (batch_map.c).
  *
  * Only the members a record maps are copied, and only decoded: a known key is written as a
- * one-letter code of its table row (the mapper needs no lookup, jsmn fewer bytes), a string
+ * one-letter code (ambc_field_t.code) (the mapper needs no lookup, jsmn fewer bytes), a string
  * value as its decoded bytes with '"' and '\\' escaped (so jsmn still sees JSON), numbers and
  * literals as they are. Unknown members are handed back to the scanner
  * to pass by unseen (ambc_json_scan_skip_value), so their size and nesting cost nothing here.
@@ -98,7 +98,7 @@ static ambc_status_t record_key(ambc_page_parser_t *p, const ambc_json_event_t *
         *out++ = ',';
     }
     *out++ = '"';
-    *out++ = ambc_batch_field_code(f);
+    *out++ = f->code;
     *out++ = '"';
     *out++ = ':';
     p->rec_len = (uint16_t)(out - p->rec);
@@ -114,17 +114,15 @@ static ambc_status_t copy_string(ambc_page_parser_t *p, const ambc_field_t *f,
 {
     bool plain = f->kind == K_TIME || f->kind == K_TIME_NULL || f->kind == K_TYPE;
     const unsigned char *t = (const unsigned char *)ev->text;
+    size_t room = ambc_batch_field_limit(f) - p->str_len;
+    size_t n = ev->len < room ? ev->len : room; /* the bytes within the limit, judged first */
     size_t i, from = 0;
     ambc_status_t st = AMBC_OK;
-    if (ev->len > ambc_batch_field_limit(f) - p->str_len) {
-        return fail(p, ambc_batch_field_too_long(f), f->name);
-    }
-    p->str_len += (uint32_t)ev->len;
     if (!p->in_string) {
         p->in_string = 1;
         st = put(p, "\"", 1);
     }
-    for (i = 0; ev->escaped && i < ev->len && st == AMBC_OK; i++) { /* else all plain */
+    for (i = 0; ev->escaped && i < n && st == AMBC_OK; i++) { /* else all plain */
         bool special = t[i] == '"' || t[i] == '\\';
         if (!special && (t[i] >= 0x20u || (t[i] != 0 && !plain))) {
             continue;
@@ -141,6 +139,10 @@ static ambc_status_t copy_string(ambc_page_parser_t *p, const ambc_field_t *f,
         }
         from = i;
     }
+    if (st == AMBC_OK && ev->len > room) {
+        return fail(p, ambc_batch_field_too_long(f), f->name); /* after what came before it */
+    }
+    p->str_len += (uint32_t)ev->len;
     if (st == AMBC_OK) {
         st = put(p, ev->text + from, ev->len - from);
     }

@@ -85,15 +85,14 @@ typedef struct {
     uint8_t state;
     uint8_t sub; /* number sub-state, literal position, hex digit count */
     uint8_t flags;
-    uint8_t quiet; /* scalars deeper than this are not decoded */
-    uint8_t skip;  /* depth of a value passing by unseen (ambc_json_scan_skip_value), 0: none */
+    uint8_t skip; /* depth of a value passing by unseen (ambc_json_scan_skip_value), 0: none */
     char buf[CONFIG_AMBC_JSON_SCALAR_MAX];
 } ambc_json_scan_t;
 
 /**
  * @brief Prepare a scanner for one JSON text.
  * @param s   caller-owned state; the scanner keeps no pointer to anything else but fn/ctx.
- * @param fn  event callback (may be NULL to only validate).
+ * @param fn  event callback; NULL to only validate (nothing is then decoded: the fast path).
  * @param ctx passed to fn.
  */
 void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
@@ -117,16 +116,6 @@ ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t 
  *         value or was empty; the sticky error if there was one.
  */
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s);
-
-/**
- * @brief Set how deep scalars are decoded and reported.
- *
- * Keys, strings, numbers and literals at a depth greater than `depth` are validated but
- * neither decoded nor reported; container BEGIN/END events are always reported. This is
- * the fast path for values a consumer skips or copies raw. The default (after init) is
- * 255: everything is reported. May be called from inside a callback.
- */
-void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth);
 
 /**
  * @brief Let the value of the key just reported pass by unseen.

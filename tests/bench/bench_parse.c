@@ -120,7 +120,6 @@ static int run_strict(const char *body, size_t len, jsmntok_t *t, unsigned ntok,
 {
     ambc_json_scan_t scan;
     ambc_json_scan_init(&scan, NULL, NULL);
-    ambc_json_scan_set_quiet_depth(&scan, 0);
     if (ambc_json_scan_feed(&scan, body, len) != AMBC_OK ||
         ambc_json_scan_finish(&scan) != AMBC_OK) {
         return -1;

@@ -430,6 +430,24 @@ static void test_string_limits_exact(void **state)
     }
 }
 
+/* Found by the oracle (tests/unit/test_oracle.c): within one value the error met first by
+ * position wins too. A U+0000 before the limit is JSON_NUL even when the value also runs
+ * past its limit; past it, STRING_TOO_LONG. */
+static void test_first_error_within_a_value(void **state)
+{
+    char v[256];
+    ambc_batch_t b;
+    (void)state;
+    snprintf(v, sizeof(v), "\"%.10s\\u0000%.60s\"", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    assert_int_equal(parse(with(0, v, NULL), &b), AMBC_ERR_JSON_NUL);
+    assert_int_equal(parse_bytewise(json, &b), AMBC_ERR_JSON_NUL);
+    snprintf(v, sizeof(v), "\"%.64s\\u0000\"",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    assert_int_equal(parse(with(0, v, NULL), &b), AMBC_ERR_STRING_TOO_LONG);
+    assert_int_equal(parse_bytewise(json, &b), AMBC_ERR_STRING_TOO_LONG);
+}
+
 static void test_invalid_args(void **state)
 {
     ambc_batch_t b;
@@ -452,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_not_a_record),
         cmocka_unit_test(test_every_key_is_required),
         cmocka_unit_test(test_string_limits_exact),
+        cmocka_unit_test(test_first_error_within_a_value),
         cmocka_unit_test(test_invalid_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
