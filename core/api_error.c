@@ -69,8 +69,8 @@ static size_t utf8_trim(const char *s, size_t len)
     return len;
 }
 
-/* Append text to a fixed field; on overflow keep what fits, whole characters only. */
-static void append_text(char *dst, size_t size, bool *truncated, const char *text, size_t n)
+/* Append n bytes to a fixed field; on overflow keep what fits, whole characters only. */
+static void append_bytes(char *dst, size_t size, bool *truncated, const char *text, size_t n)
 {
     size_t have = strlen(dst);
     size_t room = size - 1 - have;
@@ -89,7 +89,25 @@ static void append_text(char *dst, size_t size, bool *truncated, const char *tex
     dst[have] = '\0';
 }
 
-static uint8_t key_at(const ambc_json_event_t *ev)
+/* Append decoded text. A U+0000 (from "\\u0000") would end the C string there and hide the
+ * rest, so each one is replaced by U+FFFD, the replacement character. */
+static void append_text(char *dst, size_t size, bool *truncated, const char *text, size_t n)
+{
+    static const char replacement[] = "\xEF\xBF\xBD";
+    const char *nul;
+    while ((nul = memchr(text, '\0', n)) != NULL) {
+        size_t before = (size_t)(nul - text);
+        append_bytes(dst, size, truncated, text, before);
+        append_bytes(dst, size, truncated, replacement, sizeof(replacement) - 1u);
+        text += before + 1u;
+        n -= before + 1u;
+    }
+    append_bytes(dst, size, truncated, text, n);
+}
+
+/* A key by its path: "type", "error" and "request_id" of the root object, and "type" and
+ * "message" only inside the root's "error" object (a "type" anywhere else is not the error's). */
+static uint8_t key_at(const ambc_api_error_parser_t *p, const ambc_json_event_t *ev)
 {
     unsigned i;
     if (ev->truncated) {
@@ -99,7 +117,7 @@ static uint8_t key_at(const ambc_json_event_t *ev)
         i = find_name(depth1_keys, ev->text, ev->len);
         return i < 3 ? (uint8_t)(K_TYPE + i) : K_NONE;
     }
-    if (ev->depth == 2) {
+    if (ev->depth == 2 && p->in_error) {
         i = find_name(depth2_keys, ev->text, ev->len);
         return i < 2 ? (uint8_t)(K_ERROR_TYPE + i) : K_NONE;
     }
@@ -115,7 +133,8 @@ static bool take_value(ambc_api_error_parser_t *p, const ambc_json_event_t *ev)
     case K_TYPE:
         return str && ev->len == 5 && memcmp(ev->text, "error", 5) == 0;
     case K_ERROR:
-        return ev->type == AMBC_JSON_OBJ_BEGIN;
+        p->in_error = ev->type == AMBC_JSON_OBJ_BEGIN;
+        return p->in_error;
     case K_ERROR_TYPE:
         if (str) { /* a literal has no text: checked before any copy */
             append_text(e->type_text, sizeof(e->type_text), &e->type_truncated, ev->text, ev->len);
@@ -146,16 +165,24 @@ static ambc_status_t on_event(void *ctx, const ambc_json_event_t *ev)
                    : AMBC_ERR_JSON_SHAPE;
     }
     if (ev->type == AMBC_JSON_KEY) {
-        p->key = key_at(ev);
-        if (p->key != K_NONE && (p->seen & BIT(p->key))) {
+        p->key = key_at(p, ev);
+        if (p->key == K_NONE) {
+            ambc_json_scan_skip_value(&p->scan); /* decoys and whatever else: unseen */
+            return AMBC_OK;
+        }
+        if (p->seen & BIT(p->key)) {
             return AMBC_ERR_JSON_SHAPE; /* a key twice */
         }
-        if (p->key != K_NONE) {
-            p->seen = (uint8_t)(p->seen | BIT(p->key));
+        p->seen = (uint8_t)(p->seen | BIT(p->key));
+        return AMBC_OK;
+    }
+    if (ev->type == AMBC_JSON_OBJ_END || ev->type == AMBC_JSON_ARR_END) {
+        if (ev->depth == 1) {
+            p->in_error = false; /* the end of the error object (or of another member) */
         }
         return AMBC_OK;
     }
-    if (ev->type == AMBC_JSON_OBJ_END || ev->type == AMBC_JSON_ARR_END || p->key == K_NONE) {
+    if (p->key == K_NONE) {
         return AMBC_OK;
     }
     if (!take_value(p, ev)) {
@@ -182,7 +209,6 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
         p->id_from_header = true;
     }
     ambc_json_scan_init(&p->scan, on_event, p);
-    ambc_json_scan_set_quiet_depth(&p->scan, 2); /* the shape's values are no deeper */
 }
 
 void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len)

@@ -1,10 +1,12 @@
 /*
  * Mapping one MessageBatch object onto ambc_batch_t.
  *
- * The object arrives whole in the record buffer (cut out of the stream by page.c and already
- * validated by the scanner), is token-parsed with jsmn, and its members are mapped through
- * descriptor tables (key, kind, offset, size, bit) in the manner of Zephyr's json.h, so adding
- * a field is one table row, not another strcmp chain.
+ * The page parser (page.c) cuts the known members of a batch out of the stream into the record
+ * buffer, decoded, with only '"' and '\\' escaped. That text is token-parsed with jsmn and its
+ * members are mapped through descriptor tables (key, kind, offset, size, bit) in the manner of
+ * Zephyr's json.h, so adding a field is one table row, not another strcmp chain. The mapper
+ * also takes ordinary JSON (any escapes), which the benchmark uses to map from whole-page
+ * tokens.
  */
 #include <stddef.h>
 #include <string.h>
@@ -16,63 +18,50 @@
 
 #include "ambc/batch.h"
 #include "batch_map.h"
+#include "json_util.h"
 
-/* ambc_json_tok_t mirrors jsmntok_t so callers can size token storage without jsmn.h. */
-typedef char tok_size_matches[sizeof(ambc_json_tok_t) == sizeof(jsmntok_t) ? 1 : -1];
-typedef char
-    tok_start_matches[offsetof(ambc_json_tok_t, start) == offsetof(jsmntok_t, start) ? 1 : -1];
-typedef char
-    tok_parent_matches[offsetof(ambc_json_tok_t, parent) == offsetof(jsmntok_t, parent) ? 1 : -1];
+/* A string value of the record buffer is at most this long, so token offsets fit an int. */
+typedef char record_fits_int[AMBC_RECORD_BUF_SIZE < 65536u ? 1 : -1];
 
-typedef enum {
-    K_ID,        /* string, not null, into a char array */
-    K_TYPE,      /* the string "message_batch" */
-    K_STATUS,    /* processing_status enum */
-    K_COUNTS,    /* the request_counts object, mapped with its own table */
-    K_TIME,      /* RFC 3339, not null */
-    K_TIME_NULL, /* RFC 3339 or null */
-    K_URL_NULL,  /* string or null, into a char array */
-    K_U32,       /* non-negative integer */
-} kind_t;
-
-typedef struct {
-    const char *key;
-    uint8_t keylen;
-    uint8_t kind;
-    uint16_t offset; /* into ambc_batch_t */
-    uint16_t size;   /* of the char array, for strings */
-    uint32_t bit;
-} field_t;
-
-#define FIELD(k, kind, member, bit)                                                                \
+#define FIELD(name, keyoff, kind, code, member, bit)                                               \
     {                                                                                              \
-        k, (uint8_t)(sizeof(k) - 1), kind, (uint16_t)offsetof(ambc_batch_t, member),               \
+        name, keyoff, (uint8_t)(sizeof(name) - 1u - (keyoff)), kind, code,                         \
+            (uint16_t)offsetof(ambc_batch_t, member),                                              \
             (uint16_t)sizeof(((ambc_batch_t *)0)->member), bit                                     \
     }
+#define COUNT(key, code, member, bit)                                                              \
+    FIELD("request_counts." key, 15u, K_U32, code, request_counts.member, bit)
 
-static const field_t batch_fields[] = {
-    FIELD("id", K_ID, id, AMBC_BATCH_F_ID),
-    FIELD("type", K_TYPE, id, AMBC_BATCH_F_TYPE),
-    FIELD("processing_status", K_STATUS, processing_status, AMBC_BATCH_F_PROCESSING_STATUS),
-    FIELD("request_counts", K_COUNTS, request_counts, AMBC_BATCH_F_REQUEST_COUNTS),
-    FIELD("created_at", K_TIME, created_at, AMBC_BATCH_F_CREATED_AT),
-    FIELD("expires_at", K_TIME, expires_at, AMBC_BATCH_F_EXPIRES_AT),
-    FIELD("ended_at", K_TIME_NULL, ended_at, AMBC_BATCH_F_ENDED_AT),
-    FIELD("cancel_initiated_at", K_TIME_NULL, cancel_initiated_at,
+/* Each table's codes are 'a' + the row: field_of_code() relies on it. */
+static const ambc_field_t batch_fields[] = {
+    FIELD("id", 0u, K_ID, 'a', id, AMBC_BATCH_F_ID),
+    FIELD("type", 0u, K_TYPE, 'b', id, AMBC_BATCH_F_TYPE),
+    FIELD("processing_status", 0u, K_STATUS, 'c', status_text, AMBC_BATCH_F_PROCESSING_STATUS),
+    FIELD("request_counts", 0u, K_COUNTS, 'd', request_counts, AMBC_BATCH_F_REQUEST_COUNTS),
+    FIELD("created_at", 0u, K_TIME, 'e', created_at, AMBC_BATCH_F_CREATED_AT),
+    FIELD("expires_at", 0u, K_TIME, 'f', expires_at, AMBC_BATCH_F_EXPIRES_AT),
+    FIELD("ended_at", 0u, K_TIME_NULL, 'g', ended_at, AMBC_BATCH_F_ENDED_AT),
+    FIELD("cancel_initiated_at", 0u, K_TIME_NULL, 'h', cancel_initiated_at,
           AMBC_BATCH_F_CANCEL_INITIATED_AT),
-    FIELD("archived_at", K_TIME_NULL, archived_at, AMBC_BATCH_F_ARCHIVED_AT),
-    FIELD("results_url", K_URL_NULL, results_url, AMBC_BATCH_F_RESULTS_URL),
+    FIELD("archived_at", 0u, K_TIME_NULL, 'i', archived_at, AMBC_BATCH_F_ARCHIVED_AT),
+    FIELD("results_url", 0u, K_URL_NULL, 'j', results_url, AMBC_BATCH_F_RESULTS_URL),
 };
 
-static const field_t count_fields[] = {
-    FIELD("processing", K_U32, request_counts.processing, AMBC_BATCH_F_COUNT_PROCESSING),
-    FIELD("succeeded", K_U32, request_counts.succeeded, AMBC_BATCH_F_COUNT_SUCCEEDED),
-    FIELD("errored", K_U32, request_counts.errored, AMBC_BATCH_F_COUNT_ERRORED),
-    FIELD("canceled", K_U32, request_counts.canceled, AMBC_BATCH_F_COUNT_CANCELED),
-    FIELD("expired", K_U32, request_counts.expired, AMBC_BATCH_F_COUNT_EXPIRED),
+static const ambc_field_t count_fields[] = {
+    COUNT("processing", 'a', processing, AMBC_BATCH_F_COUNT_PROCESSING),
+    COUNT("succeeded", 'b', succeeded, AMBC_BATCH_F_COUNT_SUCCEEDED),
+    COUNT("errored", 'c', errored, AMBC_BATCH_F_COUNT_ERRORED),
+    COUNT("canceled", 'd', canceled, AMBC_BATCH_F_COUNT_CANCELED),
+    COUNT("expired", 'e', expired, AMBC_BATCH_F_COUNT_EXPIRED),
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The token budget and the record buffer's size (batch.h) assume these tables. */
+typedef char tokens_match_tables[AMBC_RECORD_MAX_TOKENS ==
+                                         1u + 2u * (COUNT_OF(batch_fields) + COUNT_OF(count_fields))
+                                     ? 1
+                                     : -1];
 
 static const char *const status_names[] = {"unknown", "in_progress", "canceling", "ended"};
 
@@ -82,10 +71,99 @@ const char *ambc_batch_status_name(ambc_batch_status_t status)
     return i < COUNT_OF(status_names) ? status_names[i] : status_names[0];
 }
 
+/* Every key is found with one hash and one compare: (len * 8 + key[0] + key[1] * 4) mod 16
+ * gives each key of a table its own slot (checked by tests/unit/test_batch_map.c, which
+ * looks every key up). 0xFF: no key there. */
+#define KEY_HASH(k, n) ((((n)*8u) + (unsigned char)(k)[0] + (unsigned char)(k)[1] * 4u) & 15u)
+static const uint8_t batch_slots[16] = {2, 8, 0xFF, 0xFF, 0xFF, 5, 3, 0xFF,
+                                        1, 0, 0xFF, 4,    0xFF, 6, 9, 7};
+static const uint8_t count_slots[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0xFF, 3,
+                                        0,    0xFF, 0xFF, 0xFF, 0xFF, 4, 0xFF, 1};
+
+static const ambc_field_t *find(const ambc_field_t *table, const uint8_t *slots, const char *key,
+                                size_t len)
+{
+    const ambc_field_t *f;
+    uint8_t i = slots[KEY_HASH(key, len)];
+    if (i == 0xFF) {
+        return NULL;
+    }
+    f = &table[i];
+    return f->keylen == len && memcmp(f->name + f->keyoff, key, len) == 0 ? f : NULL;
+}
+
+const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t len)
+{
+    if (len < 2) {
+        return NULL; /* no known key is shorter; the hash reads two bytes */
+    }
+    return counts ? find(count_fields, count_slots, key, len)
+                  : find(batch_fields, batch_slots, key, len);
+}
+
+/* The field of a code the record buffer holds (ambc_field_t.code), or NULL. */
+static const ambc_field_t *field_of_code(bool counts, const char *key, size_t len)
+{
+    size_t n = counts ? COUNT_OF(count_fields) : COUNT_OF(batch_fields);
+    size_t i = (size_t)((unsigned char)key[0] - 'a');
+    if (len != 1 || i >= n) {
+        return NULL;
+    }
+    return counts ? &count_fields[i] : &batch_fields[i];
+}
+
+const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits)
+{
+    size_t i;
+    for (i = 0; i < COUNT_OF(batch_fields); i++) {
+        if (bits & batch_fields[i].bit) {
+            return &batch_fields[i];
+        }
+    }
+    for (i = 0; i < COUNT_OF(count_fields); i++) {
+        if (bits & count_fields[i].bit) {
+            return &count_fields[i];
+        }
+    }
+    return NULL;
+}
+
+size_t ambc_batch_field_limit(const ambc_field_t *f)
+{
+    switch ((ambc_field_kind_t)f->kind) {
+    case K_TYPE:
+        return AMBC_BATCH_TYPE_TEXT_MAX;
+    case K_TIME:
+    case K_TIME_NULL:
+        return AMBC_RFC3339_TEXT_MAX;
+    default: /* the char array, less its NUL */
+        return (size_t)f->size - 1u;
+    }
+}
+
+ambc_status_t ambc_batch_field_too_long(const ambc_field_t *f)
+{
+    switch ((ambc_field_kind_t)f->kind) {
+    case K_TYPE:
+        return AMBC_ERR_JSON_SHAPE; /* cannot be "message_batch" */
+    case K_TIME:
+    case K_TIME_NULL:
+        return AMBC_ERR_TIME_INVALID;
+    case K_COUNTS:
+    case K_U32:
+        return AMBC_ERR_JSON_TYPE; /* a string where a count belongs */
+    default:
+        return AMBC_ERR_STRING_TOO_LONG;
+    }
+}
+
+/* ---- mapping ------------------------------------------------------------------------------ */
+
 typedef struct {
     const char *json;
     const jsmntok_t *t;
     int ntok;
+    bool coded; /* keys are ambc_batch_field_code letters (a record page.c cut out) */
     ambc_batch_t *out;
 } map_ctx_t;
 
@@ -97,12 +175,6 @@ static size_t tok_len(const jsmntok_t *t)
 static bool tok_is_null(const map_ctx_t *m, const jsmntok_t *t)
 {
     return t->type == JSMN_PRIMITIVE && m->json[t->start] == 'n';
-}
-
-static bool tok_equals(const map_ctx_t *m, const jsmntok_t *t, const char *s)
-{
-    size_t n = strlen(s);
-    return t->type == JSMN_STRING && tok_len(t) == n && memcmp(m->json + t->start, s, n) == 0;
 }
 
 /* Index of the token after the whole value at index i (jsmn lays a value's tokens out
@@ -117,47 +189,27 @@ static int skip_value(const map_ctx_t *m, int i)
     return j;
 }
 
-/* The key as written, unless it has escapes: then decoded into kbuf. */
-static bool key_text(const map_ctx_t *m, const jsmntok_t *k, char *kbuf, size_t ksize,
-                     const char **key, size_t *klen)
-{
-    const char *raw = m->json + k->start;
-    if (memchr(raw, '\\', tok_len(k)) == NULL) {
-        *key = raw;
-        *klen = tok_len(k);
-        return true;
-    }
-    *key = kbuf;
-    return ambc_json_unescape(raw, tok_len(k), kbuf, ksize, klen) == AMBC_OK;
-}
-
-static const field_t *find_field(const field_t *table, size_t n, const char *key, size_t klen)
-{
-    size_t i;
-    for (i = 0; i < n; i++) { /* length and first byte rule out almost every row cheaply */
-        if (table[i].keylen == klen && table[i].key[0] == key[0] &&
-            memcmp(table[i].key, key, klen) == 0) {
-            return &table[i];
-        }
-    }
-    return NULL;
-}
-
-static ambc_status_t map_string(const map_ctx_t *m, const jsmntok_t *v, char *dst, size_t size)
+/* The decoded value of a string token into dst (size bytes, NUL-terminated). Without a
+ * backslash the bytes are the value (the text was validated before jsmn saw it). */
+static ambc_status_t decode(const map_ctx_t *m, const jsmntok_t *v, char *dst, size_t size,
+                            size_t *len)
 {
     const char *src = m->json + v->start;
-    size_t len = tok_len(v);
-    /* The element was validated by the scanner: without a backslash the bytes are the value. */
-    if (memchr(src, '\\', len) == NULL) {
-        if (len >= size) {
+    size_t n = tok_len(v);
+    ambc_status_t st;
+    if (memchr(src, '\\', n) == NULL) { /* no escape: no U+0000 either (validated text) */
+        if (n >= size) {
             dst[0] = '\0';
             return AMBC_ERR_STRING_TOO_LONG;
         }
-        memcpy(dst, src, len);
-        dst[len] = '\0';
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+        *len = n;
         return AMBC_OK;
     }
-    return ambc_json_unescape(src, len, dst, size, NULL);
+    st = json_unescape_text(src, n, dst, size, len, true);
+    /* page.c never copies a U+0000, but ordinary JSON may hold a "\\u0000" */
+    return st == AMBC_OK && memchr(dst, '\0', *len) != NULL ? AMBC_ERR_JSON_NUL : st;
 }
 
 static ambc_status_t map_u32(const map_ctx_t *m, const jsmntok_t *v, uint32_t *dst)
@@ -181,38 +233,52 @@ static ambc_status_t map_u32(const map_ctx_t *m, const jsmntok_t *v, uint32_t *d
     return AMBC_OK;
 }
 
-static ambc_status_t map_status(const map_ctx_t *m, const jsmntok_t *v, ambc_batch_status_t *dst)
+static ambc_status_t map_status(const map_ctx_t *m, const jsmntok_t *v)
 {
+    ambc_batch_t *b = m->out;
+    size_t len = 0;
     unsigned i;
-    *dst = AMBC_BATCH_STATUS_UNKNOWN;
-    for (i = 1; i < COUNT_OF(status_names); i++) {
-        if (tok_equals(m, v, status_names[i])) {
-            *dst = (ambc_batch_status_t)i;
+    ambc_status_t st = decode(m, v, b->status_text, sizeof(b->status_text), &len);
+    b->processing_status = AMBC_BATCH_STATUS_UNKNOWN;
+    for (i = 1; st == AMBC_OK && i < COUNT_OF(status_names); i++) {
+        if (strcmp(b->status_text, status_names[i]) == 0) {
+            b->processing_status = (ambc_batch_status_t)i;
         }
     }
-    return AMBC_OK;
+    return st;
 }
 
-static ambc_status_t map_time(const map_ctx_t *m, const jsmntok_t *v, int64_t *dst)
+/* type and timestamps are compared or parsed decoded, from a small stack copy. */
+static ambc_status_t map_text(const map_ctx_t *m, const ambc_field_t *f, const jsmntok_t *v,
+                              void *dst)
 {
-    return ambc_rfc3339_parse(m->json + v->start, tok_len(v), dst);
+    char text[AMBC_RFC3339_TEXT_MAX + 1u]; /* also holds any type text that could match */
+    size_t len = 0;
+    ambc_status_t st = decode(m, v, text, sizeof(text), &len);
+    if (f->kind == K_TYPE) {
+        return st == AMBC_OK && strcmp(text, "message_batch") == 0 ? AMBC_OK : AMBC_ERR_JSON_SHAPE;
+    }
+    if (st != AMBC_OK) {
+        return AMBC_ERR_TIME_INVALID; /* too long, or U+0000: not a timestamp either way */
+    }
+    return ambc_rfc3339_parse(text, len, (int64_t *)dst);
 }
 
 /* Map one value whose type class (string/null/other) has already been checked. */
-static ambc_status_t map_value(map_ctx_t *m, const field_t *f, const jsmntok_t *v)
+static ambc_status_t map_value(map_ctx_t *m, const ambc_field_t *f, const jsmntok_t *v)
 {
     char *base = (char *)m->out;
-    switch ((kind_t)f->kind) {
+    size_t len = 0;
+    switch ((ambc_field_kind_t)f->kind) {
     case K_ID:
     case K_URL_NULL:
-        return map_string(m, v, base + f->offset, f->size);
-    case K_TYPE:
-        return tok_equals(m, v, "message_batch") ? AMBC_OK : AMBC_ERR_JSON_SHAPE;
+        return decode(m, v, base + f->offset, f->size, &len);
     case K_STATUS:
-        return map_status(m, v, (ambc_batch_status_t *)(void *)(base + f->offset));
+        return map_status(m, v);
+    case K_TYPE:
     case K_TIME:
     case K_TIME_NULL:
-        return map_time(m, v, (int64_t *)(void *)(base + f->offset));
+        return map_text(m, f, v, base + f->offset);
     case K_U32:
         return map_u32(m, v, (uint32_t *)(void *)(base + f->offset));
     default: /* K_COUNTS is mapped by the caller */
@@ -221,7 +287,7 @@ static ambc_status_t map_value(map_ctx_t *m, const field_t *f, const jsmntok_t *
 }
 
 /* Null and type checks shared by every kind, then the value itself. */
-static ambc_status_t map_field(map_ctx_t *m, const field_t *f, const jsmntok_t *v)
+static ambc_status_t map_field(map_ctx_t *m, const ambc_field_t *f, const jsmntok_t *v)
 {
     bool nullable = f->kind == K_TIME_NULL || f->kind == K_URL_NULL;
     if (m->out->present & f->bit) {
@@ -244,28 +310,31 @@ static ambc_status_t map_field(map_ctx_t *m, const field_t *f, const jsmntok_t *
     return map_value(m, f, v);
 }
 
-/* Map the members of the object at token `obj` through `table`; iterative, no recursion:
- * the only nested object mapped (request_counts) is handled one level down by the caller. */
-static ambc_status_t map_members(map_ctx_t *m, int obj, const field_t *table, size_t n,
-                                 int *counts_obj)
+/* Map the members of the object at token `obj`; iterative, no recursion: the only nested
+ * object mapped (request_counts) is handled one level down by the caller. Keys are decoded
+ * before they are looked up. */
+static ambc_status_t map_members(map_ctx_t *m, int obj, bool counts, int *counts_obj,
+                                 const char **err_field)
 {
     int i = obj + 1;
     int k;
     for (k = 0; k < m->t[obj].size; k++) {
-        char kbuf[24];
-        const char *key;
-        size_t klen;
-        const field_t *f = NULL;
+        char key[24]; /* longer than any known key: a longer one is unknown */
+        size_t klen = 0;
+        const ambc_field_t *f = NULL;
         ambc_status_t st;
         if (i + 1 >= m->ntok || m->t[i].type != JSMN_STRING) {
             return AMBC_ERR_JSON_INVALID;
         }
-        if (key_text(m, &m->t[i], kbuf, sizeof(kbuf), &key, &klen)) {
-            f = find_field(table, n, key, klen);
+        if (m->coded) {
+            f = field_of_code(counts, m->json + m->t[i].start, tok_len(&m->t[i]));
+        } else if (decode(m, &m->t[i], key, sizeof(key), &klen) == AMBC_OK) {
+            f = ambc_batch_field_find(counts, key, klen);
         }
         if (f != NULL) {
             st = map_field(m, f, &m->t[i + 1]);
             if (st != AMBC_OK) {
+                *err_field = f->name;
                 return st;
             }
             if (f->kind == K_COUNTS && !tok_is_null(m, &m->t[i + 1])) {
@@ -287,6 +356,35 @@ static void record_reset(ambc_batch_t *out)
     out->archived_at = AMBC_TIME_NULL;
 }
 
+static ambc_status_t map_object(const char *json, const jsmntok_t *t, int ntok, int obj, bool coded,
+                                ambc_batch_t *out, const char **err_field)
+{
+    map_ctx_t m;
+    int counts = -1;
+    ambc_status_t st;
+    record_reset(out);
+    *err_field = NULL;
+    m.json = json;
+    m.t = t;
+    m.ntok = ntok;
+    m.coded = coded;
+    m.out = out;
+    if (obj < 0 || obj >= ntok || t[obj].type != JSMN_OBJECT) {
+        return AMBC_ERR_JSON_SHAPE;
+    }
+    st = map_members(&m, obj, false, &counts, err_field);
+    if (st == AMBC_OK && counts >= 0) {
+        st = map_members(&m, counts, true, &counts, err_field);
+    }
+    return st;
+}
+
+ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int ntok, int obj,
+                                    ambc_batch_t *out, const char **err_field)
+{
+    return map_object(json, t, ntok, obj, false, out, err_field);
+}
+
 static ambc_status_t jsmn_status(int r)
 {
     switch (r) {
@@ -299,57 +397,28 @@ static ambc_status_t jsmn_status(int r)
     }
 }
 
-ambc_status_t ambc_batch_map_tokens(const char *json, const ambc_json_tok_t *tokens, int ntok,
-                                    int obj, ambc_batch_t *out)
+ambc_status_t ambc_batch_map_record(const char *json, size_t len, ambc_batch_t *out,
+                                    const char **err_field)
 {
-    map_ctx_t m;
-    int counts = -1;
-    ambc_status_t st;
-    record_reset(out);
-    m.json = json;
-    m.t = (const jsmntok_t *)(const void *)tokens;
-    m.ntok = ntok;
-    m.out = out;
-    if (obj < 0 || obj >= ntok || m.t[obj].type != JSMN_OBJECT) {
-        return AMBC_ERR_JSON_SHAPE;
-    }
-    st = map_members(&m, obj, batch_fields, COUNT_OF(batch_fields), &counts);
-    if (st == AMBC_OK && counts >= 0) {
-        st = map_members(&m, counts, count_fields, COUNT_OF(count_fields), &counts);
-    }
-    if (st == AMBC_OK && !(out->present & AMBC_BATCH_F_ID)) {
-        st = AMBC_ERR_JSON_SHAPE; /* a batch without an id cannot be used or paged past */
-    }
-    return st;
-}
-
-ambc_status_t ambc_batch_map_valid(const char *json, size_t len, ambc_json_tok_t *tokens,
-                                   size_t ntokens, ambc_batch_t *out)
-{
+    jsmntok_t tokens[AMBC_RECORD_MAX_TOKENS];
     jsmn_parser parser;
-    int r;
-    jsmn_init(&parser);
-    r = jsmn_parse(&parser, json, len, (jsmntok_t *)(void *)tokens, (unsigned int)ntokens);
-    if (r < 0) {
-        return jsmn_status(r);
-    }
-    return ambc_batch_map_tokens(json, tokens, r, 0, out);
-}
-
-ambc_status_t ambc_batch_parse(const char *json, size_t len, ambc_json_tok_t *tokens,
-                               size_t ntokens, ambc_batch_t *out)
-{
-    /* jsmn's strict mode still takes some invalid JSON: validate with the scanner first. */
-    ambc_json_scan_t scan;
+    const ambc_field_t *missing;
     ambc_status_t st;
-    if (json == NULL || tokens == NULL || out == NULL || ntokens == 0) {
-        return AMBC_ERR_INVALID_ARG;
+    int r;
+    *err_field = NULL;
+    jsmn_init(&parser);
+    r = jsmn_parse(&parser, json, len, tokens, AMBC_RECORD_MAX_TOKENS);
+    if (r < 0) {
+        return jsmn_status(r); /* the cutter's bounds make this unreachable */
     }
-    ambc_json_scan_init(&scan, NULL, NULL);
-    ambc_json_scan_set_quiet_depth(&scan, 0);
-    st = ambc_json_scan_feed(&scan, json, len);
-    if (st == AMBC_OK) {
-        st = ambc_json_scan_finish(&scan);
+    st = map_object(json, tokens, r, 0, true, out, err_field);
+    if (st != AMBC_OK) {
+        return st;
     }
-    return st != AMBC_OK ? st : ambc_batch_map_valid(json, len, tokens, ntokens, out);
+    missing = ambc_batch_field_by_bit(AMBC_BATCH_F_ALL & ~out->present);
+    if (missing != NULL) {
+        *err_field = missing->name;
+        return AMBC_ERR_JSON_MISSING; /* never a record shown with zeros where a key was */
+    }
+    return AMBC_OK;
 }

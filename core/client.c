@@ -88,7 +88,7 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
     return AMBC_OK;
 }
 
-void ambc_client_close(ambc_client_t *c)
+static void disconnect(ambc_client_t *c)
 {
     if (c->connected) {
         LOG(c, AMBC_LOG_DEBUG, "close", "", 0);
@@ -97,9 +97,26 @@ void ambc_client_close(ambc_client_t *c)
     }
 }
 
+ambc_status_t ambc_client_close(ambc_client_t *c)
+{
+    if (c == NULL) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if (c->busy) {
+        return AMBC_ERR_BUSY; /* from a callback: the response in flight still needs it */
+    }
+    disconnect(c);
+    return AMBC_OK;
+}
+
 const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c)
 {
     return &c->error;
+}
+
+const char *ambc_client_error_field(const ambc_client_t *c)
+{
+    return c->err_field;
 }
 
 ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
@@ -115,6 +132,13 @@ static uint32_t time_left(const ambc_client_t *c, uint32_t limit)
     uint64_t now = c->clock->now_ms(c->clock->ctx);
     uint64_t left = now < c->deadline ? c->deadline - now : 0;
     return left < limit ? (uint32_t)left : limit;
+}
+
+/* A port call that ran out of time because the deadline capped its wait: the deadline is the
+ * cause, and no retry can help (the SDKs' total timeout says the same). */
+static ambc_status_t past_deadline(const ambc_client_t *c, ambc_status_t st)
+{
+    return st == AMBC_ERR_NET_TIMEOUT && time_left(c, 1) == 0 ? AMBC_ERR_DEADLINE : st;
 }
 
 /* Between the page parser and the caller: skips, by id, records a failed attempt of the
@@ -185,8 +209,6 @@ static ambc_status_t finish_body(ambc_client_t *c)
  * byte received means the server dropped the connection before answering. */
 static ambc_status_t read_response(ambc_client_t *c)
 {
-    ambc_http_response_init(&c->resp, &callbacks, c);
-    c->got_headers = false; /* also for the second try of a stale keep-alive connection */
     while (!ambc_http_response_done(&c->resp)) {
         size_t n = 0;
         uint32_t wait = time_left(c, c->opt.io_timeout_ms);
@@ -194,14 +216,13 @@ static ambc_status_t read_response(ambc_client_t *c)
         if (wait == 0) {
             return AMBC_ERR_DEADLINE;
         }
-        st = c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, wait);
+        st = past_deadline(c, c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, wait));
         if (st == AMBC_OK && n == 0) { /* orderly close: ends a close-framed body */
             st = ambc_http_response_finish(&c->resp);
             if (st != AMBC_OK && !ambc_http_response_started(&c->resp)) {
                 st = AMBC_ERR_NET_CLOSED;
             }
-            c->stream.ops->close(c->stream.ctx);
-            c->connected = false;
+            disconnect(c);
             return st == AMBC_OK ? finish_body(c) : st;
         }
         if (st == AMBC_OK) {
@@ -217,10 +238,12 @@ static ambc_status_t read_response(ambc_client_t *c)
 static ambc_status_t connect_stream(ambc_client_t *c)
 {
     uint32_t wait = time_left(c, c->opt.connect_timeout_ms);
+    ambc_status_t st = AMBC_ERR_DEADLINE;
     LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
-    ambc_status_t st = wait == 0
-                           ? AMBC_ERR_DEADLINE
-                           : c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait);
+    if (wait != 0) {
+        st =
+            past_deadline(c, c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait));
+    }
     if (st == AMBC_OK) {
         c->connected = true;
         c->stats.connects++;
@@ -228,39 +251,61 @@ static ambc_status_t connect_stream(ambc_client_t *c)
     return st;
 }
 
+/* Before a kept-alive connection carries another request: anything already waiting on it
+ * (bytes after the last response, the server's close, an error) belongs to no request, and
+ * would be read as this request's response. A zero-timeout recv tells (port.h). */
+static bool still_idle(ambc_client_t *c)
+{
+    size_t n = 0;
+    ambc_status_t st = c->stream.ops->recv(c->stream.ctx, c->rx, sizeof(c->rx), &n, 0);
+    if (st == AMBC_ERR_NET_TIMEOUT) {
+        return true;
+    }
+    LOG(c, AMBC_LOG_INFO, "stale", st == AMBC_OK && n > 0 ? "bytes waiting" : ambc_strerror(st), n);
+    c->stats.idle_dropped++;
+    disconnect(c);
+    return false;
+}
+
+/* The failure of an attempt on a connection kept alive from an earlier request, before any
+ * byte of its response arrived: the server (or a NAT, a load balancer) had closed it. */
+static bool stale_failure(const ambc_client_t *c, ambc_status_t st)
+{
+    return !ambc_http_response_started(&c->resp) &&
+           (st == AMBC_ERR_NET_CLOSED || st == AMBC_ERR_NET_IO || st == AMBC_ERR_TLS_IO);
+}
+
 /* Send the request in c->request and read the answer. A connection kept alive from an
- * earlier request may have been closed by the server in the meantime: if it fails before
- * any response byte arrived, the request is sent once more on a new connection. */
+ * earlier request is checked first, and if it fails before any response byte arrived (the
+ * send included) the request goes once more on a new connection: neither costs a retry. */
 static ambc_status_t exchange(ambc_client_t *c, size_t len)
 {
     ambc_status_t st = AMBC_OK;
     int attempt;
     for (attempt = 0; attempt < 2; attempt++) {
-        bool reused = c->connected;
+        bool reused = c->connected && still_idle(c);
         if (!c->connected && (st = connect_stream(c)) != AMBC_OK) {
             break;
         }
+        /* this attempt's state only: a failed send must not see the last response */
+        ambc_http_response_init(&c->resp, &callbacks, c);
+        c->got_headers = false;
         c->stats.requests++;
-        st = ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request, len,
-                                  time_left(c, c->opt.io_timeout_ms));
+        st =
+            past_deadline(c, ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request,
+                                                  len, time_left(c, c->opt.io_timeout_ms)));
         if (st == AMBC_OK) {
             st = read_response(c);
         }
-        if (st == AMBC_OK || st == AMBC_ERR_API || !reused ||
-            ambc_http_response_started(&c->resp) ||
-            (st != AMBC_ERR_NET_CLOSED && st != AMBC_ERR_NET_IO && st != AMBC_ERR_TLS_IO)) {
+        if (st == AMBC_OK || st == AMBC_ERR_API || !reused || !stale_failure(c, st)) {
             break;
         }
-        ambc_client_close(c); /* stale keep-alive connection: once more on a new one */
+        disconnect(c); /* stale keep-alive connection: once more on a new one */
         c->stats.reconnects++;
     }
     wipe(c->request, len);
-    if (st == AMBC_OK || st == AMBC_ERR_API) {
-        if (!c->resp.keep_alive) {
-            ambc_client_close(c);
-        }
-    } else {
-        ambc_client_close(c); /* the stream is in an unknown state after any other error */
+    if ((st != AMBC_OK && st != AMBC_ERR_API) || !c->resp.keep_alive) {
+        disconnect(c); /* after any other error the stream is in an unknown state */
     }
     return st;
 }
@@ -393,19 +438,37 @@ static ambc_status_t write_request(ambc_client_t *c, const char *method, const c
     return st;
 }
 
-/* One request with the SDKs' retries, all within the total deadline. A page that failed
- * midway is asked for again and the records already handed over are skipped by id. */
+/* The failed call's protocol error about one key, if the page parser had one. */
+static const char *parser_error_field(const ambc_client_t *c)
+{
+    if (!c->got_headers || body_is_error(&c->resp)) {
+        return NULL;
+    }
+    return ambc_page_parser_error_field(&c->body.page);
+}
+
+/* One request with the SDKs' retries, all within the total deadline (and the walk's). A page
+ * that failed midway is asked for again and the records already handed over are skipped by
+ * id. */
 static ambc_status_t request(ambc_client_t *c, const char *method, const char *path,
                              ambc_http_field_t *query, size_t nquery)
 {
     ambc_retry_policy_t policy;
     uint32_t retries;
+    uint64_t now = c->clock->now_ms(c->clock->ctx);
     policy.initial_ms = c->opt.retry_initial_ms;
     policy.max_backoff_ms = c->opt.retry_max_ms;
     policy.retry_after_cap_ms = c->opt.retry_after_cap_ms;
-    c->deadline = c->clock->now_ms(c->clock->ctx) + c->opt.total_timeout_ms;
+    c->deadline = now + c->opt.total_timeout_ms;
+    if (c->walk_deadline != 0 && c->walk_deadline < c->deadline) {
+        c->deadline = c->walk_deadline;
+    }
     c->last_delivered[0] = '\0';
     c->skip_until[0] = '\0';
+    c->err_field = NULL;
+    if (now >= c->deadline) {
+        return AMBC_ERR_DEADLINE; /* the walk's time is up before this page */
+    }
     for (retries = 0;; retries++) {
         size_t len = 0;
         uint32_t wait;
@@ -426,6 +489,7 @@ static ambc_status_t request(ambc_client_t *c, const char *method, const char *p
         resp = c->got_headers ? &c->resp : NULL;
         if (retries >= c->opt.max_retries || !ambc_retry_allowed(st, resp)) {
             LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
+            c->err_field = parser_error_field(c);
             return st;
         }
         wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));
@@ -440,28 +504,51 @@ static ambc_status_t request(ambc_client_t *c, const char *method, const char *p
     }
 }
 
+/* Every public call runs alone: a call from inside a callback of the same client would
+ * overwrite the response, parser and buffers still in use by the call in flight. */
+static ambc_status_t enter(ambc_client_t *c)
+{
+    if (c->busy) {
+        return AMBC_ERR_BUSY;
+    }
+    c->busy = true;
+    return AMBC_OK;
+}
+
+static ambc_status_t leave(ambc_client_t *c, ambc_status_t st)
+{
+    c->busy = false;
+    return st;
+}
+
 static bool valid_id(const char *id)
 {
     return id != NULL && id[0] != '\0' && strlen(id) < CONFIG_AMBC_ID_MAX;
 }
 
-ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t *params,
-                                     ambc_batch_fn fn, void *ctx, ambc_page_t *page)
+/* The beta flavour's `?beta=true`, on every call of that flavour (as the SDKs send it). */
+static size_t beta_query(const ambc_client_t *c, ambc_http_field_t *q)
 {
-    static const ambc_list_params_t defaults = {0, NULL, NULL};
+    if (!c->opt.beta) {
+        return 0;
+    }
+    q[0] = (ambc_http_field_t){"beta", "true"};
+    return 1;
+}
+
+static bool list_params_ok(const ambc_list_params_t *p)
+{
+    return p->limit <= AMBC_LIST_LIMIT_MAX && (p->after_id == NULL || p->before_id == NULL) &&
+           (p->after_id == NULL || valid_id(p->after_id)) &&
+           (p->before_id == NULL || valid_id(p->before_id));
+}
+
+static ambc_status_t list_page(ambc_client_t *c, const ambc_list_params_t *p, ambc_batch_fn fn,
+                               void *ctx, ambc_page_t *page)
+{
     ambc_http_field_t q[MAX_QUERY];
     char limit[12];
-    size_t n = 0;
-    const ambc_list_params_t *p = params != NULL ? params : &defaults;
-    if (c == NULL || fn == NULL || page == NULL || p->limit > AMBC_LIST_LIMIT_MAX ||
-        (p->after_id != NULL && p->before_id != NULL) ||
-        (p->after_id != NULL && !valid_id(p->after_id)) ||
-        (p->before_id != NULL && !valid_id(p->before_id))) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    if (c->opt.beta) {
-        q[n++] = (ambc_http_field_t){"beta", "true"};
-    }
+    size_t n = beta_query(c, q);
     if (p->limit > 0) {
         format_u32(p->limit, limit);
         q[n++] = (ambc_http_field_t){"limit", limit};
@@ -473,6 +560,21 @@ ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t 
     c->on_batch = fn;
     c->on_batch_ctx = ctx;
     return request(c, "GET", BATCHES_PATH, q, n);
+}
+
+ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t *params,
+                                     ambc_batch_fn fn, void *ctx, ambc_page_t *page)
+{
+    static const ambc_list_params_t defaults = {0};
+    const ambc_list_params_t *p = params != NULL ? params : &defaults;
+    ambc_status_t st;
+    if (c == NULL || fn == NULL || page == NULL || !list_params_ok(p)) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if ((st = enter(c)) != AMBC_OK) {
+        return st;
+    }
+    return leave(c, list_page(c, p, fn, ctx, page));
 }
 
 typedef struct {
@@ -504,42 +606,97 @@ ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *para
     return st;
 }
 
+/* Cursor-cycle detection in constant RAM (Brent): one saved cursor and two counters. The
+ * saved cursor jumps to the latest one whenever `steps` reaches `power`, which doubles; a
+ * cycle of any length is met again within about two of its lengths past its start. */
+typedef struct {
+    char saved[CONFIG_AMBC_ID_MAX];
+    uint32_t power;
+    uint32_t steps;
+} cycle_t;
+
+static bool cycle_seen(cycle_t *cy, const char *cursor)
+{
+    size_t n = strlen(cursor) + 1u;
+    if (memcmp(cy->saved, cursor, n) == 0) {
+        return true;
+    }
+    if (cy->steps == cy->power) {
+        memcpy(cy->saved, cursor, n);
+        cy->power = cy->power <= UINT32_MAX / 2u ? cy->power * 2u : cy->power;
+        cy->steps = 0;
+    }
+    cy->steps++;
+    return false;
+}
+
+/* The next page's cursor, or NULL when the walk is over (no more pages or no cursor to ask
+ * with: has_more decides, never the cursor alone). */
+static const char *next_cursor(const ambc_page_t *page, bool backward)
+{
+    uint8_t bit = backward ? AMBC_PAGE_F_FIRST_ID : AMBC_PAGE_F_LAST_ID;
+    const char *next = backward ? page->first_id : page->last_id;
+    if (!page->has_more || page->count == 0 || (page->null & bit) || !(page->present & bit) ||
+        next[0] == '\0') {
+        return NULL;
+    }
+    return next;
+}
+
+static ambc_status_t walk(ambc_client_t *c, const ambc_list_params_t *params, bool all_pages,
+                          ambc_batch_fn fn, void *ctx)
+{
+    bool backward = params->before_id != NULL;
+    const char *start = backward ? params->before_id : params->after_id;
+    uint32_t max_pages = params->max_pages != 0 ? params->max_pages : CONFIG_AMBC_WALK_MAX_PAGES;
+    ambc_list_params_t q = *params; /* its cursor then moves to this call's own buffer */
+    char cursor[CONFIG_AMBC_ID_MAX];
+    cycle_t cy = {{0}, 1u, 1u};
+    uint32_t pages;
+    ambc_page_t page;
+    if (start != NULL) {
+        memcpy(cy.saved, start, strlen(start) + 1u); /* the first cursor is the walk's start */
+    }
+    for (pages = 1;; pages++) {
+        const char *next;
+        ambc_status_t st = list_page(c, &q, fn, ctx, &page);
+        if (st != AMBC_OK || !all_pages || (next = next_cursor(&page, backward)) == NULL) {
+            return st;
+        }
+        if (cycle_seen(&cy, next)) {
+            LOG(c, AMBC_LOG_ERROR, "loop", next, pages);
+            return AMBC_ERR_API_LOOP; /* the cursors repeat: the walk would never end */
+        }
+        if (pages >= max_pages) {
+            LOG(c, AMBC_LOG_ERROR, "walk limit", next, pages);
+            return AMBC_ERR_WALK_LIMIT;
+        }
+        memcpy(cursor, next, strlen(next) + 1u);
+        q.after_id = backward ? NULL : cursor;
+        q.before_id = backward ? cursor : NULL;
+    }
+}
+
 ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t *params,
                                      bool all_pages, ambc_batch_fn fn, void *ctx)
 {
-    ambc_list_params_t p = {0, NULL, NULL};
-    char cursor[CONFIG_AMBC_ID_MAX];
-    bool backward;
-    ambc_page_t page;
+    ambc_list_params_t p = {0};
+    uint32_t timeout;
+    ambc_status_t st;
     if (params != NULL) {
         p = *params;
     }
-    backward = p.before_id != NULL;
-    for (;;) {
-        const char *next;
-        uint8_t bit = backward ? AMBC_PAGE_F_FIRST_ID : AMBC_PAGE_F_LAST_ID;
-        ambc_status_t st = ambc_batches_list_page(c, &p, fn, ctx, &page);
-        if (st != AMBC_OK || !all_pages || !page.has_more || page.count == 0) {
-            return st;
-        }
-        if ((page.null & bit) || !(page.present & bit)) {
-            return AMBC_OK; /* has_more with no cursor: nothing to ask for */
-        }
-        next = backward ? page.first_id : page.last_id;
-        if (next[0] == '\0') {
-            return AMBC_OK;
-        }
-        if (strcmp(next, backward ? (p.before_id ? p.before_id : "")
-                                  : (p.after_id ? p.after_id : "")) == 0) {
-            return AMBC_ERR_API_LOOP; /* the same cursor again: the walk would never end */
-        }
-        memcpy(cursor, next, strlen(next) + 1);
-        if (backward) {
-            p.before_id = cursor;
-        } else {
-            p.after_id = cursor;
-        }
+    if (c == NULL || fn == NULL || !list_params_ok(&p)) {
+        return AMBC_ERR_INVALID_ARG;
     }
+    if ((st = enter(c)) != AMBC_OK) {
+        return st;
+    }
+    timeout = p.walk_timeout_ms != 0 ? p.walk_timeout_ms : CONFIG_AMBC_WALK_TIMEOUT_MS;
+    c->walk_deadline = all_pages ? c->clock->now_ms(c->clock->ctx) + timeout : 0;
+    st = walk(c, &p, all_pages, fn, ctx);
+    c->walk_deadline = 0;
+    return leave(c, st);
 }
 
 static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
@@ -551,7 +708,9 @@ static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
 ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out)
 {
     char path[sizeof(BATCHES_PATH) + 1 + 3 * CONFIG_AMBC_ID_MAX];
+    ambc_http_field_t q[1];
     size_t n;
+    ambc_status_t st;
     if (c == NULL || out == NULL || !valid_id(id)) {
         return AMBC_ERR_INVALID_ARG;
     }
@@ -561,9 +720,13 @@ ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch
     if (n == 0) {
         return AMBC_ERR_INVALID_ARG;
     }
+    if ((st = enter(c)) != AMBC_OK) {
+        return st;
+    }
     c->mode = AMBC_PAGE_SINGLE;
     c->page = NULL;
     c->on_batch = to_one;
     c->on_batch_ctx = out;
-    return request(c, "GET", path, NULL, 0);
+    n = beta_query(c, q);
+    return leave(c, request(c, "GET", path, q, n));
 }

@@ -42,6 +42,7 @@ enum {
     F_TRUNC = 1u << 2,   /* the key or number overflowed buf */
     F_HIGH = 1u << 3,    /* a high surrogate was seen; a low one must follow at once */
     F_STARTED = 1u << 4, /* a root value has begun */
+    F_ESC = 1u << 5,     /* the part of the string being decoded came from an escape, in part */
 };
 
 /* Bytes that end a run of plain string content: '"', '\\' and the control characters.
@@ -73,17 +74,24 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx)
     s->fn = fn;
     s->ctx = ctx;
     s->state = ST_VALUE;
-    s->quiet = 255;
 }
 
-void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth)
+void ambc_json_scan_skip_value(ambc_json_scan_t *s)
 {
-    s->quiet = depth;
+    if (s->state == ST_COLON) { /* a key was just read: its value is next, at this depth */
+        s->skip = s->depth;
+    }
+}
+
+/* Inside a value that passes by unseen. Keys sit at depth >= 1, so skip 0 means none. */
+static bool skipping(const ambc_json_scan_t *s)
+{
+    return s->skip != 0 && s->depth >= s->skip;
 }
 
 static bool muted(const ambc_json_scan_t *s)
 {
-    return s->depth > s->quiet;
+    return s->fn == NULL || skipping(s); /* validating only, or a value passing by */
 }
 
 static ambc_status_t emit(ambc_json_scan_t *s, ambc_json_event_type_t type, size_t offset,
@@ -97,6 +105,7 @@ static ambc_status_t emit(ambc_json_scan_t *s, ambc_json_event_type_t type, size
     ev.depth = s->depth;
     ev.partial = partial;
     ev.truncated = (s->flags & F_TRUNC) != 0;
+    ev.escaped = (s->flags & F_ESC) != 0;
     ev.text = NULL;
     ev.len = 0;
     if (type == AMBC_JSON_KEY || type == AMBC_JSON_STRING || type == AMBC_JSON_NUMBER) {
@@ -112,10 +121,14 @@ static bool is_ws(unsigned char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* A value just ended: decide what may follow it. */
+/* A value just ended: decide what may follow it, and end the skip if it was the skipped
+ * value. Callers decide whether to report the value before calling this. */
 static void value_done(ambc_json_scan_t *s)
 {
     s->state = (uint8_t)(s->depth == 0 ? ST_DONE : ST_AFTER);
+    if (s->skip == s->depth) {
+        s->skip = 0;
+    }
 }
 
 static ambc_status_t open_container(ambc_json_scan_t *s, bool object, size_t i)
@@ -124,7 +137,8 @@ static ambc_status_t open_container(ambc_json_scan_t *s, bool object, size_t i)
     if (s->depth >= CONFIG_AMBC_JSON_MAX_DEPTH) {
         return AMBC_ERR_JSON_DEPTH;
     }
-    st = emit(s, object ? AMBC_JSON_OBJ_BEGIN : AMBC_JSON_ARR_BEGIN, i, false);
+    st = skipping(s) ? AMBC_OK
+                     : emit(s, object ? AMBC_JSON_OBJ_BEGIN : AMBC_JSON_ARR_BEGIN, i, false);
     if (object) {
         s->objects |= (uint64_t)1 << s->depth;
     } else {
@@ -142,12 +156,14 @@ static bool top_is_object(const ambc_json_scan_t *s)
 
 static ambc_status_t close_container(ambc_json_scan_t *s, bool object, size_t i)
 {
+    bool hidden;
     if (s->depth == 0 || top_is_object(s) != object) {
         return AMBC_ERR_JSON_INVALID;
     }
     s->depth--;
+    hidden = skipping(s); /* also the skipped container's own closer */
     value_done(s);
-    return emit(s, object ? AMBC_JSON_OBJ_END : AMBC_JSON_ARR_END, i, false);
+    return hidden ? AMBC_OK : emit(s, object ? AMBC_JSON_OBJ_END : AMBC_JSON_ARR_END, i, false);
 }
 
 static void begin_scalar(ambc_json_scan_t *s, uint8_t state, uint8_t sub)
@@ -155,7 +171,7 @@ static void begin_scalar(ambc_json_scan_t *s, uint8_t state, uint8_t sub)
     s->state = state;
     s->sub = sub;
     s->len = 0;
-    s->flags = (uint8_t)(s->flags & ~(F_TRUNC | F_HIGH | F_KEY));
+    s->flags = (uint8_t)(s->flags & ~(F_TRUNC | F_HIGH | F_KEY | F_ESC));
 }
 
 /* The first byte of a value. */
@@ -237,14 +253,16 @@ static ambc_status_t step_structure(ambc_json_scan_t *s, unsigned char c, size_t
     }
 }
 
-/* Append decoded string bytes, flushing a part of a long string value first if needed.
- * n is at most 4 when called for one decoded character, so a part never splits one. */
-static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
+/* Append decoded string bytes, handing over a part of a long string value first when the
+ * buffer is full. `whole`: the n bytes (one decoded escape, at most 4) stay in one part. A run
+ * of raw bytes fills the buffer to the last byte, so where parts end depends only on the text,
+ * never on how it was sliced (a consumer's verdict on a part must not depend on it either). */
+static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i, bool whole)
 {
     while (n > 0) {
         size_t room = sizeof(s->buf) - s->len;
         size_t take;
-        if (room == 0 || (n <= 4 && n > room)) {
+        if (room == 0 || (whole && n > room)) {
             ambc_status_t st;
             if (s->flags & F_KEY) {
                 s->flags = (uint8_t)(s->flags | F_TRUNC);
@@ -252,6 +270,7 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
             }
             st = emit(s, AMBC_JSON_STRING, i, true);
             s->len = 0;
+            s->flags = (uint8_t)(s->flags & ~F_ESC); /* the next part starts clean */
             if (st != AMBC_OK) {
                 return st;
             }
@@ -266,20 +285,28 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
     return AMBC_OK;
 }
 
+/* The decoded bytes of one escape: flagged after put, so they are in the part flagged even when
+ * put had to hand over a full part first. */
+static ambc_status_t put_escaped(ambc_json_scan_t *s, const char *p, size_t n, size_t i)
+{
+    ambc_status_t st = put(s, p, n, i, true);
+    s->flags = (uint8_t)(s->flags | F_ESC);
+    return st;
+}
+
 static ambc_status_t end_string(ambc_json_scan_t *s, size_t i)
 {
     bool key = (s->flags & F_KEY) != 0;
+    bool report = !muted(s);
     if (s->flags & F_HIGH) {
         return AMBC_ERR_JSON_INVALID; /* a high surrogate with no low one */
     }
-    s->state = (uint8_t)(key ? ST_COLON : ST_AFTER);
-    if (!key) {
+    if (key) {
+        s->state = ST_COLON;
+    } else {
         value_done(s);
     }
-    if (muted(s)) {
-        return AMBC_OK;
-    }
-    return emit(s, key ? AMBC_JSON_KEY : AMBC_JSON_STRING, i, false);
+    return report ? emit(s, key ? AMBC_JSON_KEY : AMBC_JSON_STRING, i, false) : AMBC_OK;
 }
 
 /* Scan a run of string bytes starting at *pi; stops after the closing quote or a backslash. */
@@ -302,7 +329,7 @@ static ambc_status_t scan_string(ambc_json_scan_t *s, const char *data, size_t l
         c = (unsigned char)data[i];
     }
     if (i > start && !muted(s)) {
-        st = put(s, data + start, i - start, i - 1);
+        st = put(s, data + start, i - start, i - 1, false);
     }
     *pi = i;
     if (st != AMBC_OK || i == len) {
@@ -333,7 +360,7 @@ static ambc_status_t step_escape(ambc_json_scan_t *s, unsigned char c, size_t i)
         return AMBC_ERR_JSON_INVALID;
     }
     s->state = ST_STRING;
-    return muted(s) ? AMBC_OK : put(s, &out, 1, i);
+    return muted(s) ? AMBC_OK : put_escaped(s, &out, 1, i);
 }
 
 static ambc_status_t step_unicode(ambc_json_scan_t *s, unsigned char c, size_t i)
@@ -366,7 +393,7 @@ static ambc_status_t step_unicode(ambc_json_scan_t *s, unsigned char c, size_t i
     if (muted(s)) {
         return AMBC_OK;
     }
-    return put(s, out, json_utf8_put(cp, out), i);
+    return put_escaped(s, out, json_utf8_put(cp, out), i);
 }
 
 /* Append one number byte; a number longer than the buffer keeps its prefix, flagged. */
@@ -389,8 +416,9 @@ static bool number_may_end(uint8_t sub)
 
 static ambc_status_t end_number(ambc_json_scan_t *s, size_t i)
 {
+    bool report = !muted(s);
     value_done(s);
-    return muted(s) ? AMBC_OK : emit(s, AMBC_JSON_NUMBER, i, false);
+    return report ? emit(s, AMBC_JSON_NUMBER, i, false) : AMBC_OK;
 }
 
 /* The next sub-state for byte c, or 0xFF when c cannot continue the number. */
@@ -438,6 +466,7 @@ static ambc_status_t step_literal(ambc_json_scan_t *s, unsigned char c, size_t i
     unsigned which = (unsigned)s->sub >> 3;
     unsigned pos = s->sub & 7u;
     const char *lit = literals[which];
+    bool report;
     if ((unsigned char)lit[pos] != c) {
         return AMBC_ERR_JSON_INVALID;
     }
@@ -446,8 +475,9 @@ static ambc_status_t step_literal(ambc_json_scan_t *s, unsigned char c, size_t i
     if (lit[pos] != '\0') {
         return AMBC_OK;
     }
+    report = !muted(s);
     value_done(s);
-    return muted(s) ? AMBC_OK : emit(s, literal_events[which], i, false);
+    return report ? emit(s, literal_events[which], i, false) : AMBC_OK;
 }
 
 static ambc_status_t step(ambc_json_scan_t *s, const char *data, size_t len, size_t *pi)
@@ -487,20 +517,13 @@ ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t 
         return s->err;
     }
     while (i < len) {
-        size_t before = i;
         ambc_status_t st = step(s, data, len, &i);
         if (st != AMBC_OK) {
             s->err = st;
-            s->err_at = i > before ? i - 1 : i; /* the byte step() was looking at */
             return st;
         }
     }
     return AMBC_OK;
-}
-
-size_t ambc_json_scan_error_offset(const ambc_json_scan_t *s)
-{
-    return s->err_at;
 }
 
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s)

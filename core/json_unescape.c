@@ -2,6 +2,8 @@
 #include "ambc/json.h"
 #include "json_util.h"
 
+#include <stdbool.h>
+
 /* Read the 4 hex digits at in[*i..]; on success *i is past them. */
 static bool read_hex4(const char *in, size_t len, size_t *i, uint32_t *out)
 {
@@ -54,6 +56,12 @@ static size_t decode_escape(const char *in, size_t len, size_t *i, char tmp[4])
 ambc_status_t ambc_json_unescape(const char *in, size_t in_len, char *out, size_t out_size,
                                  size_t *out_len)
 {
+    return json_unescape_text(in, in_len, out, out_size, out_len, false);
+}
+
+ambc_status_t json_unescape_text(const char *in, size_t in_len, char *out, size_t out_size,
+                                 size_t *out_len, bool raw_controls)
+{
     size_t i = 0, o = 0;
     if (out == NULL || out_size == 0 || (in == NULL && in_len > 0)) {
         return AMBC_ERR_INVALID_ARG;
@@ -69,7 +77,7 @@ ambc_status_t ambc_json_unescape(const char *in, size_t in_len, char *out, size_
                 out[0] = '\0';
                 return AMBC_ERR_JSON_INVALID;
             }
-        } else if (c < 0x20u || c == '"') {
+        } else if ((c < 0x20u && !raw_controls) || c == '"') {
             out[0] = '\0';
             return AMBC_ERR_JSON_INVALID;
         } else {

@@ -2,8 +2,17 @@
 #ifndef AMBC_CORE_JSON_UTIL_H
 #define AMBC_CORE_JSON_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ambc/status.h"
+
+/* ambc_json_unescape, and with raw_controls the same for text whose control characters are
+ * stored raw: the page parser's record buffer keeps decoded values with only '"' and '\\'
+ * escaped. */
+ambc_status_t json_unescape_text(const char *in, size_t in_len, char *out, size_t out_size,
+                                 size_t *out_len, bool raw_controls);
 
 /* Value of a hex digit, or -1. */
 static inline int json_hex(unsigned char c)

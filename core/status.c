@@ -16,6 +16,8 @@ const char *ambc_strerror(ambc_status_t status)
         return "AMBC_ERR_STATE: the call is not valid in the object's current state";
     case AMBC_ERR_ABORTED:
         return "AMBC_ERR_ABORTED: a caller callback asked to stop";
+    case AMBC_ERR_BUSY:
+        return "AMBC_ERR_BUSY: the client is inside a call already (used from its own callback)";
     case AMBC_ERR_HTTP_STATUS_LINE:
         return "AMBC_ERR_HTTP_STATUS_LINE: the status line is not `HTTP/1.x NNN reason`";
     case AMBC_ERR_HTTP_HEADER:
@@ -66,6 +68,10 @@ const char *ambc_strerror(ambc_status_t status)
         return "AMBC_ERR_TIME_INVALID: a timestamp that is not a valid RFC 3339 date-time";
     case AMBC_ERR_NUMBER_RANGE:
         return "AMBC_ERR_NUMBER_RANGE: an integer that is not an integer or does not fit";
+    case AMBC_ERR_JSON_NUL:
+        return "AMBC_ERR_JSON_NUL: a string ambc keeps as a C string holds U+0000 (\\u0000)";
+    case AMBC_ERR_JSON_MISSING:
+        return "AMBC_ERR_JSON_MISSING: an object lacks a key the API always sends";
     case AMBC_ERR_NET_RESOLVE:
         return "AMBC_ERR_NET_RESOLVE: the host name did not resolve";
     case AMBC_ERR_NET_CONNECT:
@@ -95,9 +101,11 @@ const char *ambc_strerror(ambc_status_t status)
     case AMBC_ERR_API:
         return "AMBC_ERR_API: the API answered with an HTTP error status; see ambc_api_error_t";
     case AMBC_ERR_API_LOOP:
-        return "AMBC_ERR_API_LOOP: a page said has_more but gave the same cursor again";
+        return "AMBC_ERR_API_LOOP: the walk's cursors repeat: the pages would never end";
     case AMBC_ERR_RESUME_LOST:
         return "AMBC_ERR_RESUME_LOST: a retried page no longer holds the last record delivered";
+    case AMBC_ERR_WALK_LIMIT:
+        return "AMBC_ERR_WALK_LIMIT: a walk reached its page cap with has_more still true";
     }
     return "AMBC_ERR_?: unknown status";
 }

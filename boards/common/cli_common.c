@@ -8,6 +8,8 @@
 
 const char cli_usage_tuning[] =
     "tuning (defaults from Kconfig):\n"
+    "  --max-pages N          most pages one --all walk asks for\n"
+    "  --walk-timeout-ms MS   deadline of one whole --all walk\n"
     "  --max-retries N        retries after a retryable failure (0 turns them off)\n"
     "  --timeout-ms MS        total deadline of each request with its retries\n"
     "  --connect-timeout-ms MS  TCP connect + TLS handshake\n"
@@ -21,7 +23,8 @@ const char cli_usage_exit[] =
     "  2  usage error\n"
     "  3  network or TLS error (resolve, connect, timeout, certificate)\n"
     "  4  the API answered with an error (HTTP status, type, message, request-id on stderr)\n"
-    "  5  protocol error (malformed HTTP or JSON from the server)\n";
+    "  5  protocol error (malformed HTTP or JSON from the server, a record missing a key,\n"
+    "     a walk whose cursors repeat or that reaches --max-pages)\n";
 
 int cli_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 {
@@ -110,6 +113,17 @@ int cli_parse_list_option(int argc, char **argv, int *i, cli_list_args_t *a, con
             return 1;
         }
     }
+    if (strcmp(o, "--max-pages") == 0 || strcmp(o, "--walk-timeout-ms") == 0) {
+        bool pages = o[2] == 'm';
+        if (cli_parse_u32(val, pages ? 1 : 1000, pages ? 10000000 : 86400000,
+                          pages ? &a->params.max_pages : &a->params.walk_timeout_ms) != 0) {
+            *why = pages ? "--max-pages must be 1..10000000"
+                         : "--walk-timeout-ms must be 1000..86400000";
+            return -1;
+        }
+        (*i)++;
+        return 1;
+    }
     if (strcmp(o, "--limit") == 0) {
         if (cli_parse_u32(val, 1, AMBC_LIST_LIMIT_MAX, &limit) != 0) {
             *why = "--limit must be 1..1000";
@@ -175,17 +189,104 @@ int cli_parse_base_url(const char *url, char *host, size_t cap, uint16_t *port)
     return 0;
 }
 
-static void json_string(FILE *f, const char *s)
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes there are not one
+ * (a stray continuation, an overlong form, a surrogate, past U+10FFFF, cut short). */
+static size_t utf8_len(const unsigned char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-        } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
+    unsigned char c = s[0];
+    size_t n, i;
+    uint32_t cp;
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 0; /* also a NUL: the string ends inside the sequence */
+        }
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800u) || (n == 4 && (cp < 0x10000u || cp > 0x10FFFFu)) ||
+        (cp >= 0xD800u && cp <= 0xDFFFu)) {
+        return 0;
+    }
+    return n;
+}
+
+/* A C0 or C1 control character, DEL, or a bidirectional override (which could reorder what
+ * a terminal shows): never written raw when it came from the server. */
+static bool is_control(const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    if (n == 1) {
+        return s[0] < 0x20 || s[0] == 0x7F;
+    }
+    if (n == 2) {
+        cp = ((uint32_t)(s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+        return cp < 0xA0u;
+    }
+    if (n == 3) {
+        cp = ((uint32_t)(s[0] & 0x0Fu) << 12) | ((uint32_t)(s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+        return (cp >= 0x202Au && cp <= 0x202Eu) || (cp >= 0x2066u && cp <= 0x2069u);
+    }
+    return false;
+}
+
+size_t cli_put_text(FILE *f, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t shown = 0;
+    while (*s != '\0') {
+        size_t n = utf8_len(s), i;
+        if (n == 0 || is_control(s, n)) {
+            for (i = 0; i < (n == 0 ? 1 : n); i++) {
+                fprintf(f, "\\x%02x", s[i]); /* shown, not obeyed */
+                shown += 4;
+            }
         } else {
-            fputc(c, f);
+            fwrite(s, 1, n, f);
+            shown += n;
+        }
+        s += n == 0 ? 1 : n;
+    }
+    return shown;
+}
+
+/* A JSON string of server text: valid JSON whatever the bytes. Control characters are
+ * escaped; bytes that are not UTF-8 become U+FFFD, the replacement character. */
+static void json_string(FILE *f, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    fputc('"', f);
+    while (*s != '\0') {
+        size_t n = utf8_len(s);
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            s++;
+        } else if (*s == '"' || *s == '\\') {
+            fprintf(f, "\\%c", *s++);
+        } else if (is_control(s, n)) {
+            uint32_t cp = n == 1 ? s[0] : ((uint32_t)(s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+            if (n == 3) {
+                cp = ((uint32_t)(s[0] & 0x0Fu) << 12) | ((uint32_t)(s[1] & 0x3Fu) << 6) |
+                     (s[2] & 0x3Fu);
+            }
+            fprintf(f, "\\u%04x", (unsigned)cp);
+            s += n;
+        } else {
+            fwrite(s, 1, n, f);
+            s += n;
         }
     }
     fputc('"', f);
@@ -208,7 +309,7 @@ void cli_print_json(FILE *f, const ambc_batch_t *b)
     fputs("{\"id\":", f);
     json_string(f, b->id);
     fputs(",\"type\":\"message_batch\",\"processing_status\":", f);
-    json_string(f, ambc_batch_status_name(b->processing_status));
+    json_string(f, b->status_text); /* what the API sent, also a status this version lacks */
     fprintf(f,
             ",\"request_counts\":{\"processing\":%" PRIu32 ",\"succeeded\":%" PRIu32
             ",\"errored\":%" PRIu32 ",\"canceled\":%" PRIu32 ",\"expired\":%" PRIu32 "}",
@@ -233,6 +334,15 @@ void cli_print_header(FILE *f)
             "ERRORED", "CANCELED", "EXPIRED", "CREATED");
 }
 
+/* A table cell of server text: escaped, then padded to width (in bytes of what was shown). */
+static void cell(FILE *f, const char *text, size_t width)
+{
+    size_t shown = cli_put_text(f, text);
+    for (; shown < width; shown++) {
+        fputc(' ', f);
+    }
+}
+
 void cli_print_row(FILE *f, const ambc_batch_t *b)
 {
     char created[AMBC_RFC3339_BUF_SIZE] = "-";
@@ -241,10 +351,11 @@ void cli_print_row(FILE *f, const ambc_batch_t *b)
         ambc_rfc3339_format(b->created_at, created, sizeof(created));
         created[19] = '\0'; /* seconds are enough in a table */
     }
-    fprintf(f,
-            "%-34s %-12s %10" PRIu32 " %9" PRIu32 " %7" PRIu32 " %8" PRIu32 " %7" PRIu32 "  %sZ\n",
-            b->id, ambc_batch_status_name(b->processing_status), n->processing, n->succeeded,
-            n->errored, n->canceled, n->expired, created);
+    cell(f, b->id, 34);
+    fputc(' ', f);
+    cell(f, b->status_text, 12);
+    fprintf(f, " %10" PRIu32 " %9" PRIu32 " %7" PRIu32 " %8" PRIu32 " %7" PRIu32 "  %sZ\n",
+            n->processing, n->succeeded, n->errored, n->canceled, n->expired, created);
 }
 
 void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const char *text,
@@ -257,22 +368,43 @@ void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const 
     }
 }
 
-int cli_report(ambc_status_t st, const ambc_client_t *client)
+/* The exit code of a status: its layer, as the README's table says. */
+int cli_exit_code(ambc_status_t st)
 {
+    if (st == AMBC_OK) {
+        return 0;
+    }
     if (st == AMBC_ERR_API) {
-        const ambc_api_error_t *e = ambc_client_last_error(client);
-        fprintf(stderr, "ambc: API error: HTTP %u, type %s, message: %s%s, request-id: %s%s\n",
-                e->http_status, e->from_body ? e->type_text : "(no API error body)", e->message,
-                e->message_truncated ? "..." : "", e->request_id[0] ? e->request_id : "(none)",
-                e->request_id_truncated ? "..." : "");
         return CLI_EXIT_API;
     }
-    fprintf(stderr, "ambc: %s\n", ambc_strerror(st));
+    if (st == AMBC_ERR_INVALID_ARG) {
+        return CLI_EXIT_USAGE;
+    }
     if (st <= AMBC_ERR_NET_RESOLVE && st > AMBC_ERR_API) {
-        return CLI_EXIT_NET;
+        return CLI_EXIT_NET; /* the port, the deadline, TLS */
     }
-    if (st <= AMBC_ERR_HTTP_STATUS_LINE && st > AMBC_ERR_NET_RESOLVE) {
-        return CLI_EXIT_PROTOCOL;
+    if ((st <= AMBC_ERR_HTTP_STATUS_LINE && st > AMBC_ERR_NET_RESOLVE) || st < AMBC_ERR_API) {
+        return CLI_EXIT_PROTOCOL; /* HTTP, JSON, and walks the server would never end */
     }
-    return st == AMBC_ERR_INVALID_ARG ? CLI_EXIT_USAGE : 1;
+    return 1;
+}
+
+int cli_report(ambc_status_t st, const ambc_client_t *client)
+{
+    const char *field = ambc_client_error_field(client);
+    if (st == AMBC_ERR_API) {
+        const ambc_api_error_t *e = ambc_client_last_error(client);
+        fprintf(stderr, "ambc: API error: HTTP %u, type ", e->http_status);
+        cli_put_text(stderr, e->from_body ? e->type_text : "(no API error body)");
+        fputs(", message: ", stderr);
+        cli_put_text(stderr, e->message);
+        fprintf(stderr, "%s, request-id: ", e->message_truncated ? "..." : "");
+        cli_put_text(stderr, e->request_id[0] ? e->request_id : "(none)");
+        fprintf(stderr, "%s\n", e->request_id_truncated ? "..." : "");
+    } else if (field != NULL) {
+        fprintf(stderr, "ambc: %s (key: %s)\n", ambc_strerror(st), field);
+    } else {
+        fprintf(stderr, "ambc: %s\n", ambc_strerror(st));
+    }
+    return cli_exit_code(st);
 }

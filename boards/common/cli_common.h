@@ -7,6 +7,7 @@
 #define AMBC_BOARDS_CLI_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -61,8 +62,16 @@ void cli_print_row(FILE *f, const ambc_batch_t *b);
 void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const char *text,
                     int64_t num);
 
-/* Print the failure to stderr (the API error's status, type, message and request-id) and
- * return the exit code for it. */
+/* Print the failure to stderr (the API error's status, type, message and request-id, or the
+ * key a protocol error was about) and return the exit code for it. Server text is escaped. */
 int cli_report(ambc_status_t st, const ambc_client_t *client);
+
+/* The exit code for a status (the table in cli_usage_exit). */
+int cli_exit_code(ambc_status_t st);
+
+/* Text that came from the server, for a terminal or a log: valid UTF-8 as it is, but control
+ * characters (C0, DEL, C1, bidirectional overrides) and bytes that are not UTF-8 as \xNN, so
+ * nothing the server sends can move the cursor, retitle a terminal or reorder a line. */
+size_t cli_put_text(FILE *f, const char *text); /* returns the bytes written */
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
@@ -39,6 +40,27 @@ int net_addresses(const net_config_t *cfg, ip4_addr_t *ip, ip4_addr_t *mask, ip4
         return -1;
     }
     return 0;
+}
+
+int net_set_dns(const net_config_t *cfg)
+{
+    if (cfg->dns == NULL) {
+        return 0;
+    }
+#if LWIP_DNS
+    {
+        ip_addr_t server;
+        if (!ipaddr_aton(cfg->dns, &server)) {
+            fprintf(stderr, "ambc-lwip: bad --dns address: %s\n", cfg->dns);
+            return -1;
+        }
+        dns_setserver(0, &server);
+        return 0;
+    }
+#else
+    fputs("ambc-lwip: --dns given, but lwIP is built without LWIP_DNS\n", stderr);
+    return -1;
+#endif
 }
 
 void lwip_report(FILE *f)

@@ -10,7 +10,8 @@
  * them). stderr ends with lwIP's high-water marks and this process's RSS.
  *
  * Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (required here:
- * https://ADDRESS[:port] with a numeric address, since the test network has no DNS).
+ * https://HOST[:port]; HOST is a numeric address, or a name resolved by lwIP's DNS when
+ * --dns names a server).
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -28,7 +29,8 @@
 static const char usage[] =
     "usage: ambc-lwip-<flavour> list [--limit N] [--after-id ID | --before-id ID] [--all]\n"
     "                 [--beta] [--json] [--ca-file PEM] [--stats] [-v|-vv]\n"
-    "                 [--tap NAME] [--ip A.B.C.D] [--netmask M] [--gw G] [--server-name NAME]\n"
+    "                 [--tap NAME] [--ip A.B.C.D] [--netmask M] [--gw G] [--dns D]\n"
+    "                 [--server-name NAME]\n"
     "\n"
     "  list options as `ambc list` (see ambc --help); tuning options too:\n"
     "  --max-retries N, --timeout-ms MS, --connect-timeout-ms MS, --io-timeout-ms MS,\n"
@@ -39,10 +41,11 @@ static const char usage[] =
     "  --ip A.B.C.D        lwIP's address (default 192.168.77.2)\n"
     "  --netmask M         (default 255.255.255.0)\n"
     "  --gw G              default gateway (default none: the server is on the link)\n"
+    "  --dns D             lwIP's DNS server, for a host name in the URL (default none)\n"
     "  --server-name NAME  the name TLS verifies, since the URL has an address (default "
     "localhost)\n"
     "\n"
-    "environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL=https://ADDRESS[:PORT] (required)\n"
+    "environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL=https://HOST[:PORT] (required)\n"
     "exit status: as ambc (0 ok, 2 usage, 3 network/TLS, 4 API error, 5 protocol error)\n";
 
 typedef struct {
@@ -63,6 +66,7 @@ static int parse_string_opt(const char *o, const char *val, args_t *a)
         {"--ip", offsetof(args_t, net.ip)},
         {"--netmask", offsetof(args_t, net.netmask)},
         {"--gw", offsetof(args_t, net.gateway)},
+        {"--dns", offsetof(args_t, net.dns)},
     };
     size_t i;
     for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
@@ -167,7 +171,7 @@ int main(int argc, char **argv)
         return bad_usage("set ANTHROPIC_API_KEY");
     }
     if (cli_parse_base_url(getenv("ANTHROPIC_BASE_URL"), host, sizeof(host), &opt.port) != 0) {
-        return bad_usage("ANTHROPIC_BASE_URL must be https://ADDRESS[:port]");
+        return bad_usage("ANTHROPIC_BASE_URL must be https://HOST[:port]");
     }
     opt.host = host;
     opt.beta = a.list.beta;
@@ -199,10 +203,10 @@ int main(int argc, char **argv)
         ambc_client_stats_t s = ambc_client_stats(&client);
         fprintf(stderr,
                 "ambc: connections %" PRIu32 ", requests %" PRIu32 ", reconnects %" PRIu32
-                ", retries %" PRIu32 ", resumed %" PRIu32 "\n",
-                s.connects, s.requests, s.reconnects, s.retries, s.resumed);
+                ", idle_dropped %" PRIu32 ", retries %" PRIu32 ", resumed %" PRIu32 "\n",
+                s.connects, s.requests, s.reconnects, s.idle_dropped, s.retries, s.resumed);
     }
-    ambc_client_close(&client);
+    (void)ambc_client_close(&client);
     ambc_tls_free(&tls);
     net_report(stderr);
     print_memory(stderr);

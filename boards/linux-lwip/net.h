@@ -16,6 +16,7 @@ typedef struct {
     const char *ip;  /* lwIP's own address */
     const char *netmask;
     const char *gateway;      /* may be NULL */
+    const char *dns;          /* lwIP's DNS server, or NULL: names then fail to resolve */
     uint32_t (*rand)(void *); /* jitter source for the clock */
 } net_config_t;
 
@@ -33,6 +34,11 @@ void net_report(FILE *f);
 /* Shared by both flavours (host.c). The configuration's addresses (the gateway 0.0.0.0 when
  * absent); 0, or -1 after printing which one is bad. */
 int net_addresses(const net_config_t *cfg, ip4_addr_t *ip, ip4_addr_t *mask, ip4_addr_t *gw);
+
+/* The DNS server of the configuration into lwIP (dns_setserver), when one is given and lwIP
+ * has DNS; call where lwIP may be called (under the core lock with NO_SYS=0). 0, or -1 after
+ * printing why. */
+int net_set_dns(const net_config_t *cfg);
 
 /* The statistics part of net_report: */
 void lwip_report(FILE *f);

@@ -49,7 +49,7 @@ int net_up(const net_config_t *cfg, ambc_stream_t *tcp, const ambc_clock_t **clo
     }
     netif_set_default(&nif);
     netif_set_up(&nif);
-    if (tap_wait_up(cfg->tap, 3000) != 0) {
+    if (net_set_dns(cfg) != 0 || tap_wait_up(cfg->tap, 3000) != 0) {
         return -1;
     }
     ambc_lwip_raw_init(&raw, ring, sizeof(ring), poll_lwip, &nif);

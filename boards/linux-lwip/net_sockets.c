@@ -32,6 +32,7 @@ int net_up(const net_config_t *cfg, ambc_stream_t *tcp, const ambc_clock_t **clo
     ip4_addr_t ip, mask, gw;
     sys_sem_t ready;
     struct netif *added;
+    int dns_ok;
     if (net_addresses(cfg, &ip, &mask, &gw) != 0) {
         return -1;
     }
@@ -50,9 +51,13 @@ int net_up(const net_config_t *cfg, ambc_stream_t *tcp, const ambc_clock_t **clo
         netif_set_default(&nif);
         netif_set_up(&nif);
     }
+    dns_ok = net_set_dns(cfg);
     UNLOCK_TCPIP_CORE();
     if (added == NULL) {
         fprintf(stderr, "ambc-lwip: netif_add on %s failed\n", cfg->tap);
+        return -1;
+    }
+    if (dns_ok != 0) {
         return -1;
     }
     if (tap_wait_up(cfg->tap, 3000) != 0) {

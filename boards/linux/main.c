@@ -2,7 +2,7 @@
  * ambc CLI for Linux: list Message Batches over TLS (POSIX sockets + mbedTLS).
  *
  *   ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--beta] [--json]
- *             [--ca-file PEM] [--stats]
+ *             [--ca-file PEM] [--stats] [--max-pages N] [--walk-timeout-ms MS]
  *   ambc get ID [--beta] [--json] [--ca-file PEM]
  *
  * Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (https://host[:port],
@@ -37,6 +37,8 @@ static const char usage[] =
     "  -v, -vv          log to stderr (-v: errors, retries, connections; -vv: every request)\n"
     "\n"
     "  --repeat N       run the command N times in one process (soak tests)\n"
+    "  --repeat-interval-ms MS  pause between those runs, the connection kept (as a device\n"
+    "                   polling the API does)\n"
     "\n"
     "environment:\n"
     "  ANTHROPIC_API_KEY   the API key (required)\n"
@@ -55,6 +57,7 @@ typedef struct {
     const char *cmd;
     const char *id;
     uint32_t repeat;
+    uint32_t interval_ms;
     cli_list_args_t list;
 } args_t;
 
@@ -89,6 +92,14 @@ static int parse_args(int argc, char **argv, args_t *a)
         if (strcmp(o, "--repeat") == 0) {
             if (cli_parse_u32(i + 1 < argc ? argv[i + 1] : NULL, 1, 1000000, &a->repeat) != 0) {
                 return bad_usage("--repeat must be 1..1000000");
+            }
+            i++;
+            continue;
+        }
+        if (strcmp(o, "--repeat-interval-ms") == 0) {
+            if (cli_parse_u32(i + 1 < argc ? argv[i + 1] : NULL, 0, 3600000, &a->interval_ms) !=
+                0) {
+                return bad_usage("--repeat-interval-ms must be 0..3600000");
             }
             i++;
             continue;
@@ -157,8 +168,7 @@ static ambc_status_t run_command(args_t *a)
         return st;
     }
     if (!a->list.json) {
-        printf("%-34s %-12s %10s %9s %7s %8s %7s  %s\n", "ID", "STATUS", "PROCESSING", "SUCCEEDED",
-               "ERRORED", "CANCELED", "EXPIRED", "CREATED");
+        cli_print_header(stdout);
     }
     return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch, &a->list);
 }
@@ -206,6 +216,9 @@ int main(int argc, char **argv)
     rss0 = -1;
     fds0 = -1;
     for (round = 0; st == AMBC_OK && round < a.repeat; round++) {
+        if (round > 0 && a.interval_ms > 0) {
+            ambc_posix_clock()->sleep_ms(NULL, a.interval_ms);
+        }
         st = run_command(&a);
         /* the baseline: warm, with the kept-alive connection open; only for --stats, since
          * reading /proc/self/fd costs a 32 KB directory buffer that would otherwise show up
@@ -221,11 +234,12 @@ int main(int argc, char **argv)
         process_figures(&rss1, &fds1);
         fprintf(stderr,
                 "ambc: connections %" PRIu32 ", requests %" PRIu32 ", reconnects %" PRIu32
-                ", retries %" PRIu32 ", resumed %" PRIu32
+                ", idle_dropped %" PRIu32 ", retries %" PRIu32 ", resumed %" PRIu32
                 ", rss_kb after first run %ld, at end %ld, fds %d->%d\n",
-                s.connects, s.requests, s.reconnects, s.retries, s.resumed, rss0, rss1, fds0, fds1);
+                s.connects, s.requests, s.reconnects, s.idle_dropped, s.retries, s.resumed, rss0,
+                rss1, fds0, fds1);
     }
-    ambc_client_close(&client);
+    (void)ambc_client_close(&client);
     ambc_tls_free(&tls);
     fflush(stdout);
     return st == AMBC_OK ? 0 : cli_report(st, &client);

@@ -8,6 +8,12 @@
  * buffer on a UTF-8 boundary, and flagged). A body of any other shape (an HTML 502 from a
  * proxy, a 413 from the edge) is not an error of the parser: `from_body` stays false.
  * Never match on `message`: the API changes its text.
+ *
+ * Every value is decoded (escapes resolved) before it is kept or compared, and matched by its
+ * path: `error.type` and `error.message` only inside the root's `error` object, so another
+ * member with `type` or `message` keys (`"meta":{"type":"info"}`) is no decoy. Members the
+ * parser does not know pass by unseen, whatever their size. A U+0000 in any kept text is
+ * replaced by U+FFFD (the replacement character) rather than cutting the C string short.
  */
 #ifndef AMBC_API_ERROR_H
 #define AMBC_API_ERROR_H
@@ -61,6 +67,7 @@ typedef struct {
     uint8_t key;         /* which known key's value comes next */
     uint8_t seen;        /* bits of the known keys seen */
     bool id_from_header; /* the response's request-id header was given: it wins */
+    bool in_error;       /* inside the root's "error" object */
     bool failed;         /* not the error shape: stop looking */
 } ambc_api_error_parser_t;
 

@@ -4,10 +4,14 @@
  *
  * A list page (or a single MessageBatch, as retrieve and cancel return) is fed to
  * ambc_page_parser_feed() in slices of any size as it comes off the wire. The parser walks
- * the page with the streaming scanner, cuts each element of `data` into its record buffer,
- * token-parses that one element with jsmn and maps it onto an ambc_batch_t through a
- * descriptor table, then hands the record to the caller's callback. The RAM used is
- * sizeof(ambc_page_parser_t) + sizeof(ambc_batch_t), whatever the page size.
+ * the page with the streaming scanner and, for each element of `data`, copies into its record
+ * buffer only the members the record maps — the ten keys of a MessageBatch and the five of
+ * `request_counts` — with every string decoded first (keys too, so an escaped key is still
+ * known). Members it does not know pass by in the stream, whatever their size or nesting:
+ * they are validated but never copied, decoded or tokenized. The cut-out record is then
+ * token-parsed with jsmn and mapped onto an ambc_batch_t through a descriptor table, and
+ * handed to the caller's callback. The RAM used is sizeof(ambc_page_parser_t) +
+ * sizeof(ambc_batch_t), whatever the page size and whatever the API adds to its objects.
  *
  * Example: parse a page already in memory
  * @code
@@ -16,7 +20,7 @@
  *     printf("%s %s\n", b->id, ambc_batch_status_name(b->processing_status));
  *     return AMBC_OK;
  * }
- * static ambc_page_parser_t parser;   // about 3 KB at the default Kconfig
+ * static ambc_page_parser_t parser;   // about 1.2 KB at the default Kconfig
  * static ambc_batch_t record;
  * ambc_page_t page;
  * ambc_page_parser_init(&parser, AMBC_PAGE_LIST, &page, &record, on_batch, NULL);
@@ -41,7 +45,8 @@
 extern "C" {
 #endif
 
-/** `processing_status`. Values the API adds later map to UNKNOWN, not to an error. */
+/** `processing_status`. Values the API adds later map to UNKNOWN, not to an error; their text
+ *  is kept in ambc_batch_t.status_text. */
 typedef enum {
     AMBC_BATCH_STATUS_UNKNOWN = 0,
     AMBC_BATCH_IN_PROGRESS,
@@ -49,7 +54,8 @@ typedef enum {
     AMBC_BATCH_ENDED,
 } ambc_batch_status_t;
 
-/** `request_counts`. A batch holds at most 100,000 requests; larger values are an error. */
+/** `request_counts`. Any value that fits a uint32_t is taken (the API documents at most 100,000
+ *  requests per batch today, and may raise it); larger values are AMBC_ERR_NUMBER_RANGE. */
 typedef struct {
     uint32_t processing;
     uint32_t succeeded;
@@ -75,19 +81,24 @@ enum {
     AMBC_BATCH_F_COUNT_ERRORED = 1u << 12,
     AMBC_BATCH_F_COUNT_CANCELED = 1u << 13,
     AMBC_BATCH_F_COUNT_EXPIRED = 1u << 14,
-    /** Every key the API promises (all ten top-level keys and the five counts). */
+    /** Every key the API promises (all ten top-level keys and the five counts). A record is
+     *  delivered only when it had all of them: `present` is always this in a callback. */
     AMBC_BATCH_F_ALL = (1u << 15) - 1u,
 };
 
 /**
- * One MessageBatch. Strings are NUL-terminated and never truncated (too long is an error).
- * Timestamps are microseconds since the Unix epoch, UTC; AMBC_TIME_NULL when the API sent
- * null or the key was absent (tell the two apart with `present` and `null`).
- * `results_url` is "" when null or absent.
+ * One MessageBatch, with every value decoded (escapes resolved) before it was compared or
+ * parsed. Strings are NUL-terminated and never truncated (too long is an error naming the
+ * key); a string holding U+0000 is AMBC_ERR_JSON_NUL, never cut at it. Timestamps are
+ * microseconds since the Unix epoch, UTC; AMBC_TIME_NULL when the API sent null (see `null`).
+ * `results_url` is "" when null.
  */
 typedef struct {
     char id[CONFIG_AMBC_ID_MAX];
     ambc_batch_status_t processing_status;
+    /** `processing_status` as the API sent it (decoded): the name of a status this version does
+     *  not know, which then maps to AMBC_BATCH_STATUS_UNKNOWN. */
+    char status_text[CONFIG_AMBC_STATUS_TEXT_MAX];
     ambc_request_counts_t request_counts;
     int64_t created_at;
     int64_t expires_at;
@@ -107,7 +118,7 @@ enum {
     AMBC_PAGE_F_LAST_ID = 1u << 3,
 };
 
-/** List-page metadata. first_id/last_id are "" when null (see `null`). */
+/** List-page metadata. first_id/last_id are "" when null or absent (see `null`, `present`). */
 typedef struct {
     bool has_more;
     char first_id[CONFIG_AMBC_ID_MAX];
@@ -130,14 +141,43 @@ typedef enum {
  */
 typedef ambc_status_t (*ambc_batch_fn)(void *ctx, const ambc_batch_t *batch);
 
-/** Token storage with jsmn's layout (jsmn is private to core/; a build check keeps them equal). */
-typedef struct {
-    int type;
-    int start;
-    int end;
-    int size;
-    int parent;
-} ambc_json_tok_t;
+/** Longest timestamp text taken, decoded bytes: RFC 3339 with microseconds is 27, with nine
+ *  fraction digits and an offset 35. A longer one is AMBC_ERR_TIME_INVALID. */
+#define AMBC_RFC3339_TEXT_MAX 40u
+/** Longest `type` text compared with "message_batch"; a longer one is AMBC_ERR_JSON_SHAPE. */
+#define AMBC_BATCH_TYPE_TEXT_MAX 32u
+/** Longest number text taken for a count: more digits than any uint32_t has. */
+#define AMBC_RECORD_NUMBER_MAX 20u
+
+/** @cond INTERNAL: how the record buffer's size follows from the known fields alone. */
+/* A string value of up to n decoded bytes, as the record buffer holds it: its quotes, and two
+ * bytes per byte at worst (a quote or a backslash is stored escaped). */
+#define AMBC_RECORD_STR_(n) (2u + 2u * (n))
+/* A timestamp or the type: refused if they hold a quote or backslash, so one byte per byte. */
+#define AMBC_RECORD_PLAIN_(n) (2u + (n))
+/* `,"k":value`: each known key is stored as a one-letter code, not its name */
+#define AMBC_RECORD_MEMBER_(value) (5u + (value))
+#define AMBC_RECORD_COUNTS_        (2u + 5u * AMBC_RECORD_MEMBER_(AMBC_RECORD_NUMBER_MAX))
+/** @endcond */
+
+/**
+ * Bytes of the record buffer: the longest text the page parser can cut out for one batch. It
+ * copies only the members a record maps (the ten keys of a MessageBatch and the five of
+ * `request_counts`), each value decoded and bounded by its field's size, so this follows from
+ * CONFIG_AMBC_ID_MAX, CONFIG_AMBC_STATUS_TEXT_MAX and CONFIG_AMBC_URL_MAX alone. Members the
+ * API adds, of any size and nesting, pass by in the stream and take none of it.
+ */
+#define AMBC_RECORD_BUF_SIZE                                                                       \
+    (2u + AMBC_RECORD_MEMBER_(AMBC_RECORD_STR_(CONFIG_AMBC_ID_MAX - 1u)) +                         \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_PLAIN_(AMBC_BATCH_TYPE_TEXT_MAX)) +                           \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_STR_(CONFIG_AMBC_STATUS_TEXT_MAX - 1u)) +                     \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_COUNTS_) +                                                    \
+     5u * AMBC_RECORD_MEMBER_(AMBC_RECORD_PLAIN_(AMBC_RFC3339_TEXT_MAX)) +                         \
+     AMBC_RECORD_MEMBER_(AMBC_RECORD_STR_(CONFIG_AMBC_URL_MAX - 1u)))
+
+/** jsmn tokens one cut-out record needs: the object, ten keys and values, five count keys and
+ *  values. They live on the stack of the call that maps a record (not in any struct). */
+#define AMBC_RECORD_MAX_TOKENS (1u + 2u * 10u + 2u * 5u)
 
 /** Page parser state. Caller-allocated (static or on a task stack); every field is private. */
 typedef struct {
@@ -146,15 +186,17 @@ typedef struct {
     ambc_batch_t *record;
     ambc_batch_fn on_batch;
     void *ctx;
-    const char *slice; /* the slice being fed: elements are copied out of it */
-    size_t cap_from;   /* where the element being cut starts in slice */
-    size_t cap_len;    /* bytes of the element in `element` so far */
+    const char *err_field; /* the key the sticky error is about, or NULL */
+    const void *field;     /* the record field whose value is being copied, or NULL */
     ambc_status_t err;
-    uint8_t mode;
-    uint8_t key;   /* which top-level key's value is being scanned */
-    uint8_t stage; /* where in the page the scanner is */
-    char element[CONFIG_AMBC_RECORD_BUF_SIZE];
-    ambc_json_tok_t tokens[CONFIG_AMBC_JSON_MAX_TOKENS];
+    uint32_t seen;     /* AMBC_BATCH_F_* of the known keys met in the record being cut */
+    uint32_t str_len;  /* decoded bytes of the string value being copied */
+    uint16_t rec_len;  /* bytes in rec */
+    uint8_t mode;      /* ambc_page_mode_t */
+    uint8_t stage;     /* where in the page the scanner is */
+    uint8_t key;       /* the page key (LIST) whose value is being scanned */
+    uint8_t in_string; /* a string value's opening quote has been copied */
+    char rec[AMBC_RECORD_BUF_SIZE];
 } ambc_page_parser_t;
 
 /**
@@ -173,12 +215,16 @@ void ambc_page_parser_init(ambc_page_parser_t *p, ambc_page_mode_t mode, ambc_pa
 /**
  * @brief Feed the next slice of the body.
  * @param data read during the call only.
- * @return AMBC_OK; AMBC_ERR_JSON_INVALID, AMBC_ERR_JSON_DEPTH (not JSON);
- *         AMBC_ERR_JSON_SHAPE (the root is not an object, `data` is not an array of
- *         objects, a record has no `id`); AMBC_ERR_JSON_TYPE (a known key with a value of
- *         the wrong type, or null where the API never sends null); AMBC_ERR_RECORD_TOO_LARGE;
- *         AMBC_ERR_JSON_TOO_MANY_TOKENS; AMBC_ERR_STRING_TOO_LONG; AMBC_ERR_TIME_INVALID;
- *         AMBC_ERR_NUMBER_RANGE; or what the callback returned. Errors are sticky.
+ * @return AMBC_OK; AMBC_ERR_JSON_INVALID, AMBC_ERR_JSON_DEPTH (not JSON, or nested deeper
+ *         than CONFIG_AMBC_JSON_MAX_DEPTH anywhere, unknown members included);
+ *         AMBC_ERR_JSON_SHAPE (the root is not an object, `data` is not an array of objects, a
+ *         key twice in one object, `type` is not "message_batch");
+ *         AMBC_ERR_JSON_TYPE (a known key with a value of the wrong type, or null where the API
+ *         never sends null); AMBC_ERR_JSON_MISSING (a record without one of the keys the API
+ *         always sends); AMBC_ERR_STRING_TOO_LONG (an id, status or URL longer than its field);
+ *         AMBC_ERR_JSON_NUL; AMBC_ERR_TIME_INVALID; AMBC_ERR_NUMBER_RANGE; or what the callback
+ *         returned. ambc_page_parser_error_field() names the key of the error. Errors are
+ *         sticky.
  */
 ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, size_t len);
 
@@ -186,21 +232,27 @@ ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, 
  * @brief End of body.
  * @return AMBC_OK when the body was one complete page (with `data` and `has_more`) or
  *         one complete batch object; AMBC_ERR_JSON_UNEXPECTED_END if it stopped early;
- *         AMBC_ERR_JSON_SHAPE if required page keys were missing; the sticky error.
+ *         AMBC_ERR_JSON_MISSING if `data` or `has_more` was missing; the sticky error.
  */
 ambc_status_t ambc_page_parser_finish(ambc_page_parser_t *p);
 
 /**
- * @brief Map one MessageBatch object held whole in a buffer (the step the page parser
- *        runs on every element; exposed for tests, fuzzing and callers that have the text).
- * @param json    the object's text; read only.
- * @param tokens  token storage, ntokens entries.
- * @param out     filled on success; on failure its content is unspecified.
- * @return as ambc_page_parser_feed for one record; AMBC_ERR_JSON_SHAPE if it is not an object
- *         or lacks `id`.
+ * @brief The key the parser's error is about ("created_at", "request_counts.errored",
+ *        "last_id", ...), or NULL when the error is not about one key.
+ * @return A static string, valid for the program's lifetime.
  */
-ambc_status_t ambc_batch_parse(const char *json, size_t len, ambc_json_tok_t *tokens,
-                               size_t ntokens, ambc_batch_t *out);
+const char *ambc_page_parser_error_field(const ambc_page_parser_t *p);
+
+/**
+ * @brief Parse one MessageBatch object held whole in a buffer: the page parser in
+ *        AMBC_PAGE_SINGLE mode, fed once (for tests, fuzzing and callers that have the text).
+ * @param p    scratch parser state, overwritten.
+ * @param json the object's text; read only.
+ * @param out  filled on AMBC_OK; on failure its content is unspecified.
+ * @return as ambc_page_parser_feed and _finish; AMBC_ERR_INVALID_ARG for a NULL pointer.
+ */
+ambc_status_t ambc_batch_parse(ambc_page_parser_t *p, const char *json, size_t len,
+                               ambc_batch_t *out);
 
 /** "in_progress", "canceling", "ended" or "unknown". */
 const char *ambc_batch_status_name(ambc_batch_status_t status);

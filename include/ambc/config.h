@@ -45,36 +45,23 @@
 #endif
 
 /**
- * Record buffer: largest single batch object, bytes.
- * Each element of a list page is cut out of the stream into this buffer and token-parsed on
- * its own, so it bounds the size of one MessageBatch object as sent (about 550 bytes today,
- * whitespace and unknown keys included), not the page. A larger object is
- * AMBC_ERR_RECORD_TOO_LARGE. Range 256..65536, default 1536.
+ * processing_status text kept, bytes including the NUL.
+ * Size of ambc_batch_t.status_text: the processing_status as the API sent it, so a status this
+ * version does not know is still shown as what it is. A longer one is AMBC_ERR_STRING_TOO_LONG.
+ * Range 16..128, default 32.
  */
-#ifndef CONFIG_AMBC_RECORD_BUF_SIZE
-#define CONFIG_AMBC_RECORD_BUF_SIZE 1536
+#ifndef CONFIG_AMBC_STATUS_TEXT_MAX
+#define CONFIG_AMBC_STATUS_TEXT_MAX 32
 #endif
-#if CONFIG_AMBC_RECORD_BUF_SIZE < 256 || CONFIG_AMBC_RECORD_BUF_SIZE > 65536
-#error "CONFIG_AMBC_RECORD_BUF_SIZE must be in 256..65536"
-#endif
-
-/**
- * jsmn tokens for one batch object.
- * A MessageBatch with all ten keys needs 33 tokens; unknown keys the API adds later need more.
- * More tokens than this is AMBC_ERR_JSON_TOO_MANY_TOKENS. Each token is 20 bytes. Range
- * 16..1024, default 64.
- */
-#ifndef CONFIG_AMBC_JSON_MAX_TOKENS
-#define CONFIG_AMBC_JSON_MAX_TOKENS 64
-#endif
-#if CONFIG_AMBC_JSON_MAX_TOKENS < 16 || CONFIG_AMBC_JSON_MAX_TOKENS > 1024
-#error "CONFIG_AMBC_JSON_MAX_TOKENS must be in 16..1024"
+#if CONFIG_AMBC_STATUS_TEXT_MAX < 16 || CONFIG_AMBC_STATUS_TEXT_MAX > 128
+#error "CONFIG_AMBC_STATUS_TEXT_MAX must be in 16..128"
 #endif
 
 /**
  * Deepest JSON nesting accepted.
- * The streaming scanner keeps one bit per level. Deeper input is AMBC_ERR_JSON_DEPTH. Range
- * 4..64, default 32.
+ * The streaming scanner keeps one bit per level. Deeper input is AMBC_ERR_JSON_DEPTH, also
+ * inside members ambc does not know (the record buffer and token budget no longer depend on
+ * those: they follow from the sizes above). Range 4..64, default 32.
  */
 #ifndef CONFIG_AMBC_JSON_MAX_DEPTH
 #define CONFIG_AMBC_JSON_MAX_DEPTH 32
@@ -289,6 +276,33 @@
 #endif
 #if CONFIG_AMBC_RETRY_AFTER_CAP_MS > 3600000
 #error "CONFIG_AMBC_RETRY_AFTER_CAP_MS must be in 0..3600000"
+#endif
+
+/**
+ * Most pages one walk requests.
+ * ambc_batches_list_each with all_pages stops with AMBC_ERR_WALK_LIMIT when it has asked for
+ * this many pages and the last one still said has_more: a server whose pages never end cannot
+ * keep a device walking forever. Default for ambc_list_params_t.max_pages. Range 1..10000000,
+ * default 100000.
+ */
+#ifndef CONFIG_AMBC_WALK_MAX_PAGES
+#define CONFIG_AMBC_WALK_MAX_PAGES 100000
+#endif
+#if CONFIG_AMBC_WALK_MAX_PAGES < 1 || CONFIG_AMBC_WALK_MAX_PAGES > 10000000
+#error "CONFIG_AMBC_WALK_MAX_PAGES must be in 1..10000000"
+#endif
+
+/**
+ * Deadline of one whole walk, ms.
+ * No page of a walk is asked for, waited for or retried past this (AMBC_ERR_DEADLINE); each
+ * page also keeps its own total deadline. Default for ambc_list_params_t.walk_timeout_ms. Range
+ * 1000..86400000, default 3600000 (one hour).
+ */
+#ifndef CONFIG_AMBC_WALK_TIMEOUT_MS
+#define CONFIG_AMBC_WALK_TIMEOUT_MS 3600000
+#endif
+#if CONFIG_AMBC_WALK_TIMEOUT_MS < 1000 || CONFIG_AMBC_WALK_TIMEOUT_MS > 86400000
+#error "CONFIG_AMBC_WALK_TIMEOUT_MS must be in 1000..86400000"
 #endif
 
 /**

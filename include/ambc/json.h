@@ -57,6 +57,9 @@ typedef struct {
     uint8_t depth;    /**< depth of the value (see the file comment) */
     bool partial;     /**< STRING: more parts of the same string follow */
     bool truncated;   /**< KEY, NUMBER: longer than CONFIG_AMBC_JSON_SCALAR_MAX; text is a prefix */
+    bool escaped;     /**< KEY, STRING: some of these bytes came from escape sequences. Without
+                           one, text holds no quote, backslash or control character (raw ones
+                           are not JSON), so a consumer may copy it without looking. */
     const char *text; /**< KEY, STRING, NUMBER: the bytes (not NUL-terminated); else NULL */
     size_t len;       /**< bytes at text */
     size_t offset;    /**< position in the slice passed to the current feed call of the byte
@@ -82,15 +85,14 @@ typedef struct {
     uint8_t state;
     uint8_t sub; /* number sub-state, literal position, hex digit count */
     uint8_t flags;
-    uint8_t quiet; /* scalars deeper than this are not decoded */
-    size_t err_at; /* offset of the failing byte in the slice that failed */
+    uint8_t skip; /* depth of a value passing by unseen (ambc_json_scan_skip_value), 0: none */
     char buf[CONFIG_AMBC_JSON_SCALAR_MAX];
 } ambc_json_scan_t;
 
 /**
  * @brief Prepare a scanner for one JSON text.
  * @param s   caller-owned state; the scanner keeps no pointer to anything else but fn/ctx.
- * @param fn  event callback (may be NULL to only validate).
+ * @param fn  event callback; NULL to only validate (nothing is then decoded: the fast path).
  * @param ctx passed to fn.
  */
 void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
@@ -108,13 +110,6 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
 ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t len);
 
 /**
- * @brief Where the error was found: the offset, in the slice passed to the feed call that
- *        failed, of the byte that caused it. Lets a consumer rank an error of its own that
- *        depends on position (a record outgrowing its buffer) the same way for any slicing.
- */
-size_t ambc_json_scan_error_offset(const ambc_json_scan_t *s);
-
-/**
  * @brief End of input.
  * @return AMBC_OK when exactly one complete value was seen (a number at the root is
  *         completed here); AMBC_ERR_JSON_UNEXPECTED_END when the text stopped inside a
@@ -123,14 +118,16 @@ size_t ambc_json_scan_error_offset(const ambc_json_scan_t *s);
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s);
 
 /**
- * @brief Set how deep scalars are decoded and reported.
+ * @brief Let the value of the key just reported pass by unseen.
  *
- * Keys, strings, numbers and literals at a depth greater than `depth` are validated but
- * neither decoded nor reported; container BEGIN/END events are always reported. This is
- * the fast path for values a consumer skips or copies raw. The default (after init) is
- * 255: everything is reported. May be called from inside a callback.
+ * Call it from the callback of an AMBC_JSON_KEY event: the value that follows (a scalar, or a
+ * container of any size and nesting) is still validated, but produces no event at all — not
+ * its containers, keys or scalars — and nothing in it is decoded or copied. Reporting resumes
+ * with whatever follows the value. This is how the members a consumer does not know (what
+ * the API adds later) pass through in constant RAM and at the cost of validation alone.
+ * Called at any other time it does nothing.
  */
-void ambc_json_scan_set_quiet_depth(ambc_json_scan_t *s, uint8_t depth);
+void ambc_json_scan_skip_value(ambc_json_scan_t *s);
 
 /**
  * @brief Decode one JSON string's contents (the bytes between its quotes) into UTF-8.

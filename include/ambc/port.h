@@ -11,8 +11,9 @@
  * to the caller and are used only during the call; a port keeps no pointer to them.
  *
  * Time: every call that can wait takes a timeout in milliseconds and must return within
- * it (plus the port's scheduling slack). Nothing blocks forever. A timeout of 0 means
- * "do not wait": return what is possible now.
+ * it (plus the port's scheduling slack). Nothing blocks forever: that includes resolving a
+ * host name in connect. A timeout of 0 means "do not wait": return what is possible now
+ * (for recv, exactly what the "timeout 0" paragraph below says).
  *
  * Threads: ambc calls a stream from one thread at a time; a port need not be reentrant.
  */
@@ -34,7 +35,10 @@ extern "C" {
  *
  * connect: open a connection to host:port (host is a name or a numeric address,
  *   NUL-terminated, read during the call only). Must finish, fail or time out within
- *   timeout_ms; for TLS that includes the handshake and certificate verification.
+ *   timeout_ms, name resolution included; for TLS that also includes the handshake and
+ *   certificate verification. A name that could not be resolved in time is
+ *   AMBC_ERR_NET_TIMEOUT; one the resolver answered "no such name" (or failed) is
+ *   AMBC_ERR_NET_RESOLVE.
  *   Returns AMBC_OK; AMBC_ERR_NET_RESOLVE; AMBC_ERR_NET_CONNECT; AMBC_ERR_NET_TIMEOUT;
  *   for TLS also AMBC_ERR_TLS_* (VERIFY, HOSTNAME, EXPIRED, HANDSHAKE, CA, SETUP).
  *   On failure the stream is left closed.
@@ -52,6 +56,19 @@ extern "C" {
  *                     is still usable);
  *   - error:          AMBC_ERR_NET_IO, AMBC_ERR_TLS_IO, or AMBC_ERR_NET_CLOSED for an
  *                     abortive close (reset), which may have lost data.
+ *
+ *   timeout_ms == 0 ("is anything waiting?"): do not wait at all, not even for lower layers
+ *   or a network stack to catch up; report only what has already arrived at this stream.
+ *   The client asks this before it reuses a kept-alive connection, and reuses the
+ *   connection only on AMBC_ERR_NET_TIMEOUT:
+ *   - AMBC_ERR_NET_TIMEOUT if and only if nothing is pending: no byte, no close, no error;
+ *   - pending bytes:  AMBC_OK with *received >= 1 (they are consumed, as in any recv);
+ *   - a pending orderly close (FIN): AMBC_OK with *received == 0;
+ *   - a pending reset or error: its usual status (AMBC_ERR_NET_CLOSED, AMBC_ERR_NET_IO, ...).
+ *   A stream with framing of its own (TLS records) that holds part of a unit but not all
+ *   of it (a record has begun to arrive) is not idle, yet has no byte it could return:
+ *   it returns an error (AMBC_ERR_TLS_IO for TLS) rather than AMBC_ERR_NET_TIMEOUT. The
+ *   caller then discards the stream; nothing is lost that a new connection would not redo.
  *
  * close: release the connection; safe to call when not connected, and twice.
  */

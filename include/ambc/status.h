@@ -30,6 +30,7 @@ typedef enum {
         -2,              /**< a caller buffer cannot hold the output; the needed size is reported */
     AMBC_ERR_STATE = -3, /**< the call is not valid in the object's current state */
     AMBC_ERR_ABORTED = -4, /**< a caller callback asked to stop */
+    AMBC_ERR_BUSY = -5,    /**< the client is inside a call already (used from its own callback) */
 
     /* HTTP/1.1 */
     AMBC_ERR_HTTP_STATUS_LINE = -20, /**< the status line is not `HTTP/1.x NNN reason` */
@@ -61,6 +62,8 @@ typedef enum {
     AMBC_ERR_JSON_SHAPE = -57,           /**< valid JSON, but not the object the API promises */
     AMBC_ERR_TIME_INVALID = -58,         /**< a timestamp that is not a valid RFC 3339 date-time */
     AMBC_ERR_NUMBER_RANGE = -59,         /**< an integer that is not an integer or does not fit */
+    AMBC_ERR_JSON_NUL = -60,     /**< a string ambc keeps as a C string holds U+0000 (`\u0000`) */
+    AMBC_ERR_JSON_MISSING = -61, /**< an object lacks a key the API always sends */
 
     /* network port */
     AMBC_ERR_NET_RESOLVE = -80, /**< the host name did not resolve */
@@ -81,8 +84,9 @@ typedef enum {
 
     /* API */
     AMBC_ERR_API = -120, /**< the API answered with an HTTP error status; see ambc_api_error_t */
-    AMBC_ERR_API_LOOP = -121,    /**< a page said has_more but gave the same cursor again */
+    AMBC_ERR_API_LOOP = -121,    /**< the walk's cursors repeat: the pages would never end */
     AMBC_ERR_RESUME_LOST = -122, /**< a retried page no longer holds the last record delivered */
+    AMBC_ERR_WALK_LIMIT = -123,  /**< a walk reached its page cap with has_more still true */
 } ambc_status_t;
 
 /**

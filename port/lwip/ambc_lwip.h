@@ -38,9 +38,19 @@
  * @endcode
  *
  * Host names: both flavours take numeric IPv4/IPv6 addresses (ipaddr_aton) without any
- * resolver. Names are resolved only when lwIP is built with LWIP_DNS (lwip_getaddrinfo for
- * sockets, dns_gethostbyname for raw); otherwise they fail with AMBC_ERR_NET_RESOLVE. When
- * connecting to an address, give TLS the certificate's name: ambc_tls_config_t.server_name.
+ * resolver. Names are resolved only when lwIP is built with LWIP_DNS, by dns_gethostbyname
+ * (a DNS server must be set: dns_setserver, or DHCP), and connect waits for the answer no
+ * longer than its timeout (AMBC_ERR_NET_TIMEOUT). lwIP cannot cancel a query, so its answer
+ * may come after connect stopped waiting: the port keeps each lookup's state in one of
+ * AMBC_LWIP_DNS_SLOTS static slots (default 2: lookups that may wait at the same time; more
+ * at once fail with AMBC_ERR_NET_IO), never in the caller's object, and drops late answers.
+ * Without LWIP_DNS names fail with AMBC_ERR_NET_RESOLVE. When connecting to an address, give
+ * TLS the certificate's name: ambc_tls_config_t.server_name.
+ *
+ * Timeout 0 (port.h's "is anything waiting?"): sockets.c looks at the socket with
+ * lwip_recv and a zero-time select/poll, so it sees what lwIP's tcpip thread has already
+ * handed to the socket; raw.c calls poll once, so lwIP takes in what the interface has, then
+ * looks at the ring, the FIN and the error without waiting.
  *
  * Requirements on lwIP (2.1 or later; lwipopts.h): LWIP_TCP; for sockets.c LWIP_SOCKET and
  * LWIP_SOCKET_SELECT or LWIP_SOCKET_POLL; for raw.c, the raw API callbacks (LWIP_CALLBACK_API,
@@ -73,7 +83,8 @@ typedef void (*ambc_lwip_poll_fn)(void *ctx);
 
 /** One TCP connection over an lwIP socket. Owned by the application; one stream per object. */
 typedef struct {
-    int fd; /**< the lwIP socket, non-blocking while open; -1 when closed */
+    int fd;   /**< the lwIP socket, non-blocking while open; -1 when closed */
+    bool eof; /**< the peer's FIN was reported: recv keeps saying so (lwIP says it once) */
 } ambc_lwip_sock_t;
 
 /**
@@ -88,22 +99,24 @@ void ambc_lwip_sock_init(ambc_lwip_sock_t *s);
  * The operations behave as ambc/port.h says, with these specifics:
  *
  * connect(host, port, timeout_ms): a numeric address (ipaddr_aton), else, with LWIP_DNS,
- *   the first address lwip_getaddrinfo gives. A non-blocking lwip_connect, then a wait for
- *   the outcome bounded by timeout_ms. TCP_NODELAY is set. Closes any connection s had.
+ *   dns_gethostbyname started on the tcpip thread (tcpip_api_call) and its answer awaited on
+ *   a semaphore within timeout_ms. A non-blocking lwip_connect, then a wait for the outcome;
+ *   lookup and connection share timeout_ms. TCP_NODELAY is set. Closes any connection s had.
  *   Returns AMBC_OK; AMBC_ERR_INVALID_ARG (NULL or empty host, port 0);
- *   AMBC_ERR_NET_RESOLVE (not a numeric address and no DNS, or the lookup failed);
+ *   AMBC_ERR_NET_RESOLVE (not a numeric address and no DNS, no DNS server set, or the
+ *   resolver answered that the name does not exist);
  *   AMBC_ERR_NET_CONNECT (reset/refused, unreachable, lwIP gave up on the SYN);
- *   AMBC_ERR_NET_TIMEOUT (timeout_ms ran out); AMBC_ERR_NET_IO (no socket could be made:
- *   lwIP's pools are exhausted). lwip_getaddrinfo itself waits as long as lwIP's resolver does
- *   (DNS_MAX_RETRIES); numeric addresses never wait.
+ *   AMBC_ERR_NET_TIMEOUT (timeout_ms ran out, resolving or connecting); AMBC_ERR_NET_IO (no
+ *   socket, semaphore or DNS slot could be had: lwIP's pools are exhausted).
  *
  * send(data, len, sent, timeout_ms): one lwip_send, waiting for room in the send buffer.
  *   AMBC_OK with 1 <= *sent <= len; AMBC_ERR_NET_TIMEOUT (nothing could be written in time);
  *   AMBC_ERR_NET_CLOSED (the peer reset the connection); AMBC_ERR_NET_IO (any other error);
  *   AMBC_ERR_INVALID_ARG (NULL pointer, len 0); AMBC_ERR_STATE (not connected).
  *
- * recv(buf, cap, received, timeout_ms): one lwip_recv, waiting for data.
- *   AMBC_OK with *received >= 1 (bytes) or 0 (orderly close: the peer's FIN);
+ * recv(buf, cap, received, timeout_ms): one lwip_recv, waiting for data (select/poll).
+ *   AMBC_OK with *received >= 1 (bytes) or 0 (orderly close: the peer's FIN; every later
+ *   recv says so again, although lwip_recv itself reports the FIN only once);
  *   AMBC_ERR_NET_TIMEOUT (nothing within timeout_ms; still usable); AMBC_ERR_NET_CLOSED (reset:
  *   data may be lost); AMBC_ERR_NET_IO (any other error, e.g. lwIP aborted the connection);
  *   AMBC_ERR_INVALID_ARG (NULL pointer, cap 0); AMBC_ERR_STATE (not connected).
@@ -132,8 +145,6 @@ typedef struct {
     size_t count;           /**< unread bytes in the ring */
     ambc_lwip_poll_fn poll; /**< drives lwIP while a call waits */
     void *poll_ctx;         /**< passed to poll */
-    uint32_t dns_addr[6];   /**< a DNS answer (an ip_addr_t) while connect waits for it */
-    uint32_t dns_name_hash; /**< which lookup dns_addr is for: late answers are ignored */
     int err;                /**< lwIP err_t that ended the connection, 0 while none */
     uint8_t flags;          /**< connection state bits (raw.c) */
 } ambc_lwip_raw_t;
@@ -165,13 +176,14 @@ void ambc_lwip_raw_init(ambc_lwip_raw_t *r, uint8_t *ring, size_t ring_size, amb
  * operations behave as ambc/port.h says, with these specifics:
  *
  * connect(host, port, timeout_ms): a numeric address (ipaddr_aton), else, with LWIP_DNS,
- *   dns_gethostbyname (answered from lwIP's cache or awaited by polling). tcp_new_ip_type,
- *   Nagle off, tcp_connect, then poll until connected, refused or timeout_ms. Closes any
- *   connection r had. Returns AMBC_OK; AMBC_ERR_INVALID_ARG (NULL or empty host, port 0);
- *   AMBC_ERR_NET_RESOLVE (not numeric and no DNS, or the lookup failed or timed out);
- *   AMBC_ERR_NET_CONNECT (reset/refused, no route, lwIP gave up on the SYN);
- *   AMBC_ERR_NET_TIMEOUT (timeout_ms ran out: the PCB is aborted); AMBC_ERR_NET_IO (no
- *   TCP PCB free in lwIP's pool).
+ *   dns_gethostbyname (answered from lwIP's cache, or awaited by polling within timeout_ms).
+ *   tcp_new_ip_type, Nagle off, tcp_connect, then poll until connected, refused or the
+ *   time is up; lookup and connection share timeout_ms. Closes any connection r had.
+ *   Returns AMBC_OK; AMBC_ERR_INVALID_ARG (NULL or empty host, port 0);
+ *   AMBC_ERR_NET_RESOLVE (not numeric and no DNS, no DNS server set, or the resolver
+ *   answered that the name does not exist); AMBC_ERR_NET_CONNECT (reset/refused, no route,
+ *   lwIP gave up on the SYN); AMBC_ERR_NET_TIMEOUT (timeout_ms ran out, resolving or
+ *   connecting: the PCB is aborted); AMBC_ERR_NET_IO (no TCP PCB or DNS slot free).
  *
  * send(data, len, sent, timeout_ms): tcp_write (copied into lwIP's buffers) of as much as
  *   lwIP's send buffer takes, then tcp_output; polls while the buffer is full.

@@ -30,12 +30,7 @@ enum {
     F_CONNECTED = 1u << 0, /* the handshake completed */
     F_FIN = 1u << 1,       /* the peer's FIN arrived (after the bytes in the ring) */
     F_ERROR = 1u << 2,     /* lwIP ended the connection and freed the PCB; err says why */
-    F_RESOLVING = 1u << 3, /* a DNS lookup is outstanding for dns_name_hash */
-    F_RESOLVED = 1u << 4,  /* ... and its answer is in dns_addr */
-    F_DNS_FAILED = 1u << 5,
 };
-
-typedef char dns_addr_fits[sizeof(((ambc_lwip_raw_t *)0)->dns_addr) >= sizeof(ip_addr_t) ? 1 : -1];
 
 static bool expired(uint32_t start, uint32_t timeout_ms)
 {
@@ -170,32 +165,89 @@ static void detach(struct tcp_pcb *pcb)
     tcp_err(pcb, NULL);
 }
 
-/* ---- name resolution ------------------------------------------------------------------- */
+/* ---- name resolution ------------------------------------------------------------------- *
+ *
+ * dns_gethostbyname answers from lwIP's cache at once, or later through a callback that
+ * connect waits for by polling, no longer than its timeout. lwIP cannot cancel a query, so
+ * the callback may come after connect gave up, when the caller's ambc_lwip_raw_t may be gone:
+ * its state lives in a static slot (lwIP is one per program) tagged with a generation, so a
+ * late answer finds its slot freed or serving a newer lookup, and is dropped. */
 
 #if LWIP_DNS
-static uint32_t name_hash(const char *s)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s != '\0'; s++) {
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    }
-    return h;
-}
+#ifndef AMBC_LWIP_DNS_SLOTS
+#define AMBC_LWIP_DNS_SLOTS 2 /* lookups that may wait at once */
+#endif
+#define SLOT_BITS 4u
+typedef char dns_slots_fit[AMBC_LWIP_DNS_SLOTS <= (1 << SLOT_BITS) ? 1 : -1];
+
+typedef struct {
+    uintptr_t gen; /* of the lookup this slot serves; bumped for each new one */
+    bool busy;     /* a connect waits on this slot */
+    bool done;     /* the callback came: ok and addr are set */
+    bool ok;
+    ip_addr_t addr;
+} dns_slot_t;
+
+static dns_slot_t dns_slots[AMBC_LWIP_DNS_SLOTS];
 
 static void on_dns(const char *name, const ip_addr_t *ip, void *arg)
 {
-    ambc_lwip_raw_t *r = arg;
-    /* An answer to an earlier lookup that connect stopped waiting for: ignore it. */
-    if (!(r->flags & F_RESOLVING) || name == NULL || name_hash(name) != r->dns_name_hash) {
-        return;
+    uintptr_t key = (uintptr_t)arg;
+    dns_slot_t *sl = &dns_slots[key & ((1u << SLOT_BITS) - 1u)];
+    (void)name;
+    if (!sl->busy || ((sl->gen << SLOT_BITS) >> SLOT_BITS) != (key >> SLOT_BITS)) {
+        return; /* connect stopped waiting for this lookup */
     }
-    r->flags &= (uint8_t)~F_RESOLVING;
-    if (ip == NULL) {
-        r->flags |= F_DNS_FAILED;
-    } else {
-        memcpy(r->dns_addr, ip, sizeof(*ip));
-        r->flags |= F_RESOLVED;
+    sl->done = true;
+    sl->ok = ip != NULL;
+    if (ip != NULL) {
+        ip_addr_copy(sl->addr, *ip);
     }
+}
+
+/* Takes a slot and starts the query (under the lwIP lock): the slot, or NULL when none is
+ * free; *e is dns_gethostbyname's return. */
+static dns_slot_t *dns_start(const char *host, ip_addr_t *out, err_t *e)
+{
+    int i;
+    for (i = 0; i < AMBC_LWIP_DNS_SLOTS; i++) {
+        dns_slot_t *sl = &dns_slots[i];
+        if (!sl->busy) {
+            sl->busy = true; /* before the call: the callback may run inside it */
+            sl->gen++;
+            sl->done = false;
+            *e = dns_gethostbyname(host, out, on_dns,
+                                   (void *)((sl->gen << SLOT_BITS) | (uintptr_t)i));
+            sl->busy = *e == ERR_INPROGRESS; /* otherwise no callback will come */
+            return sl;
+        }
+    }
+    return NULL;
+}
+
+/* Polls until the slot has its answer or the time is up, then frees the slot. */
+static ambc_status_t dns_wait(ambc_lwip_raw_t *r, dns_slot_t *sl, ip_addr_t *out, uint32_t start,
+                              uint32_t timeout_ms)
+{
+    ambc_status_t st;
+    bool done = false;
+    for (;;) {
+        AMBC_LWIP_RAW_LOCK();
+        done = sl->done;
+        AMBC_LWIP_RAW_UNLOCK();
+        if (done || expired(start, timeout_ms)) {
+            break;
+        }
+        r->poll(r->poll_ctx);
+    }
+    AMBC_LWIP_RAW_LOCK();
+    st = !sl->done ? AMBC_ERR_NET_TIMEOUT : sl->ok ? AMBC_OK : AMBC_ERR_NET_RESOLVE;
+    if (st == AMBC_OK) {
+        ip_addr_copy(*out, sl->addr);
+    }
+    sl->busy = false; /* a late answer is now dropped */
+    AMBC_LWIP_RAW_UNLOCK();
+    return st;
 }
 #endif
 
@@ -207,30 +259,21 @@ static ambc_status_t resolve(ambc_lwip_raw_t *r, const char *host, ip_addr_t *ou
     }
 #if LWIP_DNS
     {
-        err_t e;
-        r->flags = F_RESOLVING;
-        r->dns_name_hash = name_hash(host);
+        err_t e = ERR_OK;
+        dns_slot_t *sl;
         AMBC_LWIP_RAW_LOCK();
-        e = dns_gethostbyname(host, out, on_dns, r);
+        sl = dns_start(host, out, &e);
         AMBC_LWIP_RAW_UNLOCK();
+        if (sl == NULL) {
+            return AMBC_ERR_NET_IO; /* every slot waits already: out of resources */
+        }
         if (e == ERR_OK) {
-            r->flags = 0;
             return AMBC_OK; /* numeric or cached */
         }
         if (e != ERR_INPROGRESS) {
-            r->flags = 0;
-            return AMBC_ERR_NET_RESOLVE;
+            return AMBC_ERR_NET_RESOLVE; /* no DNS server set, a name too long, table full */
         }
-        while (!(r->flags & (F_RESOLVED | F_DNS_FAILED)) && !expired(start, timeout_ms)) {
-            r->poll(r->poll_ctx);
-        }
-        if (r->flags & F_RESOLVED) {
-            memcpy(out, r->dns_addr, sizeof(*out));
-            r->flags = 0;
-            return AMBC_OK;
-        }
-        r->flags = 0; /* a late answer is now ignored */
-        return AMBC_ERR_NET_RESOLVE;
+        return dns_wait(r, sl, out, start, timeout_ms);
     }
 #else
     (void)r;

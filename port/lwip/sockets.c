@@ -16,9 +16,13 @@
 #include "lwip/errno.h"
 #include "lwip/inet.h"
 #include "lwip/ip_addr.h"
-#include "lwip/netdb.h"
 #include "lwip/sockets.h"
 #include "lwip/sys.h"
+#if LWIP_DNS
+#include "lwip/dns.h"
+#include "lwip/priv/tcpip_priv.h" /* tcpip_api_call, as lwIP's own netdb.c uses it */
+#include "lwip/tcpip.h"
+#endif
 
 /* Milliseconds left before start + timeout_ms, on lwIP's 32-bit clock (wrap-safe). */
 static uint32_t ms_left(uint32_t start, uint32_t timeout_ms)
@@ -133,7 +137,140 @@ static ambc_status_t to_sockaddr(const ip_addr_t *ip, uint16_t port, sock_addr_t
     return AMBC_ERR_NET_RESOLVE;
 }
 
-static ambc_status_t resolve(const char *host, uint16_t port, sock_addr_t *out, socklen_t *len)
+#if LWIP_DNS
+/* ---- names: dns_gethostbyname with a bounded wait -------------------------------------- *
+ *
+ * lwip_getaddrinfo waits on lwIP's resolver without a bound (its retries take 10 s and more)
+ * and cannot be cancelled. So connect starts dns_gethostbyname itself, on the tcpip thread,
+ * and waits for the callback on a semaphore no longer than its timeout. lwIP cannot cancel a
+ * query either, so the callback may come after connect has stopped waiting, when the
+ * caller's ambc_lwip_sock_t may be gone: the callback's state lives in a static slot (lwIP is
+ * one per program) and carries a generation, so a late answer finds its slot freed or reused
+ * and is dropped. Slots are touched only on the tcpip thread, so they need no lock. */
+
+#ifndef AMBC_LWIP_DNS_SLOTS
+#define AMBC_LWIP_DNS_SLOTS 2 /* lookups that may wait at once (threads connecting at once) */
+#endif
+#define SLOT_BITS 4u
+typedef char dns_slots_fit[AMBC_LWIP_DNS_SLOTS <= (1 << SLOT_BITS) ? 1 : -1];
+
+typedef struct {
+    uintptr_t gen; /* of the lookup this slot serves; bumped for each new one */
+    bool busy;     /* a connect waits on this slot */
+    bool done;     /* the callback came: ok and addr are set */
+    bool ok;
+    ip_addr_t addr;
+    sys_sem_t *wake; /* the waiting connect's semaphore */
+} dns_slot_t;
+
+static dns_slot_t dns_slots[AMBC_LWIP_DNS_SLOTS];
+
+/* One request to the tcpip thread (start or finish a lookup). */
+typedef struct {
+    struct tcpip_api_call_data call; /* first: tcpip_api_call hands back this pointer */
+    const char *host;
+    sys_sem_t *wake;
+    int slot;  /* the slot in use; -1 when none was free */
+    err_t err; /* dns_gethostbyname's return */
+    ip_addr_t addr;
+    bool done; /* finish: the answer came in time */
+    bool ok;   /* ... and it was an address */
+} dns_call_t;
+
+static void *slot_key(int slot, uintptr_t gen)
+{
+    return (void *)((gen << SLOT_BITS) | (uintptr_t)slot);
+}
+
+static void on_dns(const char *name, const ip_addr_t *ip, void *arg)
+{
+    uintptr_t key = (uintptr_t)arg;
+    dns_slot_t *sl = &dns_slots[key & ((1u << SLOT_BITS) - 1u)];
+    (void)name;
+    if (!sl->busy || ((sl->gen << SLOT_BITS) >> SLOT_BITS) != (key >> SLOT_BITS)) {
+        return; /* connect stopped waiting for this lookup */
+    }
+    sl->done = true;
+    sl->ok = ip != NULL;
+    if (ip != NULL) {
+        ip_addr_copy(sl->addr, *ip);
+    }
+    sys_sem_signal(sl->wake);
+}
+
+/* On the tcpip thread: takes a slot and starts the query. The callback may run inside
+ * dns_gethostbyname (no server reachable), so the slot is ready before the call. */
+static err_t dns_start(struct tcpip_api_call_data *call)
+{
+    dns_call_t *c = (dns_call_t *)call;
+    int i;
+    c->slot = -1;
+    for (i = 0; i < AMBC_LWIP_DNS_SLOTS; i++) {
+        if (!dns_slots[i].busy) {
+            dns_slot_t *sl = &dns_slots[i];
+            sl->busy = true;
+            sl->gen++;
+            sl->done = false;
+            sl->wake = c->wake;
+            c->slot = i;
+            c->err = dns_gethostbyname(c->host, &c->addr, on_dns, slot_key(i, sl->gen));
+            sl->busy = c->err == ERR_INPROGRESS; /* otherwise no callback will come */
+            return ERR_OK;
+        }
+    }
+    return ERR_OK;
+}
+
+/* On the tcpip thread: collects the answer, if any, and frees the slot. */
+static err_t dns_finish(struct tcpip_api_call_data *call)
+{
+    dns_call_t *c = (dns_call_t *)call;
+    dns_slot_t *sl = &dns_slots[c->slot];
+    c->done = sl->done;
+    c->ok = sl->ok;
+    ip_addr_copy(c->addr, sl->addr);
+    sl->busy = false;
+    return ERR_OK;
+}
+
+static ambc_status_t resolve_name(const char *host, ip_addr_t *out, uint32_t start,
+                                  uint32_t timeout_ms)
+{
+    dns_call_t c;
+    sys_sem_t wake;
+    ambc_status_t st;
+    memset(&c, 0, sizeof(c));
+    if (sys_sem_new(&wake, 0) != ERR_OK) {
+        return AMBC_ERR_NET_IO;
+    }
+    c.host = host;
+    c.wake = &wake;
+    if (tcpip_api_call(dns_start, &c.call) != ERR_OK || c.slot < 0) {
+        st = AMBC_ERR_NET_IO; /* no message or no slot: out of resources */
+    } else if (c.err == ERR_OK) {
+        ip_addr_copy(*out, c.addr); /* in lwIP's cache */
+        st = AMBC_OK;
+    } else if (c.err != ERR_INPROGRESS) {
+        st = AMBC_ERR_NET_RESOLVE; /* no DNS server set, a name too long, table full */
+    } else {
+        uint32_t left = ms_left(start, timeout_ms);
+        if (left > 0u) { /* 0 would mean "forever" to sys_arch_sem_wait */
+            (void)sys_arch_sem_wait(&wake, left);
+        }
+        (void)tcpip_api_call(dns_finish, &c.call);
+        st = !c.done ? AMBC_ERR_NET_TIMEOUT : c.ok ? AMBC_OK : AMBC_ERR_NET_RESOLVE;
+        if (st == AMBC_OK) {
+            ip_addr_copy(*out, c.addr);
+        }
+    }
+    sys_sem_free(&wake); /* no callback can reach it now: the slot is no longer busy */
+    return st;
+}
+#endif /* LWIP_DNS */
+
+/* A numeric address at once; a name (with LWIP_DNS) within the time left. */
+static ambc_status_t resolve(const char *host, uint16_t port, sock_addr_t *out, socklen_t *len,
+                             uint32_t start, uint32_t timeout_ms)
 {
     ip_addr_t ip;
     if (ipaddr_aton(host, &ip)) {
@@ -141,38 +278,12 @@ static ambc_status_t resolve(const char *host, uint16_t port, sock_addr_t *out, 
     }
 #if LWIP_DNS
     {
-        struct addrinfo hints;
-        struct addrinfo *res = NULL;
-        ambc_status_t st = AMBC_ERR_NET_RESOLVE;
-        memset(&hints, 0, sizeof(hints));
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        if (lwip_getaddrinfo(host, NULL, &hints, &res) == 0 && res != NULL &&
-            res->ai_addrlen <= sizeof(*out)) {
-            memcpy(out, res->ai_addr, res->ai_addrlen);
-            *len = (socklen_t)res->ai_addrlen;
-#if LWIP_IPV4
-            if (out->sa.sa_family == AF_INET) {
-                out->in4.sin_port = lwip_htons(port);
-                st = AMBC_OK;
-            }
-#endif
-#if LWIP_IPV6
-            if (out->sa.sa_family == AF_INET6) {
-                out->in6.sin6_port = lwip_htons(port);
-                st = AMBC_OK;
-            }
-#endif
-        }
-        if (res != NULL) {
-            lwip_freeaddrinfo(res);
-        }
-        return st;
+        ambc_status_t st = resolve_name(host, &ip, start, timeout_ms);
+        return st == AMBC_OK ? to_sockaddr(&ip, port, out, len) : st;
     }
 #else
-    (void)out;
-    (void)len;
-    (void)port;
+    (void)start;
+    (void)timeout_ms;
     return AMBC_ERR_NET_RESOLVE;
 #endif
 }
@@ -199,6 +310,9 @@ static void sock_close(void *ctx)
         (void)lwip_close(s->fd);
         s->fd = -1;
     }
+    if (s != NULL) {
+        s->eof = false;
+    }
 }
 
 static ambc_status_t sock_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
@@ -215,7 +329,7 @@ static ambc_status_t sock_connect(void *ctx, const char *host, uint16_t port, ui
         return AMBC_ERR_INVALID_ARG;
     }
     sock_close(s);
-    st = resolve(host, port, &addr, &addr_len);
+    st = resolve(host, port, &addr, &addr_len, start, timeout_ms);
     if (st != AMBC_OK) {
         return st;
     }
@@ -279,11 +393,15 @@ static ambc_status_t sock_recv(void *ctx, uint8_t *buf, size_t cap, size_t *rece
     if (s->fd < 0) {
         return AMBC_ERR_STATE;
     }
+    if (s->eof) {
+        return AMBC_OK; /* lwIP answers ENOTCONN after the FIN it reported: keep the end */
+    }
     for (;;) {
         ambc_status_t st;
         ssize_t n = lwip_recv(s->fd, buf, cap, 0);
         if (n >= 0) {
             *received = (size_t)n; /* 0: the peer's FIN, an orderly close */
+            s->eof = n == 0;
             return AMBC_OK;
         }
         if (!would_block(errno)) {
@@ -301,6 +419,7 @@ static const ambc_stream_ops_t sock_ops = {sock_connect, sock_send, sock_recv, s
 void ambc_lwip_sock_init(ambc_lwip_sock_t *s)
 {
     s->fd = -1;
+    s->eof = false;
 }
 
 ambc_stream_t ambc_lwip_sock_stream(ambc_lwip_sock_t *s)

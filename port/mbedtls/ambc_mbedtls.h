@@ -93,6 +93,8 @@ typedef struct {
     uint64_t deadline;          /**< when the current call must return, clock ms */
     ambc_status_t lower_status; /**< the lower stream's last error, reported through */
     uint32_t verify_flags;      /**< mbedTLS verify flags of the last handshake */
+    uint32_t rec_pos;           /**< bytes of the record being read that mbedTLS holds */
+    uint32_t rec_len;           /**< its body length, once its header is in */
     unsigned flags;             /**< connection state bits (tls.c) */
 } ambc_tls_t;
 
@@ -161,7 +163,12 @@ ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower,
  *     then be cut short undetected, by someone able to inject a TCP FIN. Later calls keep
  *     returning AMBC_OK with 0.
  *   AMBC_ERR_NET_TIMEOUT (no complete record within timeout_ms; a partial record is kept
- *     and the stream stays usable);
+ *     and the stream stays usable). With timeout_ms 0 only when nothing at all is pending:
+ *     no decrypted byte, no record or part of one, no close, no error (port.h);
+ *   AMBC_ERR_TLS_IO with timeout_ms 0 when part of a record has arrived but not all of it:
+ *     the stream is not idle, and there is no byte to return. The stream itself is left
+ *     as it was (a later recv with time could finish the record), but the caller that asked
+ *     "is anything waiting?" before reusing the connection should close it;
  *   the lower stream's error when it failed (AMBC_ERR_NET_CLOSED for a reset,
  *     AMBC_ERR_NET_IO, ...); AMBC_ERR_TLS_IO (a bad record, a fatal alert, or the stream
  *     is unusable after an earlier failure);

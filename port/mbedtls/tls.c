@@ -34,6 +34,43 @@ static void set_deadline(ambc_tls_t *t, uint32_t timeout_ms)
     t->deadline = t->clock->now_ms(t->clock->ctx) + timeout_ms;
 }
 
+/* A TLS record header: type (1), version (2), length of the body (2). */
+#define RECORD_HEADER 5u
+
+/* How many post-handshake messages (TLS 1.3 session tickets) one call skips over without
+ * looking at the clock: they need no waiting, but a peer must not keep a call going by
+ * sending nothing else. */
+#define MAX_TICKETS_PER_CALL 8
+
+/* Follows the record framing of the bytes the bio hands to mbedTLS, so the port knows
+ * whether mbedTLS holds part of a record (t->rec_pos > 0) without reading its private
+ * fields (3.x hides them). Exact because on a stream transport mbedTLS asks the bio for
+ * no more than the rest of the header or record it is reading. */
+static void track_records(ambc_tls_t *t, const unsigned char *p, size_t n)
+{
+    while (n > 0u) {
+        if (t->rec_pos < RECORD_HEADER) {
+            if (t->rec_pos == 3u) {
+                t->rec_len = (uint32_t)p[0] << 8;
+            } else if (t->rec_pos == 4u) {
+                t->rec_len |= p[0];
+            }
+            t->rec_pos++;
+            p++;
+            n--;
+        } else {
+            size_t step = RECORD_HEADER + t->rec_len - t->rec_pos;
+            step = step < n ? step : n;
+            t->rec_pos += (uint32_t)step;
+            p += step;
+            n -= step;
+        }
+        if (t->rec_pos >= RECORD_HEADER && t->rec_pos == RECORD_HEADER + t->rec_len) {
+            t->rec_pos = 0u; /* a whole record: mbedTLS can process it without more input */
+        }
+    }
+}
+
 /* mbedTLS codes after which the same call may simply be repeated. */
 static int is_retry(int ret)
 {
@@ -83,6 +120,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_
     }
     st = t->lower.ops->recv(t->lower.ctx, buf, len, &got, ms_left(t));
     if (st == AMBC_OK && got <= len) {
+        track_records(t, buf, got);
         return (int)got; /* 0 = orderly close; mbedTLS makes it MBEDTLS_ERR_SSL_CONN_EOF */
     }
     if (st == AMBC_ERR_NET_TIMEOUT) {
@@ -126,6 +164,8 @@ static ambc_status_t start_session(ambc_tls_t *t, const char *host)
     if (mbedtls_ssl_session_reset(&t->ssl) != 0) {
         return AMBC_ERR_TLS_SETUP;
     }
+    t->rec_pos = 0u;
+    t->rec_len = 0u;
     /* Always set: it is both SNI and the name verified. Without it 2.28.10+ and 3.6.3+
      * refuse to verify, and older versions would verify no name at all. */
     ret = mbedtls_ssl_set_hostname(&t->ssl, t->server_name != NULL ? t->server_name : host);
@@ -250,6 +290,29 @@ static ambc_status_t tls_send(void *ctx, const uint8_t *data, size_t len, size_t
     return fail_io(t, ret);
 }
 
+/* mbedtls_ssl_read until data, an outcome, or the deadline. A session ticket (3.x) needs
+ * no waiting, so it does not end the loop even when no time is left: a zero-timeout read
+ * must look past it at what follows. */
+static int read_record(ambc_tls_t *t, uint8_t *buf, size_t cap)
+{
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+    int tickets = 0;
+#endif
+    int ret;
+    for (;;) {
+        ret = mbedtls_ssl_read(&t->ssl, buf, cap);
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET &&
+            ++tickets <= MAX_TICKETS_PER_CALL) {
+            continue;
+        }
+#endif
+        if (!is_retry(ret) || ms_left(t) == 0u) {
+            return ret;
+        }
+    }
+}
+
 static ambc_status_t tls_recv(void *ctx, uint8_t *buf, size_t cap, size_t *received,
                               uint32_t timeout_ms)
 {
@@ -270,9 +333,7 @@ static ambc_status_t tls_recv(void *ctx, uint8_t *buf, size_t cap, size_t *recei
     if (cap > (size_t)INT_MAX) {
         cap = (size_t)INT_MAX;
     }
-    do {
-        ret = mbedtls_ssl_read(&t->ssl, buf, cap);
-    } while (is_retry(ret) && ms_left(t) > 0u);
+    ret = read_record(t, buf, cap);
     if (ret > 0) {
         *received = (size_t)ret;
         return AMBC_OK;
@@ -284,7 +345,13 @@ static ambc_status_t tls_recv(void *ctx, uint8_t *buf, size_t cap, size_t *recei
         return AMBC_OK;
     }
     if (is_retry(ret)) {
-        return AMBC_ERR_NET_TIMEOUT; /* a partial record stays buffered in mbedTLS */
+        /* With time to wait, a partial record stays buffered in mbedTLS and the next call
+         * goes on with it. Asked "is anything waiting?" (timeout 0), a begun record is
+         * something: not idle, and nothing to return (port.h). */
+        if (timeout_ms == 0u && (t->rec_pos > 0u || mbedtls_ssl_check_pending(&t->ssl))) {
+            return AMBC_ERR_TLS_IO;
+        }
+        return AMBC_ERR_NET_TIMEOUT;
     }
     return fail_io(t, ret);
 }

@@ -45,25 +45,34 @@ void ambc_posix_tcp_init(ambc_posix_tcp_t *t);
  * The operations behave as ambc/port.h says, with these specifics:
  *
  * connect(host, port, timeout_ms): resolves host with getaddrinfo (IPv4 and IPv6, in the
- *   resolver's order) and tries each address in turn. All attempts share the one
+ *   resolver's order) and tries each address in turn. A numeric address is converted at
+ *   once. A name is looked up in a detached thread of the port's own, and connect waits for
+ *   the answer no longer than timeout_ms: a resolver that never answers costs the timeout,
+ *   not resolv.conf's timeout times its attempts. A lookup connect gave up on goes on in its
+ *   thread until getaddrinfo returns, then frees everything itself; it holds nothing of the
+ *   caller's (the name is copied), and its thread does not hold up the process's exit.
+ *   Memory: one heap block per name lookup (about 100 bytes plus the name) and a thread,
+ *   both gone when getaddrinfo returns. All address attempts share the one
  *   timeout: each gets an equal share of the time still left (the last gets all of it),
  *   so one black-holed address cannot starve the others. The socket is non-blocking from
  *   then on, with TCP_NODELAY set (requests are written in a few pieces and should leave
  *   at once). Closes any connection t already had.
  *   Returns AMBC_OK; AMBC_ERR_INVALID_ARG (NULL or empty host, port 0);
- *   AMBC_ERR_NET_RESOLVE (getaddrinfo failed); AMBC_ERR_NET_CONNECT (refused, unreachable,
- *   or no address could be tried); AMBC_ERR_NET_TIMEOUT (the time ran out, or the kernel
- *   gave up on the SYN); AMBC_ERR_NET_IO (socket() or setsockopt failed for lack of
- *   resources). When several addresses fail, the status of the last one is returned.
- *   Note: getaddrinfo itself cannot be bounded by timeout_ms; it waits as long as the
- *   system resolver does (resolv.conf "timeout"/"attempts"). Numeric hosts never wait.
+ *   AMBC_ERR_NET_RESOLVE (getaddrinfo answered: no such name, or it failed);
+ *   AMBC_ERR_NET_TIMEOUT (the time ran out: while resolving the name, or connecting, or the
+ *   kernel gave up on the SYN); AMBC_ERR_NET_CONNECT (refused, unreachable, or no address
+ *   could be tried); AMBC_ERR_NET_IO (socket() or setsockopt failed, or no memory or thread
+ *   for a lookup could be had: lack of resources). When several addresses fail, the status
+ *   of the last one is returned.
  *
  * send(data, len, sent, timeout_ms): one send(2), waiting with poll for the socket to be
  *   writable. AMBC_OK with 1 <= *sent <= len; AMBC_ERR_NET_TIMEOUT (nothing written in
  *   time); AMBC_ERR_NET_CLOSED (EPIPE, ECONNRESET); AMBC_ERR_NET_IO (any other errno);
  *   AMBC_ERR_INVALID_ARG (NULL pointer, len 0); AMBC_ERR_STATE (not connected).
  *
- * recv(buf, cap, received, timeout_ms): one recv(2), waiting with poll for data.
+ * recv(buf, cap, received, timeout_ms): one recv(2), waiting with poll for data. With
+ *   timeout_ms 0 a non-blocking recv(2) and a poll of 0 ms: only what the kernel already
+ *   holds (port.h's "is anything waiting?").
  *   AMBC_OK with *received >= 1 (bytes) or *received == 0 (orderly close: the peer's FIN);
  *   AMBC_ERR_NET_TIMEOUT (nothing within timeout_ms; still usable);
  *   AMBC_ERR_NET_CLOSED (ECONNRESET: the peer aborted, data may be lost);
@@ -76,6 +85,18 @@ void ambc_posix_tcp_init(ambc_posix_tcp_t *t);
  * @return the stream; a value, copy it freely.
  */
 ambc_stream_t ambc_posix_tcp_stream(ambc_posix_tcp_t *t);
+
+/**
+ * @brief How many name lookups connect gave up on (AMBC_ERR_NET_TIMEOUT) are still running.
+ *
+ * Each ends by itself when the system resolver answers or gives up (resolv.conf "timeout"
+ * times "attempts"), and frees what it holds. A program need not wait for them: their
+ * threads are detached and do not hold up exit. This is for tests (no leak once they are
+ * done) and for a program that wants to leave nothing running, e.g. before a fork.
+ *
+ * @return the number of such lookups now; thread-safe.
+ */
+size_t ambc_posix_lookups_pending(void);
 
 /**
  * @brief The POSIX clock: a static object, valid for the life of the program.

@@ -8,10 +8,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Systems without MSG_NOSIGNAL (macOS) have SO_NOSIGPIPE instead, set on each socket. */
@@ -162,6 +167,203 @@ static ambc_status_t try_address(ambc_posix_tcp_t *t, const struct addrinfo *ai,
     return AMBC_OK;
 }
 
+/* ---- name resolution bounded by the connect timeout ---------------------------------- */
+
+/* getaddrinfo cannot be interrupted, and glibc's resolver waits resolv.conf's timeout times
+ * its attempts (10 s by default) for a server that never answers. So a name is looked up in
+ * a thread of its own while connect waits for it only until its deadline. The lookup's
+ * state is on the heap and shared by reference count: a connect that stops waiting hands it
+ * to the thread, which frees it (and the answer nobody wants) when getaddrinfo returns, so
+ * the thread never touches the caller's memory. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond; /* on CLOCK_MONOTONIC, as the deadline */
+    int refs;            /* 2 while connect waits, 1 after either side let go */
+    bool done;           /* getaddrinfo returned: rc and list are set */
+    bool abandoned;      /* connect stopped waiting: the thread frees everything */
+    int rc;
+    struct addrinfo *list;
+    char service[8];
+    char host[]; /* a copy: the caller's string is only valid during connect */
+} lookup_t;
+
+/* Lookups connect gave up on that are still running (ambc_posix_lookups_pending). */
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t pending;
+
+static void pending_add(int delta)
+{
+    (void)pthread_mutex_lock(&pending_lock);
+    pending = delta > 0 ? pending + 1u : pending - 1u;
+    (void)pthread_mutex_unlock(&pending_lock);
+}
+
+size_t ambc_posix_lookups_pending(void)
+{
+    size_t n;
+    (void)pthread_mutex_lock(&pending_lock);
+    n = pending;
+    (void)pthread_mutex_unlock(&pending_lock);
+    return n;
+}
+
+static int lookup(const char *host, const char *service, int flags, struct addrinfo **list)
+{
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts with only loopback up. */
+    hints.ai_flags = AI_NUMERICSERV | flags;
+    return getaddrinfo(host, service, &hints, list);
+}
+
+static void lookup_free(lookup_t *l)
+{
+    if (l->list != NULL) {
+        freeaddrinfo(l->list);
+    }
+    (void)pthread_cond_destroy(&l->cond);
+    (void)pthread_mutex_destroy(&l->lock);
+    free(l);
+}
+
+static void *lookup_main(void *arg)
+{
+    lookup_t *l = arg;
+    struct addrinfo *list = NULL;
+    int rc = lookup(l->host, l->service, 0, &list);
+    bool abandoned;
+    (void)pthread_mutex_lock(&l->lock);
+    l->rc = rc;
+    l->list = list;
+    l->done = true;
+    abandoned = l->abandoned; /* then connect has let go: this thread holds the last ref */
+    l->refs--;
+    (void)pthread_cond_signal(&l->cond);
+    (void)pthread_mutex_unlock(&l->lock);
+    if (abandoned) {
+        lookup_free(l);
+        pending_add(-1); /* last: a test that waits for 0 then finds nothing left */
+    }
+    return NULL;
+}
+
+static lookup_t *lookup_new(const char *host, const char *service)
+{
+    size_t len = strlen(host) + 1u;
+    pthread_condattr_t ca;
+    lookup_t *l = malloc(sizeof(*l) + len);
+    if (l == NULL) {
+        return NULL;
+    }
+    memset(l, 0, sizeof(*l));
+    memcpy(l->host, host, len);
+    (void)snprintf(l->service, sizeof(l->service), "%s", service);
+    l->refs = 2;
+    if (pthread_condattr_init(&ca) != 0) {
+        free(l);
+        return NULL;
+    }
+    if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&l->cond, &ca) != 0) {
+        (void)pthread_condattr_destroy(&ca);
+        free(l);
+        return NULL;
+    }
+    (void)pthread_condattr_destroy(&ca);
+    if (pthread_mutex_init(&l->lock, NULL) != 0) {
+        (void)pthread_cond_destroy(&l->cond);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* A detached thread (nobody joins it; it never holds up exit) with every signal blocked, so
+ * the application's signals go to its own threads. 0 or an errno. */
+static int lookup_start(lookup_t *l)
+{
+    pthread_attr_t attr;
+    pthread_t th;
+    sigset_t all, old;
+    int rc = pthread_attr_init(&attr);
+    if (rc != 0) {
+        return rc;
+    }
+    (void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    (void)sigfillset(&all);
+    (void)pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&th, &attr, lookup_main, l);
+    (void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+    (void)pthread_attr_destroy(&attr);
+    return rc;
+}
+
+/* Waits for the lookup until the deadline; on return connect no longer holds l. */
+static ambc_status_t lookup_wait(lookup_t *l, uint64_t deadline, struct addrinfo **list)
+{
+    ambc_status_t st;
+    bool last;
+    struct timespec at;
+    uint64_t now = now_ms();
+    uint64_t left = deadline > now ? deadline - now : 0u;
+    (void)clock_gettime(CLOCK_MONOTONIC, &at);
+    at.tv_sec += (time_t)(left / 1000u);
+    at.tv_nsec += (long)(left % 1000u) * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    (void)pthread_mutex_lock(&l->lock);
+    while (!l->done) {
+        /* 0 is a signal or a spurious wake-up: look again. Anything else ends the wait. */
+        if (pthread_cond_timedwait(&l->cond, &l->lock, &at) != 0) {
+            break;
+        }
+    }
+    if (l->done) {
+        st = (l->rc == 0 && l->list != NULL) ? AMBC_OK : AMBC_ERR_NET_RESOLVE;
+        *list = l->list;
+        l->list = NULL;
+    } else {
+        st = AMBC_ERR_NET_TIMEOUT;
+        l->abandoned = true;
+        pending_add(+1); /* before the thread can see abandoned and count it down */
+    }
+    l->refs--;
+    last = l->refs == 0;
+    (void)pthread_mutex_unlock(&l->lock);
+    if (last) {
+        lookup_free(l);
+    }
+    return st;
+}
+
+/* Resolves host for connect: a numeric address at once, a name in a lookup thread bounded
+ * by the deadline. On AMBC_OK *list is getaddrinfo's list (freeaddrinfo it). */
+static ambc_status_t resolve(const char *host, const char *service, uint64_t deadline,
+                             struct addrinfo **list)
+{
+    lookup_t *l;
+    int rc = lookup(host, service, AI_NUMERICHOST, list);
+    if (rc == 0) {
+        return *list != NULL ? AMBC_OK : AMBC_ERR_NET_RESOLVE;
+    }
+    if (rc != EAI_NONAME) {
+        return AMBC_ERR_NET_RESOLVE;
+    }
+    l = lookup_new(host, service);
+    if (l == NULL) {
+        return AMBC_ERR_NET_IO;
+    }
+    if (lookup_start(l) != 0) {
+        lookup_free(l);
+        return AMBC_ERR_NET_IO; /* no thread to be had: out of resources */
+    }
+    return lookup_wait(l, deadline, list);
+}
+
 static size_t count_addresses(const struct addrinfo *ai)
 {
     size_t n = 0;
@@ -184,11 +386,10 @@ static void tcp_close(void *ctx)
 static ambc_status_t tcp_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
     ambc_posix_tcp_t *t = ctx;
-    struct addrinfo hints;
     struct addrinfo *list = NULL;
     const struct addrinfo *ai;
     char service[8];
-    ambc_status_t st = AMBC_ERR_NET_CONNECT;
+    ambc_status_t st;
     uint64_t deadline;
     size_t remaining;
 
@@ -198,14 +399,11 @@ static ambc_status_t tcp_connect(void *ctx, const char *host, uint16_t port, uin
     tcp_close(t);
     deadline = now_ms() + timeout_ms;
     (void)snprintf(service, sizeof(service), "%u", (unsigned)port);
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts with only loopback up. */
-    hints.ai_flags = AI_NUMERICSERV;
-    if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
-        return AMBC_ERR_NET_RESOLVE;
+    st = resolve(host, service, deadline, &list);
+    if (st != AMBC_OK) {
+        return st;
     }
+    st = AMBC_ERR_NET_CONNECT;
     remaining = count_addresses(list);
     for (ai = list; ai != NULL; ai = ai->ai_next, remaining--) {
         /* An equal share of what is left, so a silent address cannot use up the time of

@@ -28,7 +28,7 @@
 #define JSMN_STATIC
 #define JSMN_STRICT
 #define JSMN_PARENT_LINKS
-#include <jsmn.h>
+#include <jsmn.h> /* as core/batch_map.c builds it, so the tokens agree */
 
 #include <cjson/cJSON.h>
 
@@ -70,34 +70,47 @@ static int run_ambc(const char *body, size_t len)
     return ambc_page_parser_finish(&parser) == AMBC_OK ? (int)page.count : -1;
 }
 
+/* Index of the token after the whole value at token i (a value's tokens are contiguous). */
+static int skip_tokens(const jsmntok_t *t, int r, int i)
+{
+    int end = t[i].end, j = i + 1;
+    while (j < r && t[j].start < end) {
+        j++;
+    }
+    return j;
+}
+
 /* The whole page tokenized at once; each element of data mapped from those tokens by the
  * same descriptor-table mapper (so both sides do the same field work, jsmn runs once). */
 static int run_jsmn(const char *body, size_t len, jsmntok_t *t, unsigned ntok, int *used)
 {
     jsmn_parser p;
-    int r, i, n = 0, data = -1;
+    const char *field;
+    int r, i, k, n = 0, data = -1;
     jsmn_init(&p);
     r = jsmn_parse(&p, body, len, t, ntok);
     *used = r;
     if (r < 1) {
         return -1;
     }
-    for (i = 1; i < r; i++) { /* "data" at the top level */
-        if (t[i].parent == 0 && t[i].type == JSMN_STRING && t[i].end - t[i].start == 4 &&
+    for (i = 1, k = 0; k < t[0].size && i < r; k++) { /* "data" among the root's members */
+        if (t[i].type == JSMN_STRING && t[i].end - t[i].start == 4 &&
             memcmp(body + t[i].start, "data", 4) == 0) {
             data = i + 1;
             break;
         }
+        i = skip_tokens(t, r, i + 1);
     }
-    for (i = data + 1; i < r && t[i].start < t[data].end; i++) {
-        if (t[i].parent == data) {
-            if (ambc_batch_map_tokens(body, (const ambc_json_tok_t *)(const void *)t, r, i,
-                                      &record) != AMBC_OK) {
-                return -1;
-            }
-            count(NULL, &record);
-            n++;
+    if (data < 0) {
+        return -1;
+    }
+    for (i = data + 1, k = 0; k < t[data].size; k++, i = skip_tokens(t, r, i)) {
+        if (ambc_batch_map_tokens(body, t, r, i, &record, &field) != AMBC_OK ||
+            record.present != AMBC_BATCH_F_ALL) {
+            return -1;
         }
+        count(NULL, &record);
+        n++;
     }
     return n;
 }
@@ -107,7 +120,6 @@ static int run_strict(const char *body, size_t len, jsmntok_t *t, unsigned ntok,
 {
     ambc_json_scan_t scan;
     ambc_json_scan_init(&scan, NULL, NULL);
-    ambc_json_scan_set_quiet_depth(&scan, 0);
     if (ambc_json_scan_feed(&scan, body, len) != AMBC_OK ||
         ambc_json_scan_finish(&scan) != AMBC_OK) {
         return -1;

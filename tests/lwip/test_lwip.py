@@ -21,7 +21,9 @@ lwIP; the namespace's own loopback for the POSIX CLI, which checks the certifica
     longer than the I/O timeout; each must end in success after one retry, with every record
     once and in order;
   - through each lwIP flavour: a refused connect (AMBC_ERR_NET_CONNECT) and one nobody answers
-    (AMBC_ERR_NET_TIMEOUT, within the connect timeout).
+    (AMBC_ERR_NET_TIMEOUT, within the connect timeout);
+  - through each lwIP flavour: a host name whose DNS server (--dns, on the namespace's side)
+    never answers: AMBC_ERR_NET_TIMEOUT within the connect timeout, too.
 lwIP's high-water marks and each program's RSS are printed (the figures in the README).
 """
 
@@ -33,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,7 +61,9 @@ def run(*cmd, check=True, timeout=30):
 
 # ---- outer: the namespace ---------------------------------------------------------------------
 
-def skip_reason():
+def skip_reason_tap():
+    """Why a TAP device in a namespace cannot be made here, or None (also used by
+    tests/port/run_conformance.py)."""
     if os.geteuid() != 0:
         return "needs root (network namespace, TAP device)"
     if not os.path.exists("/dev/net/tun"):
@@ -69,6 +74,13 @@ def skip_reason():
         return f"cannot open /dev/net/tun: {e}"
     if shutil.which("ip") is None:
         return "no `ip` (iproute2)"
+    return None
+
+
+def skip_reason():
+    reason = skip_reason_tap()
+    if reason:
+        return reason
     for var in ("AMBC_CLI", "AMBC_LWIP_SOCKETS", "AMBC_LWIP_RAW"):
         if not os.access(os.environ.get(var, ""), os.X_OK):
             return f"{var} does not name a built program"
@@ -278,6 +290,41 @@ class Inner:
                            f"{flavour}: connect {name}: {status} after {r.elapsed:.2f} s",
                            f"exit {r.returncode}: {r.stderr[-600:]}")
 
+    def dns_unanswered(self):
+        """A host name whose DNS server reads queries and answers none: connect ends at its
+        timeout (AMBC_ERR_NET_TIMEOUT), not after lwIP's resolver gives up."""
+        count, stop = [0], threading.Event()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((SERVER_IP, 53))
+        sock.settimeout(0.2)
+
+        def swallow():
+            while not stop.is_set():
+                try:
+                    sock.recvfrom(4096)
+                    count[0] += 1
+                except socket.timeout:
+                    continue
+
+        th = threading.Thread(target=swallow, daemon=True)
+        th.start()
+        try:
+            for flavour in FLAVOURS:
+                before = count[0]
+                r = self.lwip(flavour, "list", "--json", "--max-retries", "0",
+                              "--connect-timeout-ms", "500", "--dns", SERVER_IP,
+                              base_url="https://blackhole.example:443")
+                queries = count[0] - before
+                self.check(r.returncode == 3 and "AMBC_ERR_NET_TIMEOUT" in r.stderr
+                           and 0.45 <= r.elapsed <= 2.0 and queries >= 1,
+                           f"{flavour}: DNS never answers, connect timeout 0.5 s: exit "
+                           f"{r.returncode} after {r.elapsed:.2f} s, {queries} queries",
+                           r.stderr[-600:])
+        finally:
+            stop.set()
+            th.join()
+            sock.close()
+
     def main(self):
         gen_certs(self.tmp)
         self.ca = os.path.join(self.tmp, "ca.pem")
@@ -296,6 +343,7 @@ class Inner:
             self.walk()
             self.fault_cases()
             self.connect_failures()
+            self.dns_unanswered()
         finally:
             self.mock.stop()
         for flavour, lines in self.figures.items():

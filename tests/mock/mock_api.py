@@ -3,16 +3,88 @@
 
 A threaded HTTPS (or plain HTTP) server, one thread per connection, speaking HTTP/1.1 by hand so
 that the response framing is exactly what the options ask for. The contract it follows is
-reference/batches-api.md (list and retrieve; create, cancel, delete and results are not served yet).
+reference/batches-api.md: list, retrieve, create, cancel, delete (GA paths, and the beta flavour:
+?beta=true with anthropic-beta), and results.
 
 Usage: mock_api.py --help. Typical test use:
     mock_api.py --cert server.pem --key server.key --port 0 --port-file PORTFILE
 then poll PORTFILE for "<port>\\n" (also printed on stdout as "READY <port>"), and stop the process
 by its pid with SIGTERM (it exits 0).
 
-Layout, top to bottom: identifiers and timestamps, the deterministic store, statistics, fault
-injection, HTTP plumbing (request reader and THE response writer, write_response, which applies
-the faults), the API routes, the connection loop, the command line.
+Layout: this file is the entry point (statistics, the API routes, the connection loop, the
+command line); beside it, mock_store.py (identifiers, timestamps, the deterministic store, walk
+modes), mock_batches.py (created batches, the lifecycle, cancel, delete, list pages over
+everything), mock_create.py (create validation, the "mock" params extension), mock_results.py
+(results files), mock_faults.py (fault objects, their queue, random faults), mock_http.py
+(request reader and THE response writer, write_response, which applies the faults, to bytes and
+streamed bodies alike) and mock_hostile.py (hostile JSON).
+
+Headers, checked as the API checks them, in this order: authentication (401
+authentication_error): x-api-key when present (else "invalid x-api-key"), otherwise
+"Authorization: Bearer <key>" (else "invalid bearer token in authorization header"), neither:
+"x-api-key header is required"; then anthropic-version (400 invalid_request_error): missing or
+empty "anthropic-version: header is required", unknown "anthropic-version: '<value>' is not a
+valid version"; known: 2023-06-01, 2026-10-21. Beta flavour (?beta=true): anthropic-beta must
+list message-batches-2024-09-24 (400 otherwise). Other headers (x-stainless-*, accept,
+user-agent, anthropic-workspace-id, ...) are accepted and ignored.
+
+The write side and the batch lifecycle (details: mock_batches.py, mock_create.py).
+  POST /v1/messages/batches  body {"requests":[{"custom_id","params"}, ...]} (Content-Length or
+      chunked), checked as the API checks it: each failure a 400 invalid_request_error whose
+      message names the index and field ("requests.79999.custom_id: ..."); 1..100,000 items,
+      custom_id ^[a-zA-Z0-9_-]{1,64}$ and unique, params with model, max_tokens >= 1, messages
+      (role user/assistant, content string or list), optional system, no stream: true. A
+      Content-Length over 256 MB (268,435,456) gets the edge's 413: text/html (not JSON), no
+      request-id, sent before the body is read, then FIN and the rest of the body read and
+      dropped for up to 3 s (a chunked body: as soon as it passes 256 MB). A body cut short
+      (FIN or --idle-timeout) creates nothing. Success: 200 with the new MessageBatch
+      (msgbatch_ id from --seed and a counter, in_progress, processing = N, expires_at =
+      created_at + 24 h), newer than every store batch (first in list pages). The mock-only
+      params extension "mock" asks for a request's outcome and result shape (mock_create.py).
+  POST /v1/messages/batches/{id}/cancel  in_progress: canceling, cancel_initiated_at = now;
+      canceling: answered as it is; ended: 400 invalid_request_error; unknown: 404 not_found_error.
+  DELETE /v1/messages/batches/{id}  ended: 200 {"id","type":"message_batch_deleted"}, then the
+      batch is gone (404, absent from lists; still a valid list cursor); otherwise 400; unknown 404.
+  Lifecycle on the mock clock (real time + an offset; never earlier than an hour after the
+  store's newest batch): request i of N finishes at created + D*(i+1)/N (--batch-duration-ms D,
+  default 2000); every request counts as processing until the batch has ended; it ends when the
+  last one finishes (ended_at, results_url set), at expires_at if still running then (the
+  unfinished ones: expired), or --cancel-delay-ms C (default 500) after a cancel (finished ones
+  keep their result, the rest: canceled). Store batches: a cancel makes an in_progress one
+  canceling, and C later ended with the successes and errors drawn for it so far; a delete
+  removes an ended one. --propagation-ms P (default 0): for P ms of mock time after its create,
+  retrieve and results of the batch answer 404 (as the API is reported to while it propagates).
+  --results-base auto: results_url values use the scheme and Host header of each request (so a
+  server on port 0 serves its own results); otherwise the given base.
+Results (details: mock_results.py).
+  GET /v1/messages/batches/{id}/results  (the path of results_url; ?beta=true accepted, not
+      needed; any Accept, e.g. the SDKs' application/binary): 200 application/x-jsonl, one line
+      per request of an ended batch in a deterministic shuffle, shapes of batches-api.md
+      (succeeded with a whole Message, errored with the nested error, canceled, expired),
+      generated from the submitted params (model, the "mock" extension: outcome, content blocks
+      text/thinking/tool_use and their sizes up to 1 GiB each, stop_reason); store batches that
+      have ended: synthesised from their request_counts, custom_ids req-000000, ... Not ended:
+      400 invalid_request_error; unknown, deleted or still propagating: 404. Lines carry unknown
+      members; hostile mode applies to them (no CR/LF inside a line). Streamed (a 1 GB file never
+      in memory; Content-Length known by construction, with small files measured once and kept);
+      every request fault applies, mid-body too (close_after, reset_after, stall, drip, ...).
+      Line endings: LF, or CRLF with --results-crlf / "x-mock-results-crlf: 1"; a last line
+      ending unless --results-no-final-newline / "x-mock-results-final-newline: 0" (the headers
+      override the options both ways).
+Control endpoints (no auth; never faulted, never hostile):
+  GET /_mock/clock                    {"now": RFC 3339, "now_us": int, "offset_ms": float}
+  POST /_mock/clock {"advance_ms":X}  moves the mock clock forward by X ms (0..366 days)
+  GET /_mock/batches                  {"batches":[{"id","requests","deleted","body_bytes",
+                                      "processing_status"}, ...]}: created ones, newest first
+  GET /_mock/batches/{id}/request     {"sha256": hex of the create body as received (dechunked),
+                                      "bytes": its size, "body": it as text when under 16 MB,
+                                      else null}, for any created batch (deleted ones too)
+  GET /_mock/batches/{id}/results-digest  {"lines":[{"custom_id","sha256","bytes"}, ...] in
+                                      served order (each line's bytes without its ending),
+                                      "bytes": the whole body, "line_ending", "final_newline",
+                                      "hostile"}: the results file as a request with the same
+                                      x-mock-* headers (or ?hostile=, ?crlf=, ?final_newline=
+                                      1|0) would get it, without downloading it; 400/404 as results
 
 Fault injection (for reliability tests). Control endpoints (no auth; they never consume faults):
   POST /_mock/faults    JSON array of fault objects (or one object), appended to the FIFO queue
@@ -42,12 +114,30 @@ included; the plaintext under TLS); T: milliseconds (int or float). At most one 
   {"fault":"html","status":502}            text/html "<html><body><h1>502 Bad Gateway</h1>..."
   {"fault":"status","status":429,...}      API error body; also "type", "message", "retry_after",
                                            "retry_after_ms", "should_retry": headers if given
+  {"fault":"body","status":N,"body":"<text>","content_type":"...","headers":{"name":"value"}}
+                                           exactly that body (UTF-8) with that status; headers
+                                           Date, request-id, Connection, Content-Type (default
+                                           application/json), the given ones; server's framing
+  {"fault":"late_bytes","data":"<ascii>","delay_ms":T}  after the whole response, T ms, then
+                                           `data` on the same connection, which stays open
+  {"fault":"extra_response","delay_ms":T}  after the response, T ms, then a second complete HTTP
+                                           200 (Content-Length) with a list page: has_more false,
+                                           one record that is not in the store
+  {"fault":"idle_close","after_ms":T,"how":"fin"|"rst"}  the response says keep-alive; when no
+                                           next request starts within T ms, the connection is
+                                           closed silently: FIN (under TLS without
+                                           close_notify; the default) or RST (SO_LINGER 0)
   {"fault":"handshake_close"}              TLS only: reads the ClientHello record, then FIN
   {"fault":"handshake_stall","ms":T}       accepts, sends nothing for T ms, then FIN
 Details. html: status defaults to 502, no request-id header. status: "type" defaults from the
 status (529 overloaded_error, 429 rate_limit_error, 500 api_error, ...); headers retry-after,
-retry-after-ms, x-should-retry appear only when given. "status" and "html" replace the response
-(the request is not handled); the other request faults alter the real one. The connection is dead
+retry-after-ms, x-should-retry appear only when given. body: the "headers" may not name
+Content-Length, Transfer-Encoding or Connection (the server writes them). "status", "html" and
+"body" replace the response (the request is not handled); late_bytes, extra_response and
+idle_close follow a normal response (none of them acts when that response closes the
+connection); the other request faults alter the real one. On a streamed body (results),
+invalid_json doubles a comma in the body's first piece, and random framing cuts chunks of 1..16
+bytes or up to 1 MiB (writes of about 256 kB). The connection is dead
 after close_after, reset_after, body_shorter; closed (gracefully) after bad_chunk; otherwise still
 usable (after body_longer the junk precedes the next response). handshake_close and
 handshake_stall are connection faults: taken by the next accepted connections in queue order
@@ -57,12 +147,35 @@ with probability P, one of close_after / reset_after (random offset inside the r
 (<= 200 ms, before or mid-response), status 429 + retry-after-ms 1..50, status 529
 overloaded_error, html 502; chosen from S and the request's number (API requests since start)
 only. Every applied fault counts in faults_applied and is logged on stderr.
+--silent-close-after N: every connection is closed (FIN; under TLS without close_notify) right
+after its Nth response, although every response said "Connection: keep-alive" (unlike
+--max-requests-per-conn, which announces the close): a client must notice and reconnect.
+
+Hostile JSON (--hostile for every API response, or per request "x-mock-hostile: 1"; "0" turns
+a --hostile server's off for that request): every API JSON body (list pages, batches, error
+bodies, create/cancel/delete answers, results lines) is written as other encoders and proxies
+write JSON: escapes anywhere in keys and values (\\uXXXX in either case, surrogate pairs, \\/,
+short escapes), large unknown members in random positions (objects of 16..300 keys, strings of
+5,000 characters, nesting up to 20 levels, mixed arrays, nulls) in records, the page's top level
+and the error body's top level, whitespace between tokens. It decodes to the normal body plus the
+unknown members. Deterministic from --seed, the method and the target. --hostile-big BYTES adds
+one unknown string of BYTES bytes (its JSON text) to the first record of each hostile page.
+Details in mock_hostile.py. The mock's own /_mock/ answers are never hostile.
+
+Walk modes, for clients' endless-pagination guards (control endpoint, no auth):
+  POST /_mock/walk {"mode":"cycle","length":L}  every list request answers `limit` synthetic
+      records (ids not in the store, deterministic), has_more true, and the cursors cycle through
+      L ids: the first page (no cursor, or a cursor not in the cycle) has last_id c0; after_id=c_k
+      gives last_id c_{(k+1) mod L}; before_id=c_k gives first_id c_{(k+1) mod L}
+  POST /_mock/walk {"mode":"endless"}  a fresh cursor on every page (derived from the cursor
+      asked with), has_more true forever
+  POST /_mock/walk {"mode":"normal"}   the store again (the default)
+  GET /_mock/walk                      the mode object
+Such list requests count in /_mock/stats "requests" like any other. An invalid mode is a 400.
 """
 
 import argparse
-import datetime
 import email.utils
-import fcntl
 import hashlib
 import json
 import os
@@ -71,225 +184,29 @@ import re
 import signal
 import socket
 import ssl
-import struct
 import sys
-import termios
 import threading
-import time
 import traceback
 import urllib.parse
 
-BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+from mock_faults import AFTER_FAULTS, FaultError, FaultQueue, random_fault
+from mock_hostile import HostileEncoder, UnknownPool, big_string
+from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, \
+    ConnectionGone, EdgeTooLarge, Framing, Reader, close_abort, close_draining, close_gracefully, \
+    close_hard, read_request, sleep_ms, write_response
+from mock_batches import Batches, Clock
+from mock_create import CreateError, validate_create
+from mock_results import Results, Variant
+from mock_store import RequestIds, Store, Walk, dumps, synthetic_id, synthetic_record
+
 BETA_TOKEN = "message-batches-2024-09-24"
-DAY_US = 86_400_000_000
-
-# ---------------------------------------------------------------------------------------------
-# Identifiers and timestamps
-
-
-def base62(data, length):
-    """Deterministic base62 string of `length` characters from the bytes `data`."""
-    n = int.from_bytes(data, "big")
-    chars = []
-    for _ in range(length):
-        n, r = divmod(n, 62)
-        chars.append(BASE62[r])
-    return "".join(chars)
-
-
-def rfc3339(us):
-    """Microseconds since the Unix epoch -> '2024-08-20T18:37:24.100435Z' (always 6 digits)."""
-    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=us)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-class RequestIds:
-    """`req_` + 24 base62 characters, unique per response within this process."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._n = 0
-        self._nonce = os.urandom(16)
-
-    def next(self):
-        with self._lock:
-            self._n += 1
-            n = self._n
-        return "req_" + base62(hashlib.sha256(self._nonce + n.to_bytes(8, "big")).digest(), 24)
-
-
-# ---------------------------------------------------------------------------------------------
-# The deterministic store
-
-# Newest batch's created_at: 2025-06-30T12:00:00.123456Z.
-NEWEST_US = int(datetime.datetime(2025, 6, 30, 12, 0, 0).replace(
-    tzinfo=datetime.timezone.utc).timestamp()) * 1_000_000 + 123_456
-
-RECORD_KEYS = ["id", "type", "processing_status", "request_counts", "ended_at", "created_at",
-               "expires_at", "cancel_initiated_at", "archived_at", "results_url"]
-COUNT_KEYS = ["processing", "succeeded", "errored", "canceled", "expired"]
-
-# Variants: (processing_status, canceled?, archived?, expired?). The first len(VARIANTS) records
-# take them in order, so even a tiny store has every status and every nullable field both ways.
-VARIANTS = [
-    ("in_progress", False, False, False),
-    ("canceling", True, False, False),
-    ("ended", False, False, False),
-    ("ended", True, False, False),
-    ("ended", False, True, False),
-    ("ended", True, True, False),
-    ("ended", False, False, True),
-]
-
-
-def _split(rng, total, parts):
-    """Split `total` into `parts` non-negative integers summing to it."""
-    cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
-    bounds = [0] + cuts + [total]
-    return [bounds[i + 1] - bounds[i] for i in range(parts)]
-
-
-def _unknown_extra(i):
-    """An unknown key with a nested value, to make clients skip what they do not know."""
-    if (i // 97) % 2 == 0:
-        return "x_mock_future_field", {
-            "nested": [1, -2.5e3, {"deep": [None, True, False, {"k": "}]{[\""}]}, "a]b"],
-            "text": "quote \" backslash \\ slash / newline \n tab \t unicode "
-                    "\u00e9\u2713 \U0001F600",
-            "empty_obj": {}, "empty_arr": [],
-        }
-    return "x_mock_labels", [{"name": "batch,\"label\"", "values": [[], [{}], [[0]]]}, "z", 0, None]
-
-
-def make_record(i, seed, rng):
-    """Record i (0 = newest). Everything comes from `rng`, which the caller seeds per store."""
-    rid = "msgbatch_" + base62(hashlib.sha256(f"ambc-mock/{seed}/{i}".encode()).digest(), 24)
-    if i < len(VARIANTS):
-        status, canceled, archived, expired = VARIANTS[i]
-    else:
-        # Newest records are the likeliest to be still running, as on a real account.
-        p_running = 0.5 if i < 40 else 0.04
-        r = rng.random()
-        if r < p_running * 0.7:
-            status, canceled, archived, expired = VARIANTS[0]
-        elif r < p_running:
-            status, canceled, archived, expired = VARIANTS[1]
-        else:
-            status = "ended"
-            canceled = rng.random() < 0.15
-            archived = rng.random() < 0.25
-            expired = not canceled and rng.random() < 0.05
-    return rid, status, canceled, archived, expired
-
-
-def build_store(n, seed, results_base):
-    """N MessageBatch dicts, newest first, with their serialized JSON lines."""
-    rng = random.Random(f"ambc-mock-store/{seed}")
-    records = []
-    created = NEWEST_US
-    for i in range(n):
-        if i > 0:
-            r = rng.random()
-            if r < 0.05:
-                gap = rng.randint(1, 999)                       # same second, microseconds apart
-            elif r < 0.15:
-                gap = rng.randint(1_000, 999_999)               # under a second
-            else:
-                gap = rng.randint(1_000_000, 7_200_000_000)     # up to two hours
-            created -= gap
-            if i % 53 == 5:
-                created -= created % 1_000_000                  # exact second: ".000000Z"
-        rid, status, canceled, archived, expired = make_record(i, seed, rng)
-        expires = created + DAY_US
-
-        # request_counts: a few batches are at the 100,000 maximum, most are small or medium.
-        r = rng.random()
-        if i == 6 or r < 0.02:
-            total = 100_000
-        elif r < 0.2:
-            total = rng.randint(10_000, 99_999)
-        else:
-            total = rng.randint(1, 2_000)
-        counts = dict.fromkeys(COUNT_KEYS, 0)
-
-        cancel_at = ended_at = archived_at = None
-        # Until processing of the whole batch ends, every request counts as processing (the
-        # API reference: requests move to the other tallies only then). The draws stay, so
-        # the random stream, and with it every later record, is what it always was.
-        if status == "in_progress":
-            done = rng.randint(0, total - 1)
-            _split(rng, done, 2)
-            counts["processing"] = total
-        elif status == "canceling":
-            cancel_at = created + rng.randint(1, DAY_US // 2)
-            done = rng.randint(0, total - 1)
-            _split(rng, done, 2)
-            counts["processing"] = total
-        else:
-            if expired:
-                ended_at = expires + rng.randint(0, 300_000_000)
-                ok, err, exp = _split(rng, total, 3)
-                if exp == 0:
-                    ok, exp = ok - min(ok, 1), exp + min(ok, 1)
-                counts.update(succeeded=ok, errored=err, expired=exp)
-            elif canceled:
-                cancel_at = created + rng.randint(1, DAY_US // 2)
-                ended_at = cancel_at + rng.randint(1, 600_000_000)
-                ok, err, can = _split(rng, total, 3)
-                counts.update(succeeded=ok, errored=err, canceled=can)
-            else:
-                ended_at = created + rng.randint(1_000_000, DAY_US - 1)
-                ok, err = _split(rng, total, 2)
-                counts.update(succeeded=ok, errored=err)
-            if archived:
-                archived_at = ended_at + 29 * DAY_US + rng.randint(0, DAY_US)
-
-        values = {
-            "id": rid,
-            "type": "message_batch",
-            "processing_status": status,
-            "request_counts": {k: counts[k] for k in _rotate(COUNT_KEYS, i)},
-            "ended_at": None if ended_at is None else rfc3339(ended_at),
-            "created_at": rfc3339(created),
-            "expires_at": rfc3339(expires),
-            "cancel_initiated_at": None if cancel_at is None else rfc3339(cancel_at),
-            "archived_at": None if archived_at is None else rfc3339(archived_at),
-            "results_url": (f"{results_base}/v1/messages/batches/{rid}/results"
-                            if status == "ended" else None),
-        }
-        keys = list(RECORD_KEYS)
-        if i % 97 == 3:
-            extra_key, extra_value = _unknown_extra(i)
-            values[extra_key] = extra_value
-            keys.insert(rng.randint(0, len(keys)), extra_key)
-        # Key order varies: a rotation, reversed for every other record.
-        keys = _rotate(keys, i * 3)
-        if (i // 2) % 2:
-            keys.reverse()
-        records.append({k: values[k] for k in keys})
-
-    ids = [r["id"] for r in records]
-    if len(set(ids)) != len(ids):
-        raise SystemExit("mock_api: id collision in the store (change --seed)")
-    return records
-
-
-def _rotate(seq, k):
-    k %= len(seq)
-    return list(seq[k:]) + list(seq[:k])
-
-
-def dumps(obj):
-    """The one JSON serialization used for every body: compact, UTF-8, non-ASCII left as is."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-class Store:
-    def __init__(self, n, seed, results_base):
-        self.records = build_store(n, seed, results_base)
-        self.lines = [dumps(r) for r in self.records]
-        self.index = {r["id"]: i for i, r in enumerate(self.records)}
-
+API_VERSIONS = ("2023-06-01", "2026-10-21")
+HOSTILE_VALUES = {"1": True, "true": True, "0": False, "false": False}
+AUTO_PLACEHOLDER = "https://results-base.mock.invalid"
+KEEP_BODY_LIMIT = 16 * 1024 * 1024     # create bodies under this size are kept whole
+EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+                 b"<center><h1>413 Request Entity Too Large</h1></center>\r\n"
+                 b"<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n")
 
 # ---------------------------------------------------------------------------------------------
 # Statistics
@@ -297,8 +214,9 @@ class Store:
 
 class Stats:
     """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
-    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them);
-    faults_applied: injected faults (queued or random, request or connection level)."""
+    served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them),
+    counting the edge's 413 (which takes no fault); faults_applied: injected faults (queued or
+    random, request or connection level)."""
 
     FIELDS = ("connections", "handshakes", "requests", "faults_applied")
 
@@ -318,633 +236,39 @@ class Stats:
             return snap
 
 
-# ---------------------------------------------------------------------------------------------
-# Fault injection (the fault API is described at the top of this file)
-
-DEFAULT_PATH_PREFIX = "/v1/messages/batches"
-CONNECTION_FAULTS = ("handshake_close", "handshake_stall")
-BAD_CHUNK_SIZE_LINES = {"nonhex": b"zz", "overflow": b"fffffffffffffffffffff"}
-BAD_CHUNK_FIRST = 16                    # bad_chunk: the first chunk holds at most this many bytes
-MAX_FAULT_MS = 600_000
-MAX_FAULT_BYTES = 64 * 1024 * 1024
-ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 402: "billing_error",
-               403: "permission_error", 404: "not_found_error", 408: "timeout_error",
-               409: "conflict_error", 413: "request_too_large", 429: "rate_limit_error",
-               500: "api_error", 504: "timeout_error", 529: "overloaded_error"}
-
-# Fields each fault takes besides "fault", "times" and "path_prefix": name -> (kind, required).
-FAULT_FIELDS = {
-    "close_after": {"bytes": ("count", True)},
-    "reset_after": {"bytes": ("count", True)},
-    "stall": {"before_ms": ("ms", False), "at_byte": ("count", False), "ms": ("ms", False)},
-    "drip": {"interval_ms": ("ms", True)},
-    "bad_chunk": {"kind": ("bad_chunk_kind", True)},
-    "conflicting_length": {},
-    "huge_headers": {"bytes": ("count", True)},
-    "body_longer": {"extra": ("count", True)},
-    "body_shorter": {"missing": ("count", True)},
-    "invalid_json": {},
-    "html": {"status": ("status", False)},
-    "status": {"status": ("status", True), "type": ("text", False), "message": ("text", False),
-               "retry_after": ("header", False), "retry_after_ms": ("header", False),
-               "should_retry": ("header", False)},
-    "handshake_close": {},
-    "handshake_stall": {"ms": ("ms", True)},
-}
-
-
-class FaultError(Exception):
-    """A fault object that does not follow the fault API."""
-
-
-def _is_int(v):
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def normalize_fault(obj, tls):
-    """Check one fault object from POST /_mock/faults; return it with its defaults filled in."""
-    if not isinstance(obj, dict):
-        raise FaultError("each fault must be a JSON object")
-    kind = obj.get("fault")
-    if kind not in FAULT_FIELDS:
-        raise FaultError(f"fault: expected one of {', '.join(FAULT_FIELDS)}, got {kind!r}")
-    spec = FAULT_FIELDS[kind]
-    out = {"fault": kind}
-    for name, value in obj.items():
-        if name in ("fault", "times", "path_prefix"):
-            continue
-        if name not in spec:
-            raise FaultError(f"{kind}: unknown field {name!r}")
-        vkind = spec[name][0]
-        if vkind == "count":
-            if not _is_int(value) or not 0 <= value <= MAX_FAULT_BYTES:
-                raise FaultError(f"{kind}.{name}: expected an integer 0..{MAX_FAULT_BYTES}")
-        elif vkind == "ms":
-            if not (_is_int(value) or isinstance(value, float)) or not 0 <= value <= MAX_FAULT_MS:
-                raise FaultError(f"{kind}.{name}: expected a number of ms 0..{MAX_FAULT_MS}")
-        elif vkind == "status":
-            if not _is_int(value) or not 100 <= value <= 999:
-                raise FaultError(f"{kind}.{name}: expected an HTTP status 100..999")
-        elif vkind == "bad_chunk_kind":
-            if value not in ("nonhex", "overflow", "missing_crlf"):
-                raise FaultError(f"{kind}.{name}: expected nonhex, overflow or missing_crlf")
-        elif vkind == "text":
-            if not isinstance(value, str):
-                raise FaultError(f"{kind}.{name}: expected a string")
-        elif vkind == "header":
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            elif _is_int(value) or isinstance(value, float):
-                value = str(value)
-            if not isinstance(value, str) or not re.fullmatch(r"[\x20-\x7e]*", value):
-                raise FaultError(f"{kind}.{name}: expected a printable ASCII string")
-        out[name] = value
-    for name, (_, required) in spec.items():
-        if required and name not in out:
-            raise FaultError(f"{kind}: field {name!r} is required")
-    if kind == "stall" and set(out) - {"fault"} not in ({"before_ms"}, {"at_byte", "ms"}):
-        raise FaultError('stall: give either "before_ms", or "at_byte" and "ms"')
-    if kind == "html":
-        out.setdefault("status", 502)
-    if kind == "status":
-        out.setdefault("type", ERROR_TYPES.get(out["status"], "api_error"))
-    if kind == "handshake_close" and not tls:
-        raise FaultError("handshake_close: this server does not speak TLS")
-    times = obj.get("times", 1)
-    if not _is_int(times) or times < 1:
-        raise FaultError(f"{kind}.times: expected an integer >= 1")
-    out["times"] = times
-    if kind not in CONNECTION_FAULTS:
-        prefix = obj.get("path_prefix", DEFAULT_PATH_PREFIX)
-        if not isinstance(prefix, str) or not prefix.startswith("/"):
-            raise FaultError(f'{kind}.path_prefix: expected a string starting with "/"')
-        out["path_prefix"] = prefix
-    return out
-
-
-class FaultQueue:
-    """The programmed faults, FIFO. Request and connection faults share one list (so GET shows
-    them in the order they were queued) but are taken by different consumers."""
-
-    def __init__(self, tls):
-        self.tls = tls
-        self._lock = threading.Lock()
-        self._items = []
-
-    def add(self, objs):
-        faults = [normalize_fault(o, self.tls) for o in objs]     # all or nothing
-        with self._lock:
-            self._items += faults
-            return self._snapshot()
-
-    def clear(self):
-        with self._lock:
-            self._items = []
-            return []
-
-    def snapshot(self):
-        with self._lock:
-            return self._snapshot()
-
-    def _snapshot(self):
-        return [dict(f) for f in self._items]
-
-    def _take(self, match):
-        with self._lock:
-            for i, f in enumerate(self._items):
-                if match(f):
-                    f["times"] -= 1
-                    if f["times"] == 0:
-                        del self._items[i]
-                    taken = dict(f)
-                    del taken["times"]
-                    return taken
-        return None
-
-    def take_request(self, path):
-        return self._take(lambda f: f["fault"] not in CONNECTION_FAULTS
-                          and path.startswith(f["path_prefix"]))
-
-    def take_connection(self):
-        return self._take(lambda f: f["fault"] in CONNECTION_FAULTS)
-
-
-def random_fault(seed, n, p):
-    """The soak-test fault for API request number n (1-based), or None: depends on seed and n only.
-    Offsets inside the response are drawn as a fraction ("_fraction") resolved at write time."""
-    if p <= 0:
-        return None
-    rng = random.Random(f"ambc-mock-faults/{seed}/{n}")
-    if rng.random() >= p:
-        return None
-    pick = rng.randrange(6)
-    if pick == 0:
-        return {"fault": "close_after", "bytes": None, "_fraction": rng.random()}
-    if pick == 1:
-        return {"fault": "reset_after", "bytes": None, "_fraction": rng.random()}
-    if pick == 2:
-        if rng.random() < 0.5:
-            return {"fault": "stall", "before_ms": rng.randint(1, 200)}
-        return {"fault": "stall", "at_byte": None, "_fraction": rng.random(),
-                "ms": rng.randint(1, 200)}
-    if pick == 3:
-        return {"fault": "status", "status": 429, "type": "rate_limit_error",
-                "retry_after_ms": str(rng.randint(1, 50))}
-    if pick == 4:
-        return {"fault": "status", "status": 529, "type": "overloaded_error"}
-    return {"fault": "html", "status": 502}
-
-
-def fault_offset(fault, name, total):
-    """Byte offset `name` of `fault`, or a drawn fraction of the `total` response bytes."""
-    if fault.get(name) is None:
-        return int(fault.get("_fraction", 0.0) * total)
-    return fault[name]
-
-
-def filler_headers(n):
-    """Header lines adding exactly n bytes to the head (for n >= 30; a little more below):
-    "x-filler-K: <value>" lines of 100 bytes with their CRLF, the last one taking the rest."""
-    pattern = "abcdefghijklmnopqrstuvwxyz0123456789" * 3
-    lines = []
-    k = 1
-    while n > 0:
-        name = f"x-filler-{k}: "
-        size = 100 if n >= 130 else n
-        vlen = max(1, size - len(name) - 2)
-        lines.append(name + (pattern * (vlen // len(pattern) + 1))[:vlen])
-        n -= len(name) + vlen + 2
-        k += 1
-    return lines
-
-
-def corrupt_json(body):
-    """Double one structural comma (outside strings) near the middle of the JSON text, preferring
-    one between two objects ("},{"), so the text is no longer JSON. No comma: prepend one."""
-    commas, in_str, esc = [], False, False
-    for i, c in enumerate(body):
-        if in_str:
-            if esc:
-                esc = False
-            elif c == 0x5C:         # backslash
-                esc = True
-            elif c == 0x22:         # quote
-                in_str = False
-        elif c == 0x22:
-            in_str = True
-        elif c == 0x2C:             # comma
-            commas.append(i)
-    if not commas:
-        return b"," + body
-    between = [i for i in commas if body[i - 1:i] == b"}" and body[i + 1:i + 2] == b"{"]
-    mid = len(body) // 2
-    at = min(between or commas, key=lambda i: abs(i - mid))
-    return body[:at] + b"," + body[at:]
-
-
-def junk_bytes(n):
-    return (b"JUNK-AFTER-BODY;" * (n // 16 + 1))[:n]
-
-
-def split_pieces(pieces, n):
-    """(pieces holding the first n bytes, pieces holding the rest), write boundaries kept."""
-    before, after, pos = [], [], 0
-    for p in pieces:
-        if pos + len(p) <= n:
-            before.append(p)
-        elif pos >= n:
-            after.append(p)
-        else:
-            before.append(p[:n - pos])
-            after.append(p[n - pos:])
-        pos += len(p)
-    return before, after
-
-
-def send_all(sock, pieces):
-    for p in pieces:
-        if p:
-            sock.sendall(p)
-
-
-def sleep_ms(ms):
-    if ms > 0:
-        time.sleep(ms / 1000.0)
-
-
-def wait_sent(sock, limit=2.0):
-    """Wait (at most `limit` s) until the kernel send queue is empty: sent and acknowledged."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            queued = struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ,
-                                                    b"\0\0\0\0"))[0]
-        except (OSError, ValueError):
-            return
-        if queued == 0:
-            return
-        time.sleep(0.005)
-
-
-def close_hard(sock):
-    """FIN without TLS close_notify: drop the TLS layer, half-close, drain what the peer still
-    sends (so that unread bytes do not turn the close into a reset), close."""
-    try:
-        sock.settimeout(0.5)
-        sock.shutdown(socket.SHUT_WR)       # on an SSLSocket: drops TLS, no close_notify
-        for _ in range(64):
-            if not sock.recv(65536):
-                break
-    except (OSError, ValueError):
-        pass
-    finally:
-        try:
-            sock.close()
-        except OSError:
-            pass
-
-
-def close_abort(sock):
-    """RST: wait for what was written to leave, then close with SO_LINGER {1, 0}."""
-    try:
-        wait_sent(sock)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    except (OSError, ValueError):
-        pass
-    finally:
-        try:
-            sock.close()
-        except OSError:
-            pass
-
-
-# ---------------------------------------------------------------------------------------------
-# HTTP plumbing
-
-MAX_REQUEST_LINE = 8192
-MAX_HEADER_BYTES = 65536
-MAX_HEADERS = 100
-MAX_BODY = 64 * 1024 * 1024
-
-
-class ConnectionGone(Exception):
-    """The peer closed, reset or timed out: drop the connection without a response."""
-
-
-class BadRequest(Exception):
-    """A request that cannot be parsed: answer with `status` and close."""
-
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-class Reader:
-    """Buffered reads over a socket (plain or TLS), for request heads and bodies."""
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buf = bytearray()
-
-    def _fill(self):
-        try:
-            data = self.sock.recv(65536)
-        except (socket.timeout, OSError, ssl.SSLError) as e:
-            raise ConnectionGone(str(e)) from None
-        if not data:
-            raise ConnectionGone("peer closed")
-        self.buf += data
-
-    def readline(self, limit):
-        """A CRLF (or bare LF) terminated line without its terminator."""
-        start = 0
-        while True:
-            nl = self.buf.find(b"\n", start)
-            if nl >= 0:
-                line = bytes(self.buf[:nl])
-                del self.buf[:nl + 1]
-                return line[:-1] if line.endswith(b"\r") else line
-            if len(self.buf) > limit:
-                raise BadRequest(431, "header line too long")
-            start = len(self.buf)
-            self._fill()
-
-    def read(self, n):
-        while len(self.buf) < n:
-            self._fill()
-        data = bytes(self.buf[:n])
-        del self.buf[:n]
-        return data
-
-
-class Request:
-    def __init__(self, method, target, version, headers, body):
-        self.method = method
-        self.target = target
-        self.version = version
-        self.headers = headers          # list of (lower-case name, value) in arrival order
-        self.body = body
-        split = urllib.parse.urlsplit(target)
-        self.path = split.path
-        self.decoded_path = urllib.parse.unquote(split.path)
-        self.raw_query = split.query
-        self.query = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
-
-    def header(self, name):
-        """All values of header `name`, joined by ', ' (RFC 9110 list semantics), or None."""
-        values = [v for k, v in self.headers if k == name]
-        return ", ".join(values) if values else None
-
-    def param(self, name):
-        for k, v in self.query:
-            if k == name:
-                return v
-        return None
-
-    def wants_close(self):
-        tokens = [t.strip().lower() for t in (self.header("connection") or "").split(",")]
-        if self.version == "HTTP/1.0":
-            return "keep-alive" not in tokens
-        return "close" in tokens
-
-
-def read_request(reader):
-    """Parse one request (head and body). Raises ConnectionGone before the first byte of a
-    request or on a broken connection, BadRequest on a malformed one."""
-    line = reader.readline(MAX_REQUEST_LINE)
-    while line == b"":                  # RFC 9112 2.2: ignore empty lines before a request
-        line = reader.readline(MAX_REQUEST_LINE)
-    try:
-        method, target, version = line.decode("ascii").split(" ")
-    except (UnicodeDecodeError, ValueError):
-        raise BadRequest(400, "malformed request line") from None
-    if version not in ("HTTP/1.1", "HTTP/1.0"):
-        raise BadRequest(505 if version.startswith("HTTP/") else 400, "unsupported HTTP version")
-
-    headers = []
-    total = 0
-    while True:
-        raw = reader.readline(MAX_HEADER_BYTES)
-        total += len(raw) + 2
-        if total > MAX_HEADER_BYTES or len(headers) >= MAX_HEADERS:
-            raise BadRequest(431, "request header fields too large")
-        if raw == b"":
-            break
-        if raw[:1] in (b" ", b"\t"):
-            raise BadRequest(400, "obsolete header line folding")
-        name, sep, value = raw.partition(b":")
-        if not sep or not name or name != name.strip() or b" " in name:
-            raise BadRequest(400, "malformed header line")
-        try:
-            headers.append((name.decode("ascii").lower(), value.strip(b" \t").decode("latin-1")))
-        except UnicodeDecodeError:
-            raise BadRequest(400, "malformed header name") from None
-
-    req = Request(method, target, version, headers, b"")
-    if version == "HTTP/1.1" and req.header("host") is None:
-        raise BadRequest(400, "missing Host header")
-    te = req.header("transfer-encoding")
-    cl = req.header("content-length")
-    if te is not None and cl is not None:
-        raise BadRequest(400, "both Transfer-Encoding and Content-Length")
-    expect = (req.header("expect") or "").strip().lower()
-    has_body = te is not None or cl not in (None, "0")
-    if expect == "100-continue" and version == "HTTP/1.1" and has_body:
-        try:
-            reader.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-        except (OSError, ssl.SSLError) as e:
-            raise ConnectionGone(str(e)) from None
-    if te is not None:
-        if te.strip().lower() != "chunked":
-            raise BadRequest(501, "unsupported transfer-encoding")
-        req.body = read_chunked_body(reader)
-    elif cl is not None:
-        if not re.fullmatch(r"[0-9]{1,12}", cl):
-            raise BadRequest(400, "bad Content-Length")
-        if int(cl) > MAX_BODY:
-            raise BadRequest(413, "request body too large")
-        req.body = reader.read(int(cl))
-    return req
-
-
-def read_chunked_body(reader):
-    body = bytearray()
-    while True:
-        size_line = reader.readline(MAX_REQUEST_LINE).split(b";", 1)[0].strip()
-        if not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", size_line):
-            raise BadRequest(400, "bad chunk size")
-        size = int(size_line, 16)
-        if size == 0:
-            break
-        if len(body) + size > MAX_BODY:
-            raise BadRequest(413, "request body too large")
-        body += reader.read(size)
-        if reader.read(2) != b"\r\n":
-            raise BadRequest(400, "chunk not followed by CRLF")
-    while reader.readline(MAX_HEADER_BYTES) != b"":     # trailer fields: ignored
-        pass
-    return bytes(body)
-
-
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
-           403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 408: "Request Timeout", 409: "Conflict",
-           413: "Payload Too Large", 429: "Too Many Requests",
-           431: "Request Header Fields Too Large",
-           500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
-           503: "Service Unavailable", 504: "Gateway Timeout", 505: "HTTP Version Not Supported",
-           529: "Overloaded"}
-
-
-class Framing:
-    """How one response is framed: 'length' or 'chunked', plus a PRNG private to this response
-    (chunk sizes, extensions, write segmentation) so runs are reproducible."""
-
-    def __init__(self, mode, rng, randomize):
-        self.mode = mode
-        self.rng = rng
-        self.randomize = randomize      # random chunk sizes and write segmentation
-
-
-# What the connection loop does after write_response: keep serving, close gracefully (TLS
-# close_notify, FIN), close hard (FIN, no close_notify), or reset (RST).
-KEEP, CLOSE, CLOSE_HARD, RESET = "keep", "close", "close-hard", "reset"
-
-
-def write_response(sock, status, headers, body, framing, fault=None):
-    """THE response writer: every response goes out through here.
-
-    status: int; headers: list of (name, value) without framing headers (this function adds
-    Content-Length or Transfer-Encoding); body: bytes; framing: Framing; fault: a request fault
-    (see the top of the file) or None. Builds the exact byte pieces to send (the fault may change
-    the body, the head, the framing), then sends them in order (the fault may cut, pause or drip
-    them). Returns KEEP, CLOSE, CLOSE_HARD or RESET: what the connection must do next.
-    """
-    kind = fault["fault"] if fault else None
-    after = KEEP
-    mode = framing.mode
-    if kind in ("bad_chunk", "conflicting_length"):
-        mode = "chunked"
-    elif kind in ("body_longer", "body_shorter"):
-        mode = "length"
-    if kind == "invalid_json":
-        body = corrupt_json(body)
-    head = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
-    head += [f"{k}: {v}" for k, v in headers]
-    if kind == "huge_headers":
-        head += filler_headers(fault["bytes"])
-    pieces = []
-    if mode == "chunked":
-        if kind == "conflicting_length":
-            head.append(f"Content-Length: {len(body)}")
-        head.append("Transfer-Encoding: chunked")
-        pieces.append(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        chunks = chunk_list(body, framing)
-        if kind == "bad_chunk":
-            size_line, data, end = chunks[0]
-            if len(data) > BAD_CHUNK_FIRST:     # the violation comes early in the body
-                chunks[0:1] = [(b"%x" % BAD_CHUNK_FIRST, data[:BAD_CHUNK_FIRST], end),
-                               (b"%x" % (len(data) - BAD_CHUNK_FIRST), data[BAD_CHUNK_FIRST:],
-                                end)]
-                size_line, data, end = chunks[0]
-            if fault["kind"] == "missing_crlf":
-                end = b""
-            else:
-                size_line = BAD_CHUNK_SIZE_LINES[fault["kind"]]
-            chunks[0] = (size_line, data, end)
-            after = CLOSE
-        pieces += [size_line + b"\r\n" + data + end for size_line, data, end in chunks]
-    else:
-        declared = len(body) + (fault["missing"] if kind == "body_shorter" else 0)
-        head.append(f"Content-Length: {declared}")
-        pieces.append(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        if kind == "body_longer":
-            pieces[0] += body + junk_bytes(fault["extra"])
-        elif kind == "body_shorter":
-            pieces[0] += body
-            after = CLOSE_HARD
-        elif framing.randomize:
-            pieces += segment(body, framing.rng)
-        elif body:
-            pieces[0] += body
-
-    if kind == "stall" and "before_ms" in fault:
-        sleep_ms(fault["before_ms"])
-    elif kind == "stall":
-        before, rest = split_pieces(pieces, fault_offset(fault, "at_byte", sum(map(len, pieces))))
-        send_all(sock, before)
-        sleep_ms(fault["ms"])
-        pieces = rest
-    elif kind in ("close_after", "reset_after"):
-        pieces, _ = split_pieces(pieces, fault_offset(fault, "bytes", sum(map(len, pieces))))
-        after = CLOSE_HARD if kind == "close_after" else RESET
-    elif kind == "drip":
-        wire = b"".join(pieces)
-        pieces = []
-        for i in range(len(wire)):
-            if i:
-                sleep_ms(fault["interval_ms"])
-            sock.sendall(wire[i:i + 1])
-    send_all(sock, pieces)
-    return after
-
-
-def chunk_list(body, framing):
-    """Chunked encoding of `body` as (size line, data, b"\r\n") triples, the last chunk last."""
-    rng = framing.rng
-    out = []
-    pos = 0
-    while pos < len(body):
-        if framing.randomize:
-            size = rng.randint(1, 16) if rng.random() < 0.3 else rng.randint(1, 4096)
-        else:
-            size = 4096
-        data = body[pos:pos + size]
-        pos += len(data)
-        size_text = f"{len(data):x}"
-        ext = ""
-        if framing.randomize:
-            r = rng.random()
-            if r < 0.1:
-                size_text = size_text.upper()
-            elif r < 0.15:
-                size_text = "0" + size_text                 # leading zero: valid, uncommon
-            if rng.random() < 0.15:
-                ext = ";ext=1"
-        out.append((f"{size_text}{ext}".encode("ascii"), data, b"\r\n"))
-    out.append((b"0", b"", b"\r\n"))                        # last chunk, no trailers
-    return out
-
-
-def segment(data, rng):
-    """Split `data` into random-size writes (for partial reads in the client)."""
-    out = []
-    pos = 0
-    while pos < len(data):
-        n = rng.randint(1, 4096)
-        out.append(data[pos:pos + n])
-        pos += n
-    return out
-
 
 # ---------------------------------------------------------------------------------------------
 # The API
 
 
-class Response:
-    """A JSON response: either an object to serialize (`obj`) or ready-made bytes (`body`).
-    An error object's "request_id" is left None and filled in with the response's request-id."""
+def flag_on(req, header, default):
+    """A 1/0 x-mock-* header of `req` (validated by App.handle), else the server's option."""
+    value = req.header(header)
+    return default if value is None else HOSTILE_VALUES.get(value.strip().lower(), False)
 
-    def __init__(self, status, obj=None, body=None):
+
+class Response:
+    """A JSON response: an object to serialize (`obj`), ready-made bytes (`body`), or both (the
+    bytes are the normal form of the object, which a hostile rendering re-encodes). `role` names
+    the kind of body for hostile mode (mock_hostile.ROLES: "page", "record", "error", ...); None
+    means never hostile (the mock's own endpoints). An error object's "request_id" is left None
+    and filled in with the response's request-id."""
+
+    def __init__(self, status, obj=None, body=None, role=None, content_type="application/json"):
         self.status = status
         self.obj = obj
-        self.body = body
+        self.body = body                # bytes, or a Stream (results)
+        self.role = role
+        self.content_type = content_type
 
-    def finish(self, request_id):
-        if self.obj is not None:
-            if self.obj.get("type") == "error" and self.obj.get("request_id", 0) is None:
-                self.obj["request_id"] = request_id
+    def finish(self, request_id, hostile=None):
+        """The body (bytes or Stream); `hostile`: a HostileEncoder, or None for the normal form."""
+        if isinstance(self.obj, dict) and self.obj.get("type") == "error" \
+                and self.obj.get("request_id", 0) is None:
+            self.obj["request_id"] = request_id
+        if hostile is not None and self.role is not None and self.obj is not None:
+            return hostile.encode(self.obj, self.role).encode("utf-8")
+        if self.body is None:
             self.body = dumps(self.obj).encode("utf-8")
         return self.body
 
@@ -955,12 +279,16 @@ class App:
         self.store = store
         self.stats = stats
         self.faults = faults
+        self.walk = Walk(opts.seed)
+        self.clock = Clock()
+        self.batches = Batches(store, opts, self.clock)
+        self.results = Results(opts.seed)
 
     @staticmethod
     def error(status, etype, message):
         # request_id is filled in by the connection loop, which owns the response's request-id.
         return Response(status, {"type": "error", "error": {"type": etype, "message": message},
-                                 "request_id": None})
+                                 "request_id": None}, role="error")
 
     def handle(self, req):
         if req.decoded_path.startswith("/_mock/"):
@@ -969,6 +297,10 @@ class App:
         if framing is not None and framing.strip().lower() not in ("length", "chunked"):
             return self.error(400, "invalid_request_error",
                               "x-mock-framing: expected 'length' or 'chunked'")
+        for name in ("x-mock-hostile", "x-mock-results-crlf", "x-mock-results-final-newline"):
+            value = req.header(name)
+            if value is not None and value.strip().lower() not in HOSTILE_VALUES:
+                return self.error(400, "invalid_request_error", f"{name}: expected 1 or 0")
         denied = self.check_auth(req)
         if denied:
             return denied
@@ -977,26 +309,51 @@ class App:
             if BETA_TOKEN not in betas:
                 return self.error(400, "invalid_request_error",
                                   f"anthropic-beta: '{BETA_TOKEN}' is required for this endpoint")
-        if req.method == "GET" and req.path == "/v1/messages/batches":
-            return self.list_batches(req)
-        m = re.fullmatch(r"/v1/messages/batches/([^/]+)", req.path)
-        if req.method == "GET" and m:
-            return self.retrieve(urllib.parse.unquote(m.group(1)))
+        if req.path == "/v1/messages/batches":
+            if req.method == "GET":
+                return self.list_batches(req)
+            if req.method == "POST":
+                return self.create(req)
+        m = re.fullmatch(r"/v1/messages/batches/([^/]+)(/cancel|/results)?", req.path)
+        if m:
+            rid, action = urllib.parse.unquote(m.group(1)), m.group(2)
+            if action is None and req.method == "GET":
+                return self.retrieve(rid, self.results_base(req))
+            if action is None and req.method == "DELETE":
+                return self.answer(self.batches.delete(rid), "record")
+            if action == "/cancel" and req.method == "POST":
+                return self.answer(self.batches.cancel(rid, self.results_base(req)), "record")
+            if action == "/results" and req.method == "GET":
+                return self.results_file(req, rid)
         return self.error(404, "not_found_error", "Not found")
 
+    def answer(self, outcome, role):
+        """A Response from (200, object) or (status, error type, message)."""
+        if outcome[0] == 200:
+            return Response(200, obj=outcome[1], role=role)
+        return self.error(*outcome)
+
     def check_auth(self, req):
+        """401 first (x-api-key counts when present, else Authorization: Bearer), then 400 for a
+        missing or unknown anthropic-version, as the API checks them."""
         key = self.opts.api_key
-        ok = req.header("x-api-key") == key
-        auth = req.header("authorization")
-        if auth is not None:
+        x_api_key, auth = req.header("x-api-key"), req.header("authorization")
+        if x_api_key is not None:
+            if x_api_key != key:
+                return self.error(401, "authentication_error", "invalid x-api-key")
+        elif auth is not None:
             scheme, _, token = auth.strip().partition(" ")
-            ok = ok or (scheme.lower() == "bearer" and token.strip() == key)
-        if req.header("x-api-key") is None and auth is None:
+            if scheme.lower() != "bearer" or token.strip() != key:
+                return self.error(401, "authentication_error",
+                                  "invalid bearer token in authorization header")
+        else:
             return self.error(401, "authentication_error", "x-api-key header is required")
-        if not ok:
-            return self.error(401, "authentication_error", "invalid x-api-key")
-        if not (req.header("anthropic-version") or "").strip():
-            return self.error(401, "authentication_error", "anthropic-version header is required")
+        version = req.header("anthropic-version")
+        if version is None or not version.strip():
+            return self.error(400, "invalid_request_error", "anthropic-version: header is required")
+        if version.strip() not in API_VERSIONS:
+            return self.error(400, "invalid_request_error",
+                              f"anthropic-version: '{version}' is not a valid version")
         return None
 
     def list_batches(self, req):
@@ -1011,49 +368,164 @@ class App:
         if after_id is not None and before_id is not None:
             return self.error(400, "invalid_request_error",
                               "Cannot specify both after_id and before_id")
-        lines, n = self.store.lines, len(self.store.lines)
-        if after_id is not None:
-            idx = self.store.index.get(after_id)
-            if idx is None:
-                return self.error(400, "invalid_request_error", "after_id: unknown batch id")
-            lo, hi = idx + 1, min(n, idx + 1 + limit)
-            has_more = hi < n
-        elif before_id is not None:
-            idx = self.store.index.get(before_id)
-            if idx is None:
-                return self.error(400, "invalid_request_error", "before_id: unknown batch id")
-            lo, hi = max(0, idx - limit), idx
-            has_more = lo > 0
-        else:
-            lo, hi = 0, min(n, limit)
-            has_more = hi < n
+        mode = self.walk.get()
+        if mode["mode"] != "normal":
+            records, has_more = self.walk.page(mode, limit, after_id, before_id,
+                                               self.results_base(req))
+            return self.page(req, records, [dumps(r) for r in records], has_more)
+        try:
+            items, has_more = self.batches.page(limit, after_id, before_id,
+                                                self.results_base(req))
+        except KeyError as e:
+            return self.error(400, "invalid_request_error", f"{e.args[0]}: unknown batch id")
+        return self.page(req, [r for r, _ in items], [line for _, line in items], has_more)
+
+    def page(self, req, records, lines, has_more):
+        """A list page of `records` (their normal JSON text: `lines`), role "page"."""
         page = {
-            "data": None,
+            "data": records,
             "has_more": has_more,
-            "first_id": self.store.records[lo]["id"] if hi > lo else None,
-            "last_id": self.store.records[hi - 1]["id"] if hi > lo else None,
+            "first_id": records[0]["id"] if records else None,
+            "last_id": records[-1]["id"] if records else None,
         }
         # Key order of the page varies too (data first or last, ...), reproducibly per query.
         order = random.Random(f"{self.opts.seed}/page/{req.raw_query}").sample(list(page), 4)
         parts = []
         for k in order:
             if k == "data":
-                parts.append('"data":[' + ",".join(lines[lo:hi]) + "]")
+                parts.append('"data":[' + ",".join(lines) + "]")
             else:
                 parts.append(json.dumps(k) + ":" + json.dumps(page[k]))
-        return Response(200, body=("{" + ",".join(parts) + "}").encode("utf-8"))
+        body = ("{" + ",".join(parts) + "}").encode("utf-8")
+        return Response(200, obj={k: page[k] for k in order}, body=body, role="page")
 
-    def retrieve(self, batch_id):
-        idx = self.store.index.get(batch_id)
-        if idx is None:
+    def results_base(self, req):
+        """scheme://host[:port] of results_url values in the answer to `req`."""
+        if self.opts.results_base != "auto":
+            return self.opts.results_base
+        host = req.header("host") or f"{self.opts.host}:{self.opts.bound_port}"
+        return f"{'https' if self.opts.cert else 'http'}://{host}"
+
+    def retrieve(self, batch_id, base):
+        ref = self.batches.find(batch_id)
+        now = self.clock.now_us()
+        if ref is None or self.batches.propagating(ref, now):
             return self.error(404, "not_found_error", f"No batch with id {batch_id!r}")
-        return Response(200, body=self.store.lines[idx].encode("utf-8"))
+        record, line = self.batches.render(ref, now, base)
+        return Response(200, obj=record, body=line.encode("utf-8"), role="record")
+
+    def results_plan(self, rid):
+        """(entries in served order, None) of an ended batch, or (None, error Response)."""
+        ref = self.batches.find(rid)
+        now = self.clock.now_us()
+        if ref is None or self.batches.propagating(ref, now):
+            return None, self.error(404, "not_found_error", f"No batch with id {rid!r}")
+        record, _ = self.batches.render(ref, now, "")
+        if record["processing_status"] != "ended":
+            return None, self.error(400, "invalid_request_error",
+                                    f"Batch {rid} has not ended processing yet "
+                                    f"(processing_status {record['processing_status']}): "
+                                    "its results are not available")
+        kind, x = ref
+        if kind == "live":
+            return self.results.live_plan(x, x.outcomes(self.batches.cancel_delay_us)), None
+        return self.results.store_plan(rid, record["request_counts"]), None
+
+    def results_variant(self, req):
+        """How results are written for `req`: its x-mock-* headers, else (for the digest) its
+        query parameters hostile, crlf, final_newline (1 or 0), else the server options."""
+        def flag(name, header, default):
+            value = req.param(name)
+            if value is not None and value in ("0", "1"):
+                default = value == "1"
+            return flag_on(req, header, default)
+        return Variant(hostile=flag("hostile", "x-mock-hostile", self.opts.hostile),
+                       crlf=flag("crlf", "x-mock-results-crlf", self.opts.results_crlf),
+                       final_newline=flag("final_newline", "x-mock-results-final-newline",
+                                          not self.opts.results_no_final_newline))
+
+    def results_file(self, req, rid):
+        entries, denied = self.results_plan(rid)
+        if denied is not None:
+            return denied
+        variant = Variant(hostile=flag_on(req, "x-mock-hostile", self.opts.hostile),
+                          crlf=flag_on(req, "x-mock-results-crlf", self.opts.results_crlf),
+                          final_newline=flag_on(req, "x-mock-results-final-newline",
+                                                not self.opts.results_no_final_newline))
+        body = self.results.body(rid, entries, variant)
+        return Response(200, body=body, content_type="application/x-jsonl")
+
+    def create(self, req):
+        try:
+            specs = validate_create(req.body)
+        except CreateError as e:
+            return self.error(400, "invalid_request_error", str(e))
+        batch = self.batches.create(specs, req.body, hashlib.sha256(req.body).hexdigest(),
+                                    len(req.body), KEEP_BODY_LIMIT)
+        return Response(200, obj=batch.record(self.clock.now_us(), self.results_base(req),
+                                              self.batches.cancel_delay_us), role="record")
+
+    def json_body(self, req, what):
+        """The JSON value of a /_mock/ request body, or raises ValueError naming `what`."""
+        try:
+            return json.loads(req.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise ValueError(f"{what}: body must be JSON") from None
+
+    def mock_batches(self, req, path):
+        if path == "/_mock/batches" and req.method == "GET":
+            return Response(200, {"batches": self.batches.summary()})
+        m = re.fullmatch(r"/_mock/batches/([^/]+)/results-digest", path)
+        if m and req.method == "GET":
+            entries, denied = self.results_plan(m.group(1))
+            if denied is not None:
+                return denied
+            return Response(200, self.results.digest(m.group(1), entries,
+                                                     self.results_variant(req)))
+        m = re.fullmatch(r"/_mock/batches/([^/]+)/request", path)
+        if m and req.method == "GET":
+            batch = self.batches.live_batch(m.group(1))
+            if batch is None:
+                return self.error(404, "not_found_error", "no created batch with that id")
+            body = None if batch.raw is None else batch.raw.decode("utf-8", "replace")
+            return Response(200, {"sha256": batch.sha256, "bytes": batch.size, "body": body})
+        return self.error(404, "not_found_error", "Not found")
+
+    def mock_clock(self, req):
+        if req.method == "GET":
+            return Response(200, self.clock.snapshot())
+        if req.method != "POST":
+            return self.error(405, "invalid_request_error", "use GET or POST")
+        try:
+            obj = self.json_body(req, "/_mock/clock")
+        except ValueError as e:
+            return self.error(400, "invalid_request_error", str(e))
+        ms = obj.get("advance_ms") if isinstance(obj, dict) else None
+        if not isinstance(obj, dict) or set(obj) != {"advance_ms"} or isinstance(ms, bool) \
+                or not isinstance(ms, (int, float)) or not 0 <= ms <= 366 * 86_400_000:
+            return self.error(400, "invalid_request_error",
+                              '/_mock/clock: expected {"advance_ms": 0..31622400000}')
+        self.clock.advance_ms(ms)
+        return Response(200, self.clock.snapshot())
 
     def mock_endpoint(self, req, path):
         if req.method == "GET" and path == "/_mock/stats":
             return Response(200, self.stats.snapshot())
         if req.method == "POST" and path == "/_mock/reset-stats":
             return Response(200, self.stats.snapshot(reset=True))
+        if path == "/_mock/clock":
+            return self.mock_clock(req)
+        if path.startswith("/_mock/batches"):
+            return self.mock_batches(req, path)
+        if path == "/_mock/walk":
+            if req.method == "GET":
+                return Response(200, self.walk.get())
+            if req.method == "POST":
+                try:
+                    return Response(200, self.walk.set(json.loads(req.body.decode("utf-8"))))
+                except (UnicodeDecodeError, ValueError) as e:
+                    return self.error(400, "invalid_request_error", f"/_mock/walk: {e}")
+            return self.error(405, "invalid_request_error", "use GET or POST")
         if path == "/_mock/faults":
             if req.method == "GET":
                 return Response(200, body=dumps(self.faults.snapshot()).encode("utf-8"))
@@ -1101,6 +573,8 @@ class Server:
         self._log_lock = threading.Lock()
         self._resp_no = 0
         self._api_no = 0                # API requests since start: numbers the random faults
+        self.unknown_pool = UnknownPool(opts.seed)
+        self.hostile_big = big_string(opts.hostile_big, opts.seed) if opts.hostile_big else None
 
     def _stderr(self, msg):
         with self._log_lock:
@@ -1132,7 +606,8 @@ class Server:
 
     def log_fault(self, where, fault):
         """Applied faults are always logged (one line each), to explain a failed reliability run."""
-        shown = {k: v for k, v in fault.items() if k != "path_prefix"}
+        shown = {k: (v[:200] + "..." if isinstance(v, str) and len(v) > 200 else v)
+                 for k, v in fault.items() if k != "path_prefix"}
         self._stderr(f"fault on {where}: {dumps(shown)}")
 
     def take_fault(self, req):
@@ -1148,6 +623,16 @@ class Server:
             self.log_fault(f"{req.method} {req.target}", fault)
         return fault
 
+    def hostile(self, req, resp):
+        """The HostileEncoder for this response, or None (normal JSON)."""
+        if req is None or resp is None or resp.role is None:
+            return None
+        if not flag_on(req, "x-mock-hostile", self.opts.hostile):
+            return None
+        rng = random.Random(f"{self.opts.seed}/hostile/{req.method} {req.target}")
+        big = self.hostile_big if resp.role == "page" else None
+        return HostileEncoder(rng, self.unknown_pool, big=big)
+
     def respond(self, sock, req, resp, close, fault=None):
         """Send `resp` (or what `fault` puts in its place); returns what write_response returns."""
         rid = self.request_ids.next()
@@ -1159,13 +644,18 @@ class Server:
             body = (f"<html><body><h1>{status} {REASONS.get(status, 'Error')}</h1></body></html>"
                     .encode("ascii"))
             headers = [date, ("Content-Type", "text/html"), conn]
+        elif kind == "body":
+            status = fault["status"]
+            body = fault["body"].encode("utf-8")
+            headers = [date, ("Content-Type", fault["content_type"]), ("request-id", rid), conn]
+            headers += list(fault.get("headers", {}).items())
         else:
             if kind == "status":
                 resp = App.error(fault["status"], fault["type"],
                                  fault.get("message", f"mock fault: injected {fault['type']}"))
             status = resp.status
-            body = resp.finish(rid)
-            headers = [date, ("Content-Type", "application/json"), ("request-id", rid), conn]
+            body = resp.finish(rid, self.hostile(req, resp))
+            headers = [date, ("Content-Type", resp.content_type), ("request-id", rid), conn]
             if kind == "status":
                 for field, name in (("retry_after", "retry-after"),
                                     ("retry_after_ms", "retry-after-ms"),
@@ -1173,6 +663,36 @@ class Server:
                     if field in fault:
                         headers.append((name, fault[field]))
         return write_response(sock, status, headers, body, self.choose_framing(req), fault)
+
+    def after_fault(self, sock, reader, fault):
+        """Apply a fault that acts once the response is out (late_bytes, extra_response,
+        idle_close); returns what the connection does next (KEEP, CLOSE_HARD, RESET)."""
+        kind = fault["fault"]
+        if kind == "idle_close":
+            if reader.wait_request(fault["after_ms"] / 1000.0):
+                return KEEP
+            return RESET if fault["how"] == "rst" else CLOSE_HARD
+        sleep_ms(fault["delay_ms"])
+        if kind == "late_bytes":
+            sock.sendall(fault["data"].encode("ascii"))
+            return KEEP
+        rid = self.request_ids.next()
+        record = synthetic_record(synthetic_id("extra-response", self.opts.seed, rid),
+                                  self.opts.store_base)
+        body = dumps({"data": [record], "has_more": False, "first_id": record["id"],
+                      "last_id": record["id"]}).encode("utf-8")
+        headers = [("Date", email.utils.formatdate(usegmt=True)),
+                   ("Content-Type", "application/json"), ("request-id", rid),
+                   ("Connection", "keep-alive")]
+        write_response(sock, 200, headers, body, Framing("length", random.Random(0), False))
+        return KEEP
+
+    def edge_too_large(self, sock):
+        """What the API's edge answers to a body over 256 MB: an HTML 413, body unread."""
+        headers = [("Date", email.utils.formatdate(usegmt=True)), ("Content-Type", "text/html"),
+                   ("Server", "cloudflare"), ("Connection", "close")]
+        write_response(sock, 413, headers, EDGE_413_BODY,
+                       Framing("length", random.Random(0), False))
 
     def connection_fault(self, raw, fault):
         """Apply a connection fault to a just-accepted TCP socket, then close it (FIN)."""
@@ -1221,6 +741,8 @@ class Server:
         finally:
             if after == RESET:
                 close_abort(sock)
+            elif after == CLOSE_DRAIN:
+                close_draining(sock)
             elif after == CLOSE_HARD:
                 close_hard(sock)
             else:
@@ -1235,6 +757,14 @@ class Server:
                 req = read_request(reader)
             except ConnectionGone:
                 return CLOSE
+            except EdgeTooLarge as e:
+                self.stats.bump("requests")
+                self.log(f"{peer}: {e.request.method} {e.request.target} -> 413 from the edge")
+                try:
+                    self.edge_too_large(sock)
+                except (OSError, ssl.SSLError):
+                    pass
+                return CLOSE_DRAIN
             except BadRequest as e:
                 self.log(f"{peer}: bad request: {e.message}")
                 etype = "request_too_large" if e.status == 413 else "invalid_request_error"
@@ -1250,7 +780,7 @@ class Server:
                 self.stats.bump("requests")
                 fault = self.take_fault(req)
             try:
-                if fault is not None and fault["fault"] in ("status", "html"):
+                if fault is not None and fault["fault"] in ("status", "html", "body"):
                     resp = None                 # replaced: the request is not handled
                 else:
                     resp = self.app.handle(req)
@@ -1259,10 +789,14 @@ class Server:
                 resp = App.error(500, "api_error", "mock_api internal error")
             limit = self.opts.max_requests_per_conn
             close = req.wants_close() or (limit > 0 and served >= limit)
+            silent = self.opts.silent_close_after
             self.log(f"{peer}: {req.method} {req.target} -> "
                      f"{resp.status if resp else fault['status']}{' (close)' if close else ''}")
             try:
                 after = self.respond(sock, req, resp, close, fault)
+                if after == KEEP and not close and fault is not None \
+                        and fault["fault"] in AFTER_FAULTS:
+                    after = self.after_fault(sock, reader, fault)
             except (OSError, ssl.SSLError) as e:
                 self.log(f"{peer}: write failed: {e}")
                 return CLOSE
@@ -1270,6 +804,9 @@ class Server:
                 return after
             if close:
                 return CLOSE
+            if silent > 0 and served >= silent:
+                self.log(f"{peer}: silent close after {served} responses")
+                return CLOSE_HARD
 
     def serve_forever(self, listener):
         while True:
@@ -1280,32 +817,6 @@ class Server:
             peer = f"{addr[0]}:{addr[1]}"
             threading.Thread(target=self.serve_connection, args=(raw, peer), daemon=True).start()
 
-
-def close_gracefully(sock):
-    """Send TLS close_notify, half-close, then drain briefly before closing, so that unread
-    request bytes do not turn the close into a reset that could destroy the response in flight.
-    (After wrap_socket the raw socket object is detached: everything goes through `sock`.)"""
-    plain = sock
-    try:
-        sock.settimeout(0.5)
-        if isinstance(sock, ssl.SSLSocket):
-            try:
-                plain = sock.unwrap()       # close_notify, then wait briefly for the peer's
-            except (OSError, ValueError):
-                plain = sock                # SSLSocket.shutdown() below drops the TLS layer
-        plain.settimeout(0.5)
-        plain.shutdown(socket.SHUT_WR)
-        for _ in range(64):
-            if not plain.recv(65536):
-                break
-    except (OSError, ValueError):
-        pass
-    finally:
-        for s in (plain, sock):
-            try:
-                s.close()
-            except OSError:
-                pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1327,7 +838,8 @@ def parse_args(argv):
     p.add_argument("--max-requests-per-conn", type=int, default=0,
                    help="close a connection after this many requests (0 = unlimited)")
     p.add_argument("--results-base", default="https://api.anthropic.com",
-                   help="scheme://host[:port] of the results_url values in the store")
+                   help="scheme://host[:port] of results_url values, or auto: the scheme and "
+                        "Host of each request (default https://api.anthropic.com)")
     p.add_argument("--idle-timeout", type=float, default=30.0,
                    help="seconds a connection may sit idle or mid-request before it is closed")
     p.add_argument("--handshake-timeout", type=float, default=10.0,
@@ -1336,23 +848,46 @@ def parse_args(argv):
                    help="inject a random safe fault into each API request with probability P")
     p.add_argument("--fault-seed", type=int, default=1, metavar="S",
                    help="seed of the random faults (default 1)")
+    p.add_argument("--batch-duration-ms", type=float, default=2000.0, metavar="D",
+                   help="mock time a created batch takes to process (default 2000)")
+    p.add_argument("--cancel-delay-ms", type=float, default=500.0, metavar="C",
+                   help="mock time from a cancel to the end of processing (default 500)")
+    p.add_argument("--propagation-ms", type=float, default=0.0, metavar="P",
+                   help="retrieve and results of a new batch answer 404 for P ms (default 0)")
+    p.add_argument("--results-crlf", action="store_true",
+                   help="results files end lines with CRLF (per request: x-mock-results-crlf)")
+    p.add_argument("--results-no-final-newline", action="store_true",
+                   help="results files: no line ending after the last line "
+                        "(per request: x-mock-results-final-newline)")
+    p.add_argument("--silent-close-after", type=int, default=0, metavar="N",
+                   help="close each connection (FIN) after N responses that all said keep-alive")
+    p.add_argument("--hostile", action="store_true",
+                   help="write every API JSON body in hostile form (see mock_hostile.py)")
+    p.add_argument("--hostile-big", type=int, default=0, metavar="BYTES",
+                   help="hostile pages: one unknown string of BYTES bytes in the first record")
     p.add_argument("--dump-store", action="store_true",
                    help="print the store as JSON Lines (newest first) and exit")
     p.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     opts = p.parse_args(argv)
     if bool(opts.cert) != bool(opts.key):
         p.error("--cert and --key go together")
-    if opts.batches < 0 or opts.max_requests_per_conn < 0:
-        p.error("--batches and --max-requests-per-conn must not be negative")
+    if opts.batches < 0 or opts.max_requests_per_conn < 0 or opts.silent_close_after < 0:
+        p.error("--batches, --max-requests-per-conn and --silent-close-after must not be negative")
+    if min(opts.batch_duration_ms, opts.cancel_delay_ms, opts.propagation_ms) < 0:
+        p.error("--batch-duration-ms, --cancel-delay-ms and --propagation-ms must not be negative")
+    if opts.hostile_big and not 2 <= opts.hostile_big <= 1 << 30:
+        p.error("--hostile-big must be between 2 and 1 GiB")
     if not 0.0 <= opts.random_faults <= 1.0:
         p.error("--random-faults must be between 0 and 1")
     opts.results_base = opts.results_base.rstrip("/")
+    # With "auto" the store is built with a placeholder base, replaced per request.
+    opts.store_base = AUTO_PLACEHOLDER if opts.results_base == "auto" else opts.results_base
     return opts
 
 
 def main(argv=None):
     opts = parse_args(argv)
-    store = Store(opts.batches, opts.seed, opts.results_base)
+    store = Store(opts.batches, opts.seed, opts.store_base)
     if opts.dump_store:
         out = sys.stdout.buffer
         for line in store.lines:
@@ -1368,6 +903,7 @@ def main(argv=None):
     listener.bind(info[4])
     listener.listen(128)
     port = listener.getsockname()[1]
+    opts.bound_port = port
 
     def stop(signum, frame):
         raise SystemExit(0)
@@ -1390,3 +926,4 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -121,8 +121,9 @@ class MockServer:
                 resp = self._ctl.getresponse()
                 payload = resp.read()
                 break
-            except (http.client.RemoteDisconnected, ConnectionError):
-                # The server closed the idle connection before reading the request: reopen.
+            except (http.client.HTTPException, OSError):
+                # The server closed the idle connection (--idle-timeout) before reading the
+                # request, or a TLS write met its close: reopen once.
                 self._ctl.close()
                 self._ctl = None
                 if attempt:
@@ -154,6 +155,38 @@ class MockServer:
 
     def clear_faults(self):
         return self._ok("DELETE", "/_mock/faults")
+
+    def set_walk(self, mode, length=None):
+        """List walk mode: "normal", "endless" or "cycle" (with `length`)."""
+        body = {"mode": mode} if length is None else {"mode": mode, "length": length}
+        return self._ok("POST", "/_mock/walk", body)
+
+    def clock(self):
+        """{"now": RFC 3339, "now_us": int, "offset_ms": float}: the mock clock."""
+        return self._ok("GET", "/_mock/clock")
+
+    def advance(self, ms):
+        """Move the mock clock forward by `ms` milliseconds; returns the clock."""
+        return self._ok("POST", "/_mock/clock", {"advance_ms": ms})
+
+    def created_batches(self):
+        """The batches created through the API, newest first (id, requests, status, ...)."""
+        return self._ok("GET", "/_mock/batches")["batches"]
+
+    def create_request(self, batch_id):
+        """{"sha256", "bytes", "body"} of the create request that made `batch_id`."""
+        return self._ok("GET", f"/_mock/batches/{batch_id}/request")
+
+    def results_digest(self, batch_id, hostile=None, crlf=None, final_newline=None):
+        """Per line of the batch's results file, in served order: {"custom_id", "sha256",
+        "bytes"} (line ending excluded), and the whole body's "bytes", for the file as served
+        with these x-mock-results-* choices (None: the server's default)."""
+        q = {k: "1" if v else "0" for k, v in (("hostile", hostile), ("crlf", crlf),
+                                               ("final_newline", final_newline)) if v is not None}
+        path = f"/_mock/batches/{batch_id}/results-digest"
+        if q:
+            path += "?" + "&".join(f"{k}={v}" for k, v in q.items())
+        return self._ok("GET", path)
 
     def stop(self):
         if self._ctl is not None:

@@ -333,6 +333,80 @@ static void test_arguments_and_state(void **state)
     assert_int_equal(tcp.fd, -1);
 }
 
+/* ---- timeout 0: "is anything waiting?" (port.h) ---- */
+
+/* A zero-timeout recv on an idle connection: AMBC_ERR_NET_TIMEOUT at once, every time. */
+static void test_zero_timeout_idle_never_waits(void **state)
+{
+    pair_t p;
+    uint8_t buf[16];
+    size_t n = 99;
+    uint64_t t0;
+    int i;
+    (void)state;
+    pair_open(&p, "127.0.0.1");
+    t0 = now_ms();
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 0), AMBC_ERR_NET_TIMEOUT);
+        assert_int_equal(n, 0);
+    }
+    /* 1000 calls that each waited even 1 ms would take a second */
+    assert_true(now_ms() - t0 <= margin_ms());
+    pair_close(&p);
+}
+
+/* Bytes the peer wrote after the answer was read, in a later write: they are returned. */
+static void test_zero_timeout_stray_bytes(void **state)
+{
+    pair_t p;
+    uint8_t buf[16];
+    size_t n = 0;
+    (void)state;
+    pair_open(&p, "127.0.0.1");
+    send_all_fd(p.peer, "answer", 6);
+    assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 1000), AMBC_OK);
+    assert_int_equal(n, 6);
+    assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 0), AMBC_ERR_NET_TIMEOUT);
+    send_all_fd(p.peer, "stray", 5);
+    usleep(50000); /* loopback delivers at once; give it more than enough */
+    assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 0), AMBC_OK);
+    assert_int_equal(n, 5);
+    assert_memory_equal(buf, "stray", 5);
+    assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 0), AMBC_ERR_NET_TIMEOUT);
+    pair_close(&p);
+}
+
+static void test_zero_timeout_fin(void **state)
+{
+    pair_t p;
+    uint8_t buf[16];
+    size_t n = 99;
+    (void)state;
+    pair_open(&p, "127.0.0.1");
+    close(p.peer);
+    p.peer = -1;
+    usleep(50000);
+    assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 0), AMBC_OK);
+    assert_int_equal(n, 0);
+    pair_close(&p);
+}
+
+static void test_zero_timeout_reset(void **state)
+{
+    pair_t p;
+    uint8_t buf[16];
+    size_t n = 0;
+    uint64_t t0;
+    (void)state;
+    pair_open(&p, "127.0.0.1");
+    reset_peer(&p);
+    usleep(50000);
+    t0 = now_ms();
+    assert_int_equal(p.s.ops->recv(p.s.ctx, buf, sizeof(buf), &n, 0), AMBC_ERR_NET_CLOSED);
+    assert_true(now_ms() - t0 <= margin_ms());
+    pair_close(&p);
+}
+
 /* The echo server thread: returns every byte it receives until the client closes. */
 static void *echo_main(void *arg)
 {
@@ -439,6 +513,10 @@ int main(void)
         cmocka_unit_test(test_ipv6_loopback),
         cmocka_unit_test(test_resolve_failure),
         cmocka_unit_test(test_arguments_and_state),
+        cmocka_unit_test(test_zero_timeout_idle_never_waits),
+        cmocka_unit_test(test_zero_timeout_stray_bytes),
+        cmocka_unit_test(test_zero_timeout_fin),
+        cmocka_unit_test(test_zero_timeout_reset),
         cmocka_unit_test(test_echo_thread),
         cmocka_unit_test(test_clock),
     };

@@ -53,6 +53,7 @@ typedef struct {
 static server_t good_server;  /* server.pem: localhost, 127.0.0.1, ::1 */
 static server_t wrong_server; /* wrong-host.pem: wrong.example */
 static server_t old_server;   /* expired.pem: localhost, expired in 2021 */
+static server_t script_peer;  /* tests/port/peer.py --tls (AMBC_TEST_PEER), server.pem */
 
 static uint64_t margin_ms(void)
 {
@@ -92,8 +93,9 @@ static void exec_s_server(const char *cert, const char *key, const char *log)
     _exit(127);
 }
 
-/* Reads the port from the server's log: OpenSSL 3 prints "ACCEPT 127.0.0.1:PORT". */
-static int read_port(const char *log, uint16_t *port)
+/* Reads the port from the server's log, after `prefix`: OpenSSL 3 prints
+ * "ACCEPT 127.0.0.1:PORT", tests/port/peer.py "LISTEN PORT". */
+static int read_port_after(const char *log, const char *prefix, uint16_t *port)
 {
     char text[512];
     size_t n;
@@ -105,12 +107,17 @@ static int read_port(const char *log, uint16_t *port)
     n = fread(text, 1, sizeof(text) - 1, f);
     fclose(f);
     text[n] = '\0';
-    at = strstr(text, "ACCEPT 127.0.0.1:");
+    at = strstr(text, prefix);
     if (at == NULL || strchr(at, '\n') == NULL) {
         return -1;
     }
-    *port = (uint16_t)strtoul(at + strlen("ACCEPT 127.0.0.1:"), NULL, 10);
+    *port = (uint16_t)strtoul(at + strlen(prefix), NULL, 10);
     return *port != 0 ? 0 : -1;
+}
+
+static int read_port(const char *log, uint16_t *port)
+{
+    return read_port_after(log, "ACCEPT 127.0.0.1:", port);
 }
 
 static int start_server(server_t *sv, const char *cert, const char *key, const char *name)
@@ -145,6 +152,42 @@ static int start_server(server_t *sv, const char *cert, const char *key, const c
     return -1;
 }
 
+/* tests/port/peer.py, a TLS server whose every connection does what the client scripts. */
+static int start_script_peer(server_t *sv, const char *peer)
+{
+    int i;
+    snprintf(sv->log, sizeof(sv->log), "%s/peer-%ld.log", cert_dir, (long)getpid());
+    if (unlink(sv->log) != 0 && errno != ENOENT) {
+        return -1;
+    }
+    sv->pid = fork();
+    if (sv->pid < 0) {
+        return -1;
+    }
+    if (sv->pid == 0) {
+        int out = open(sv->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (out < 0 || dup2(out, 1) < 0) {
+            _exit(127);
+        }
+        execl("/usr/bin/python3", "python3", peer, "--host", "127.0.0.1", "--tls",
+              path("server.pem"), path("server.key"), "--life", "120", (char *)NULL);
+        _exit(127);
+    }
+    for (i = 0; i < 500; i++) {
+        int status;
+        if (read_port_after(sv->log, "LISTEN ", &sv->port) == 0) {
+            return 0;
+        }
+        if (waitpid(sv->pid, &status, WNOHANG) == sv->pid) {
+            sv->pid = 0;
+            return -1;
+        }
+        usleep(10000);
+    }
+    return -1;
+}
+
 static void stop_server(server_t *sv)
 {
     if (sv->pid > 0) {
@@ -161,6 +204,7 @@ static int stop_servers(void **state)
     stop_server(&good_server);
     stop_server(&wrong_server);
     stop_server(&old_server);
+    stop_server(&script_peer);
     return 0;
 }
 
@@ -183,6 +227,12 @@ static int start_servers(void **state)
             stop_servers(state);
             return -1;
         }
+    }
+    if (getenv("AMBC_TEST_PEER") != NULL &&
+        start_script_peer(&script_peer, getenv("AMBC_TEST_PEER")) != 0) {
+        fprintf(stderr, "could not start %s (see %s)\n", getenv("AMBC_TEST_PEER"), script_peer.log);
+        stop_servers(state);
+        return -1;
     }
     return 0;
 }
@@ -728,6 +778,132 @@ static void test_lower_errors_pass_through(void **state)
     ambc_tls_free(&tls);
 }
 
+/* ---- timeout 0: "is anything waiting?" (port.h), against peer.py ---- */
+
+/* Connects to the scripted peer and sends it the script (peer.py's steps); skips the case
+ * when the peer was not started (AMBC_TEST_PEER unset). */
+static void script_open(client_t *c, const char *script)
+{
+    char line[96];
+    int len = snprintf(line, sizeof(line), "%s\n", script);
+    ambc_tls_config_t cfg = ca_file("ca.pem");
+    if (script_peer.pid <= 0) {
+        skip();
+    }
+    assert_int_equal(client_init(c, cfg), AMBC_OK);
+    connect_or_fail(c, "localhost", script_peer.port, AMBC_OK);
+    assert_int_equal(
+        ambc_stream_send_all(&c->s, ambc_posix_clock(), (const uint8_t *)line, (size_t)len, 5000),
+        AMBC_OK);
+}
+
+static void script_close(client_t *c)
+{
+    c->s.ops->close(c->s.ctx);
+    ambc_tls_free(&c->tls);
+}
+
+/* Reads the n pattern bytes (i % 251) the peer's send:n wrote. */
+static void recv_pattern(client_t *c, size_t n)
+{
+    uint8_t buf[64];
+    size_t got = 0;
+    size_t i;
+    assert_true(n <= sizeof(buf));
+    while (got < n) {
+        size_t k = 0;
+        assert_int_equal(c->s.ops->recv(c->s.ctx, buf + got, n - got, &k, 5000), AMBC_OK);
+        assert_true(k > 0);
+        got += k;
+    }
+    for (i = 0; i < n; i++) {
+        assert_int_equal(buf[i], i % 251u);
+    }
+}
+
+/* Asks "anything waiting?" once and checks the answer and that it did not wait. */
+static void expect_zero(client_t *c, ambc_status_t want, size_t want_n)
+{
+    uint8_t buf[64];
+    size_t n = 99;
+    uint64_t t0 = now_ms();
+    assert_int_equal(c->s.ops->recv(c->s.ctx, buf, sizeof(buf), &n, 0), want);
+    assert_true(now_ms() - t0 <= margin_ms());
+    if (want == AMBC_OK) {
+        assert_int_equal(n, want_n);
+    }
+}
+
+static void test_zero_timeout_idle(void **state)
+{
+    client_t c;
+    uint8_t buf[16];
+    size_t n = 0;
+    uint64_t t0;
+    int i;
+    (void)state;
+    script_open(&c, "hold");
+    t0 = now_ms();
+    for (i = 0; i < 1000; i++) {
+        assert_int_equal(c.s.ops->recv(c.s.ctx, buf, sizeof(buf), &n, 0), AMBC_ERR_NET_TIMEOUT);
+    }
+    assert_true(now_ms() - t0 <= margin_ms()); /* 1000 calls: none waited */
+    script_close(&c);
+}
+
+/* The peer's next write is a TLS record of its own after the "response": its bytes. */
+static void test_zero_timeout_extra_record(void **state)
+{
+    client_t c;
+    (void)state;
+    script_open(&c, "send:5 wait:100 send:7 hold");
+    recv_pattern(&c, 5);
+    expect_zero(&c, AMBC_ERR_NET_TIMEOUT, 0); /* before the record is sent: idle */
+    usleep(400000);
+    expect_zero(&c, AMBC_OK, 7);
+    expect_zero(&c, AMBC_ERR_NET_TIMEOUT, 0);
+    script_close(&c);
+}
+
+/* Half of a record has arrived: not idle, and no byte to give: AMBC_ERR_TLS_IO. */
+static void test_zero_timeout_half_record(void **state)
+{
+    client_t c;
+    (void)state;
+    script_open(&c, "send:5 wait:100 half:64 hold");
+    recv_pattern(&c, 5);
+    usleep(400000);
+    expect_zero(&c, AMBC_ERR_TLS_IO, 0);
+    script_close(&c);
+}
+
+/* The end of the stream, with close_notify and without (a bare FIN): OK with 0. */
+static void test_zero_timeout_end(void **state)
+{
+    client_t c;
+    (void)state;
+    script_open(&c, "send:5 notify");
+    recv_pattern(&c, 5);
+    usleep(300000);
+    expect_zero(&c, AMBC_OK, 0);
+    script_close(&c);
+    script_open(&c, "send:5 fin");
+    recv_pattern(&c, 5);
+    usleep(300000);
+    expect_zero(&c, AMBC_OK, 0);
+    script_close(&c);
+}
+
+static void test_zero_timeout_reset(void **state)
+{
+    client_t c;
+    (void)state;
+    script_open(&c, "rst");
+    usleep(300000);
+    expect_zero(&c, AMBC_ERR_NET_CLOSED, 0);
+    script_close(&c);
+}
+
 /* ---- set-up errors and state ---- */
 
 static void test_init_errors(void **state)
@@ -800,6 +976,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_partial_records_and_timeouts),
         cmocka_unit_test(test_send_timeout_stops_sending),
         cmocka_unit_test(test_lower_errors_pass_through),
+        cmocka_unit_test(test_zero_timeout_idle),
+        cmocka_unit_test(test_zero_timeout_extra_record),
+        cmocka_unit_test(test_zero_timeout_half_record),
+        cmocka_unit_test(test_zero_timeout_end),
+        cmocka_unit_test(test_zero_timeout_reset),
         cmocka_unit_test(test_init_errors),
         cmocka_unit_test(test_io_when_closed),
     };

@@ -31,8 +31,14 @@ SLACK = 64  # bytes: tiny files may move a few instructions without meaning anyt
 # ceiling only ever goes down: code that grows the core fails here even if the table is
 # rewritten, so growth needs an edit of this line that review can see. It is never raised
 # to absorb growth; when the core fits the budget the ceiling is the budget.
+# Raised, visibly, for issue 11 (14122 -> 15984, +1862 B): correctness the old core lacked
+# (values decoded before use, unknown members skipped unseen, the idle check before reuse,
+# walk bounds and cycle detection, named errors). Then 15984 -> 16024 (+40 B, after 86 B were
+# found elsewhere): a timeout cut short by a deadline reported as the deadline, and the
+# oracle's finding (a value's verdict must not depend on how the body was sliced). Not growth
+# to absorb: behaviour the API requires. Issue 14's profiles put the budget on minimal-list.
 CORE_TEXT_BUDGET = 10 * 1024
-CORE_TEXT_CEILING = 14122
+CORE_TEXT_CEILING = 16024
 
 
 def components(root, build):

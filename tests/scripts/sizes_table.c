@@ -26,7 +26,7 @@ typedef struct {
 __attribute__((section(".ambc_sizes"), used)) const size_row_t ambc_size_rows[] = {
     ROW(ambc_client_t), ROW(ambc_client_options_t), ROW(ambc_client_stats_t),
     ROW(ambc_list_params_t), ROW(ambc_page_parser_t), ROW(ambc_page_t), ROW(ambc_batch_t),
-    ROW(ambc_json_tok_t), ROW(ambc_json_scan_t), ROW(ambc_json_event_t),
+    ROW(ambc_json_scan_t), ROW(ambc_json_event_t),
     ROW(ambc_http_response_t), ROW(ambc_http_callbacks_t), ROW(ambc_http_request_t),
     ROW(ambc_http_field_t), ROW(ambc_api_error_parser_t), ROW(ambc_api_error_t),
     ROW(ambc_retry_policy_t), ROW(ambc_stream_t), ROW(ambc_stream_ops_t), ROW(ambc_clock_t),

@@ -119,6 +119,7 @@ size_t gen_batch(char *out, size_t cap, unsigned i, ambc_batch_t *expected)
         status_text = "archiving";
         break;
     }
+    snprintf(e.status_text, sizeof(e.status_text), "%s", status_text);
     sb_add(&b, "{");
     for (k = 0; k < 12; k++) { /* key order rotates with i */
         int key = (k + (int)(i % 12)) % 12;
@@ -255,6 +256,7 @@ bool batch_equal(const ambc_batch_t *a, const ambc_batch_t *b)
     }
     DIFF(strcmp(a->id, b->id) != 0, "id");
     DIFF(a->processing_status != b->processing_status, "processing_status");
+    DIFF(strcmp(a->status_text, b->status_text) != 0, "status_text");
     DIFF(memcmp(&a->request_counts, &b->request_counts, sizeof(a->request_counts)) != 0,
          "request_counts");
     DIFF(a->created_at != b->created_at, "created_at");

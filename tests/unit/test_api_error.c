@@ -202,6 +202,44 @@ static void test_keys_only_at_their_depth(void **state)
     assert_false(err.from_body);
 }
 
+/* Issue 11, item 8: error.type and error.message by their path, not their depth. Decoys with
+ * the same keys in another member, before or after "error", change nothing. */
+static void test_decoys_by_path(void **state)
+{
+    static const char *const bodies[] = {
+        "{\"meta\":{\"type\":\"info\",\"message\":\"decoy\"},\"type\":\"error\",\"error\":"
+        "{\"type\":\"rate_limit_error\",\"message\":\"slow down\"},\"request_id\":\"req_1\"}",
+        "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\","
+        "\"details\":{\"type\":\"x\",\"message\":\"y\"}},\"z\":{\"type\":\"t\",\"message\":\"m\"},"
+        "\"request_id\":\"req_1\"}",
+        "{\"type\":\"error\",\"e\\u0072ror\":{\"t\\u0079pe\":\"rate_limit_\\u0065rror\","
+        "\"message\":\"slow\\u0020down\"},\"request_id\":\"req\\u005f1\"}",
+    };
+    size_t i, k;
+    (void)state;
+    for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        for (k = 0; k <= 5; k++) {
+            parse(bodies[i], k, 429, NULL);
+            assert_true(err.from_body);
+            assert_int_equal(err.type, AMBC_API_ERROR_RATE_LIMIT);
+            assert_string_equal(err.message, "slow down");
+            assert_string_equal(err.request_id, "req_1");
+        }
+    }
+}
+
+/* Issue 11, item 7: a U+0000 does not cut a kept text short; it becomes U+FFFD. */
+static void test_nul_replaced_not_cut(void **state)
+{
+    (void)state;
+    parse("{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"before\\u0000after"
+          "\\u0000\"},\"request_id\":\"req_\\u00001\"}",
+          0, 500, NULL);
+    assert_true(err.from_body);
+    assert_string_equal(err.message, "before\xEF\xBF\xBD" "after\xEF\xBF\xBD");
+    assert_string_equal(err.request_id, "req_\xEF\xBF\xBD" "1");
+}
+
 static void test_request_id_truncation_flagged(void **state)
 {
     char id[CONFIG_AMBC_REQUEST_ID_MAX + 10];
@@ -227,6 +265,8 @@ int main(void)
         cmocka_unit_test(test_unknown_keys_skipped),
         cmocka_unit_test(test_keys_only_at_their_depth),
         cmocka_unit_test(test_request_id_truncation_flagged),
+        cmocka_unit_test(test_decoys_by_path),
+        cmocka_unit_test(test_nul_replaced_not_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@
 #define DROP ((const char *)1) /* the server closes without answering this request */
 
 typedef struct {
-    const char *script[16]; /* one response per request, in order; DROP closes instead */
+    const char *script[64]; /* one response per request, in order; DROP closes instead */
     size_t nscript, next;
     const char *cur;
     size_t cur_len, cur_off;
@@ -27,7 +27,11 @@ typedef struct {
     int connect_calls;
     int fail_connect_call; /* this connect call (1-based) fails with AMBC_ERR_NET_CONNECT */
     bool connected;
-    char sent[16384];
+    const char *late;    /* bytes that arrive after the current response, in a later read */
+    bool fail_send;      /* the next send fails as on a connection the peer reset */
+    uint32_t request_ms; /* the clock moves this much per request */
+    bool waits;          /* a recv with nothing to read takes its whole timeout */
+    char sent[32768];
     size_t sent_len, req_start;
     char last_request[4096];
 } fake_t;
@@ -62,11 +66,17 @@ static void next_response(fake_t *f)
     f->peer_closed = f->close_after;
 }
 
+static uint64_t fake_now;
+
 static ambc_status_t f_send(void *ctx, const uint8_t *d, size_t n, size_t *sent, uint32_t t)
 {
     fake_t *f = ctx;
     (void)t;
     assert_true(f->connected);
+    if (f->fail_send) {
+        f->fail_send = false;
+        return AMBC_ERR_NET_CLOSED;
+    }
     assert_true(f->sent_len + n < sizeof(f->sent));
     memcpy(f->sent + f->sent_len, d, n);
     f->sent_len += n;
@@ -77,6 +87,7 @@ static ambc_status_t f_send(void *ctx, const uint8_t *d, size_t n, size_t *sent,
         memcpy(f->last_request, f->sent + f->req_start, len < 4095 ? len : 4095);
         f->last_request[len < 4095 ? len : 4095] = '\0';
         f->req_start = f->sent_len;
+        fake_now += f->request_ms;
         next_response(f);
     }
     return AMBC_OK;
@@ -97,6 +108,16 @@ static ambc_status_t f_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, ui
         *got = n;
         return AMBC_OK;
     }
+    if (f->late != NULL) { /* the response is over: now the stray bytes come */
+        f->cur = f->late;
+        f->cur_len = strlen(f->late);
+        f->cur_off = 0;
+        f->late = NULL;
+        return f_recv(ctx, buf, cap, got, t);
+    }
+    if (!f->peer_closed && f->waits) {
+        fake_now += t;
+    }
     return f->peer_closed ? AMBC_OK : AMBC_ERR_NET_TIMEOUT;
 }
 
@@ -110,7 +131,6 @@ static void f_close(void *ctx)
 static const ambc_stream_ops_t fake_ops = {f_connect, f_send, f_recv, f_close};
 
 /* A clock that moves 1 ms per reading and by exactly the slept time; sleeps are logged. */
-static uint64_t fake_now;
 static uint32_t sleeps[16];
 static int nsleeps;
 
@@ -139,7 +159,14 @@ static const ambc_clock_t fake_clock = {now_ms, sleep_ms, rnd, NULL};
 
 static fake_t fake;
 static ambc_client_t client;
-static char pages[8][4096];
+static char pages[64][4096];
+
+/* A whole MessageBatch with this id (every key the API sends). */
+#define RECORD_FMT                                                                                 \
+    "{\"id\":\"%s\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\"request_counts\":" \
+    "{\"processing\":0,\"succeeded\":1,\"errored\":0,\"canceled\":0,\"expired\":0},"            \
+    "\"created_at\":\"2026-01-02T05:15:44.018546Z\",\"expires_at\":\"2026-01-03T05:15:44.018546Z\"," \
+    "\"ended_at\":null,\"cancel_initiated_at\":null,\"archived_at\":null,\"results_url\":null}"
 
 static const char *page_response(int slot, const char *ids[], size_t n, bool has_more,
                                  bool chunked)
@@ -148,8 +175,7 @@ static const char *page_response(int slot, const char *ids[], size_t n, bool has
     size_t len = 0, i;
     len += (size_t)sprintf(body, "{\"data\":[");
     for (i = 0; i < n; i++) {
-        len += (size_t)sprintf(body + len, "%s{\"id\":\"%s\",\"type\":\"message_batch\"}",
-                               i ? "," : "", ids[i]);
+        len += (size_t)sprintf(body + len, "%s" RECORD_FMT, i ? "," : "", ids[i]);
     }
     if (n == 0) {
         len += (size_t)sprintf(body + len, "],\"has_more\":%s,\"first_id\":null,\"last_id\":null}",
@@ -165,6 +191,15 @@ static const char *page_response(int slot, const char *ids[], size_t n, bool has
         sprintf(pages[slot], "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ncontent-length: %zu\r\n\r\n%s",
                 slot, len, body);
     }
+    return pages[slot];
+}
+
+/* One MessageBatch as a response (retrieve), Content-Length framed. */
+static const char *single_response(int slot, const char *id)
+{
+    char body[1024];
+    int len = sprintf(body, RECORD_FMT, id);
+    sprintf(pages[slot], "HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s", len, body);
     return pages[slot];
 }
 
@@ -553,12 +588,229 @@ static void test_retrieve_encodes_id(void **state)
     ambc_batch_t b;
     (void)state;
     setup_client(&opt);
-    fake.script[fake.nscript++] =
-        "HTTP/1.1 200 OK\r\ncontent-length: 40\r\n\r\n{\"id\":\"a b\",\"processing_status\":\"ended\"}";
+    fake.script[fake.nscript++] = single_response(0, "a b");
     assert_int_equal(ambc_batches_retrieve(&client, "a b", &b), AMBC_OK);
     assert_non_null(strstr(fake.last_request, "GET /v1/messages/batches/a%20b HTTP/1.1\r\n"));
     assert_string_equal(b.id, "a b");
     assert_int_equal(b.processing_status, AMBC_BATCH_ENDED);
+}
+
+
+/* Issue 11, item 3: bytes that arrive after a complete response, in a later read, belong to no
+ * request. Before the connection is reused they are found and it is replaced; they never
+ * become (part of) the next response. */
+static void test_late_bytes_dropped_before_reuse(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .max_retries = AMBC_RETRIES_NONE};
+    const char *p1[] = {"b"}, *p2[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 1, false, false);
+    fake.script[fake.nscript++] = page_response(1, p2, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    fake.late = "XYZW"; /* four stray bytes, after the response was read */
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.ids[1], "a");
+    assert_int_equal(ambc_client_stats(&client).idle_dropped, 1);
+    assert_int_equal(ambc_client_stats(&client).retries, 0);
+    assert_int_equal(fake.connects, 2);
+}
+
+/* ... and a whole extra response is not taken as the next page: a walk cannot end early with
+ * a stale page and "success". */
+static void test_extra_response_not_taken_as_next_page(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"c", "b"}, *stale[] = {"stale"}, *p2[] = {"a"};
+    ambc_list_params_t p = {.limit = 2};
+    seen_t seen = {0};
+    static char extra[4096];
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 2, true, false);
+    fake.script[fake.nscript++] = page_response(1, p2, 1, false, false);
+    strcpy(extra, page_response(2, stale, 1, false, false));
+    fake.late = extra;
+    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen), AMBC_OK);
+    assert_int_equal(seen.n, 3);
+    assert_string_equal(seen.ids[2], "a");
+    assert_int_equal(ambc_client_stats(&client).idle_dropped, 1);
+}
+
+/* Issue 11, item 4: a send that fails on a connection kept alive (reset while idle by a NAT or
+ * a load balancer) reconnects transparently: no retry used, even with retries off. */
+static void test_send_failure_on_reused_connection_reconnects(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .max_retries = AMBC_RETRIES_NONE};
+    const char *p1[] = {"b"}, *p2[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 1, false, false);
+    fake.script[fake.nscript++] = page_response(1, p2, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    fake.fail_send = true;
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    assert_int_equal(seen.n, 2);
+    assert_int_equal(ambc_client_stats(&client).reconnects, 1);
+    assert_int_equal(ambc_client_stats(&client).retries, 0);
+    /* on a new connection the same failure is a real one */
+    fake.fail_send = true;
+    ambc_client_close(&client);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_NET_CLOSED);
+}
+
+/* A server whose pages cycle through `len` cursors, has_more forever. */
+static void script_cycle(int len, int pages_n)
+{
+    static char ids[64][16];
+    int i;
+    for (i = 0; i < pages_n; i++) {
+        const char *one[1];
+        snprintf(ids[i], sizeof(ids[i]), "c%d", i % len);
+        one[0] = ids[i];
+        fake.script[fake.nscript++] = page_response(i, one, 1, true, false);
+    }
+}
+
+/* Issue 11, item 5: a cursor cycle of any length ends the walk, in constant RAM (Brent). */
+static void test_cursor_cycles_of_any_length(void **state)
+{
+    static const struct {
+        int len, pages;
+    } cases[] = {{1, 2}, {2, 3}, {3, 6}, {7, 14}};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ambc_client_options_t opt = {.api_key = "k"};
+        seen_t seen = {0};
+        setup_client(&opt);
+        script_cycle(cases[i].len, 40);
+        assert_int_equal(ambc_batches_list_each(&client, NULL, true, collect, &seen),
+                         AMBC_ERR_API_LOOP);
+        print_message("cursor cycle of length %d: found after %u pages\n", cases[i].len,
+                      ambc_client_stats(&client).requests);
+        assert_int_equal(ambc_client_stats(&client).requests, cases[i].pages);
+    }
+}
+
+/* ... and a walk with a fresh cursor on every page ends at its page cap or its deadline. */
+static void test_walk_cap_and_deadline(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    ambc_list_params_t p = {.max_pages = 5};
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    script_cycle(64, 40); /* no repeat within 40 pages */
+    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen),
+                     AMBC_ERR_WALK_LIMIT);
+    assert_int_equal(ambc_client_stats(&client).requests, 5);
+    assert_int_equal(seen.n, 5); /* every page it asked for was delivered */
+    /* the walk's deadline: 300 ms per page, 1000 ms for the walk */
+    setup_client(&opt);
+    script_cycle(64, 40);
+    fake.request_ms = 300;
+    p.max_pages = 0;
+    p.walk_timeout_ms = 1000;
+    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen),
+                     AMBC_ERR_DEADLINE);
+    assert_in_range(ambc_client_stats(&client).requests, 3, 4);
+    /* neither applies to one page, nor to a walk that ends by itself */
+    setup_client(&opt);
+    script_cycle(64, 40);
+    p.max_pages = 1;
+    assert_int_equal(ambc_batches_list_each(&client, &p, false, collect, &seen), AMBC_OK);
+}
+
+/* A read that times out because the deadline capped its wait is the deadline's doing:
+ * AMBC_ERR_DEADLINE, not a network timeout (and no retry); one within the idle timeout is
+ * the network's. */
+static void test_timeout_at_the_deadline_is_deadline(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .total_timeout_ms = 1000};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.waits = true;
+    fake.script[fake.nscript++] = ""; /* the server never answers */
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_DEADLINE);
+    assert_int_equal(nsleeps, 0);
+    opt.io_timeout_ms = 200;
+    opt.max_retries = AMBC_RETRIES_NONE;
+    setup_client(&opt);
+    fake.waits = true;
+    fake.script[fake.nscript++] = "";
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_NET_TIMEOUT);
+}
+
+/* Issue 11, item 10: the beta flavour on every call, retrieve included. */
+static void test_retrieve_beta(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k", .beta = true};
+    ambc_batch_t b;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = single_response(0, "x");
+    assert_int_equal(ambc_batches_retrieve(&client, "x", &b), AMBC_OK);
+    assert_non_null(strstr(fake.last_request, "GET /v1/messages/batches/x?beta=true HTTP/1.1\r\n"));
+    assert_non_null(strstr(fake.last_request, "\r\nanthropic-beta: " AMBC_BATCHES_BETA "\r\n"));
+}
+
+static ambc_status_t reenter(void *ctx, const ambc_batch_t *b)
+{
+    ambc_batch_t other;
+    ambc_page_t page;
+    seen_t *seen = ctx;
+    (void)b;
+    assert_int_equal(ambc_batches_retrieve(&client, "y", &other), AMBC_ERR_BUSY);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, seen, &page), AMBC_ERR_BUSY);
+    assert_int_equal(ambc_client_close(&client), AMBC_ERR_BUSY);
+    seen->n++;
+    return AMBC_OK;
+}
+
+/* Issue 11, item 11: a client used from inside its own callback says so, and the response in
+ * flight is not disturbed. */
+static void test_busy_from_callback(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    const char *p1[] = {"c", "b"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = page_response(0, p1, 2, false, true);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, reenter, &seen, &page), AMBC_OK);
+    assert_int_equal(seen.n, 2);
+    assert_int_equal(fake.next, 1); /* nothing else was sent */
+    assert_int_equal(ambc_client_close(&client), AMBC_OK); /* and it is usable again */
+}
+
+/* Issue 11, item 9: a record missing a key is a protocol error naming the key. */
+static void test_error_names_the_key(void **state)
+{
+    ambc_client_options_t opt = {.api_key = "k"};
+    static const char body[] = "{\"data\":[{\"id\":\"a\",\"type\":\"message_batch\"}],"
+                               "\"has_more\":false}";
+    ambc_page_t page;
+    seen_t seen = {0};
+    (void)state;
+    setup_client(&opt);
+    sprintf(pages[0], "HTTP/1.1 200 OK\r\ncontent-length: %zu\r\n\r\n%s", strlen(body), body);
+    fake.script[fake.nscript++] = pages[0];
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
+                     AMBC_ERR_JSON_MISSING);
+    assert_string_equal(ambc_client_error_field(&client), "processing_status");
+    assert_int_equal(seen.n, 0);
 }
 
 /* One list call with these options against a server that answers one page. */
@@ -693,6 +945,15 @@ int main(void)
         cmocka_unit_test(test_key_wiped_after_send),
         cmocka_unit_test(test_retrieve_encodes_id),
         cmocka_unit_test(test_invalid_arguments),
+        cmocka_unit_test(test_late_bytes_dropped_before_reuse),
+        cmocka_unit_test(test_extra_response_not_taken_as_next_page),
+        cmocka_unit_test(test_send_failure_on_reused_connection_reconnects),
+        cmocka_unit_test(test_cursor_cycles_of_any_length),
+        cmocka_unit_test(test_walk_cap_and_deadline),
+        cmocka_unit_test(test_timeout_at_the_deadline_is_deadline),
+        cmocka_unit_test(test_retrieve_beta),
+        cmocka_unit_test(test_busy_from_callback),
+        cmocka_unit_test(test_error_names_the_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

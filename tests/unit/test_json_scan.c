@@ -17,6 +17,7 @@ typedef struct {
     size_t len;
     int abort_after; /* abort with AMBC_ERR_ABORTED at this event number (0 = never) */
     int events;
+    ambc_json_scan_t *scan; /* for skip: keys starting with '-' have their values skipped */
 } rec_t;
 
 static void logf_(rec_t *r, const char *fmt, ...)
@@ -37,10 +38,13 @@ static ambc_status_t record(void *ctx, const ambc_json_event_t *ev)
     }
     logf_(r, "%s%u", names[ev->type], ev->depth);
     if (ev->text) {
-        logf_(r, "(%.*s)%s%s", (int)ev->len, ev->text, ev->partial ? "+" : "",
-              ev->truncated ? "!" : "");
+        logf_(r, "(%.*s)%s%s%s", (int)ev->len, ev->text, ev->partial ? "+" : "",
+              ev->truncated ? "!" : "", ev->escaped ? "~" : "");
     }
     logf_(r, " ");
+    if (ev->type == AMBC_JSON_KEY && ev->len > 0 && ev->text[0] == '-' && r->scan != NULL) {
+        ambc_json_scan_skip_value(r->scan);
+    }
     return AMBC_OK;
 }
 
@@ -50,6 +54,7 @@ static ambc_status_t scan_split(const char *doc, size_t len, size_t split, rec_t
     ambc_status_t st;
     memset(r, 0, sizeof(*r));
     ambc_json_scan_init(&s, record, r);
+    r->scan = &s;
     st = ambc_json_scan_feed(&s, doc, split);
     if (st == AMBC_OK) {
         st = ambc_json_scan_feed(&s, doc + split, len - split);
@@ -67,6 +72,7 @@ static ambc_status_t scan_bytewise(const char *doc, size_t len, rec_t *r)
     size_t i;
     memset(r, 0, sizeof(*r));
     ambc_json_scan_init(&s, record, r);
+    r->scan = &s;
     for (i = 0; i < len && st == AMBC_OK; i++) {
         st = ambc_json_scan_feed(&s, doc + i, 1);
     }
@@ -109,10 +115,11 @@ static void test_events_and_depths(void **state)
 static void test_escapes_decoded(void **state)
 {
     (void)state;
-    check_doc("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", AMBC_OK, "[0 S1(\"\\/\b\f\n\r\t) ]0 ");
+    check_doc("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", AMBC_OK, "[0 S1(\"\\/\b\f\n\r\t)~ ]0 ");
     check_doc("\"\\u0041\\u00e9\\u20AC\\ud83d\\ude00\"", AMBC_OK,
-              "S0(A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80) ");
-    check_doc("{\"k\\u0065y\":1}", AMBC_OK, "{0 K1(key) N1(1) }0 ");
+              "S0(A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80)~ ");
+    check_doc("{\"k\\u0065y\":1}", AMBC_OK, "{0 K1(key)~ N1(1) }0 ");
+    check_doc("[\"plain\",\"\\u0041\"]", AMBC_OK, "[0 S1(plain) S1(A)~ ]0 ");
 }
 
 static void test_long_string_in_parts(void **state)
@@ -136,10 +143,7 @@ static void test_long_string_in_parts(void **state)
         while ((p = strstr(p, "S0(")) != NULL) {
             char *end;
             p += 3;
-            end = strstr(p, ")+ ");
-            if (end == NULL) {
-                end = strstr(p, ") ");
-            }
+            end = strchr(p, ')'); /* the text holds no ')' */
             assert_true((size_t)(end - p) <= CONFIG_AMBC_JSON_SCALAR_MAX);
             memcpy(got + glen, p, (size_t)(end - p));
             glen += (size_t)(end - p);
@@ -151,6 +155,62 @@ static void test_long_string_in_parts(void **state)
     assert_memory_equal(got + 999, "\xc3\xa9", 2);
     assert_memory_equal(got + 1001, doc + 1006, 3000 - 1006);
     free(r);
+}
+
+/* The parts of a long string: the one holding an escape's decoded bytes is flagged `escaped`
+ * wherever the escape falls, a string without escapes never is. */
+typedef struct {
+    int parts, flagged_with_escape, unflagged_with_escape, flagged_plain_string;
+    bool has_escape;
+} esc_rec_t;
+
+static ambc_status_t check_escaped(void *ctx, const ambc_json_event_t *ev)
+{
+    esc_rec_t *r = ctx;
+    if (ev->type == AMBC_JSON_STRING) {
+        bool holds = memchr(ev->text, 0xC3, ev->len) != NULL;
+        r->parts++;
+        if (holds && ev->escaped) {
+            r->flagged_with_escape++;
+        } else if (holds) {
+            r->unflagged_with_escape++;
+        }
+        if (!r->has_escape && ev->escaped) {
+            r->flagged_plain_string++;
+        }
+    }
+    return AMBC_OK;
+}
+
+static void test_escaped_flag_follows_the_escape(void **state)
+{
+    char doc[320];
+    size_t at, i;
+    (void)state;
+    for (at = 0; at <= 300; at++) {
+        esc_rec_t r = {0, 0, 0, 0, at < 300};
+        ambc_json_scan_t s;
+        size_t len = 0;
+        doc[len++] = '"';
+        for (i = 0; i < 300; i++) {
+            if (i == at) {
+                memcpy(doc + len, "\\u00e9", 6);
+                len += 6;
+            } else {
+                doc[len++] = 'a';
+            }
+        }
+        doc[len++] = '"';
+        ambc_json_scan_init(&s, check_escaped, &r);
+        for (i = 0; i < len; i++) { /* byte by byte: the hardest slicing */
+            assert_int_equal(ambc_json_scan_feed(&s, doc + i, 1), AMBC_OK);
+        }
+        assert_int_equal(ambc_json_scan_finish(&s), AMBC_OK);
+        assert_true(r.parts >= 4);
+        assert_int_equal(r.unflagged_with_escape, 0);
+        assert_int_equal(r.flagged_with_escape, at < 300 ? 1 : 0);
+        assert_int_equal(r.flagged_plain_string, 0);
+    }
 }
 
 static void test_key_truncated_flagged(void **state)
@@ -167,18 +227,25 @@ static void test_key_truncated_flagged(void **state)
     free(r);
 }
 
-static void test_quiet_depth(void **state)
+/* Without a callback the scanner only validates (and decodes nothing): the same verdicts. */
+static void test_validate_only(void **state)
 {
-    ambc_json_scan_t s;
-    rec_t *r = calloc(1, sizeof(*r));
-    const char *doc = "{\"a\":{\"b\":[1,\"x\"]},\"c\":2}";
+    static const char *const docs[] = {"{\"a\":{\"b\":[1,\"x\\u00e9\"]},\"c\":2}", "[1,,2]",
+                                       "\"\\ud800\"", "{\"k\":tru}", "[\"a\",\"\\u0000\"]"};
+    static const ambc_status_t want[] = {AMBC_OK, AMBC_ERR_JSON_INVALID, AMBC_ERR_JSON_INVALID,
+                                         AMBC_ERR_JSON_INVALID, AMBC_OK};
+    size_t i;
     (void)state;
-    ambc_json_scan_init(&s, record, r);
-    ambc_json_scan_set_quiet_depth(&s, 1);
-    assert_int_equal(ambc_json_scan_feed(&s, doc, strlen(doc)), AMBC_OK);
-    assert_int_equal(ambc_json_scan_finish(&s), AMBC_OK);
-    assert_string_equal(r->log, "{0 K1(a) {1 [2 ]2 }1 K1(c) N1(2) }0 ");
-    free(r);
+    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        ambc_json_scan_t s;
+        ambc_status_t st;
+        ambc_json_scan_init(&s, NULL, NULL);
+        st = ambc_json_scan_feed(&s, docs[i], strlen(docs[i]));
+        if (st == AMBC_OK) {
+            st = ambc_json_scan_finish(&s);
+        }
+        assert_int_equal(st, want[i]);
+    }
 }
 
 static ambc_status_t record_offsets(void *ctx, const ambc_json_event_t *ev)
@@ -186,6 +253,25 @@ static ambc_status_t record_offsets(void *ctx, const ambc_json_event_t *ev)
     rec_t *r = ctx;
     logf_(r, "%d@%zu ", (int)ev->type, ev->offset);
     return AMBC_OK;
+}
+
+/* ambc_json_scan_skip_value: the value of a key starting with '-' passes by with no event at
+ * all, whatever it is, and reporting resumes right after it; it is still validated. */
+static void test_skip_value(void **state)
+{
+    (void)state;
+    check_doc("{\"-a\":1,\"b\":2}", AMBC_OK, "{0 K1(-a) K1(b) N1(2) }0 ");
+    check_doc("{\"-a\":\"x\\u00e9\",\"-b\":null,\"-c\":true,\"-d\":false,\"e\":\"y\"}", AMBC_OK,
+              "{0 K1(-a) K1(-b) K1(-c) K1(-d) K1(e) S1(y) }0 ");
+    check_doc("{\"-a\":{\"k\":[1,{\"x\":\"}\"}],\"-k\":2},\"b\":[3]}", AMBC_OK,
+              "{0 K1(-a) K1(b) [1 N2(3) ]1 }0 ");
+    check_doc("[{\"-a\":[[[]]]},{\"-a\":{}}]", AMBC_OK, "[0 {1 K2(-a) }1 {1 K2(-a) }1 ]0 ");
+    check_doc("{\"o\":{\"-a\":[1],\"b\":{\"-c\":{},\"d\":1}}}", AMBC_OK,
+              "{0 K1(o) {1 K2(-a) K2(b) {2 K3(-c) K3(d) N3(1) }2 }1 }0 ");
+    /* still validated */
+    check_doc("{\"-a\":[1,,2],\"b\":1}", AMBC_ERR_JSON_INVALID, NULL);
+    check_doc("{\"-a\":{\"k\"}}", AMBC_ERR_JSON_INVALID, NULL);
+    check_doc("{\"-a\":\"\\x\"}", AMBC_ERR_JSON_INVALID, NULL);
 }
 
 static void test_offsets_point_at_brackets(void **state)
@@ -228,19 +314,19 @@ static const struct {
     {"\"\\u00", AMBC_ERR_JSON_UNEXPECTED_END},
     {"tru", AMBC_ERR_JSON_UNEXPECTED_END},
     {"-", AMBC_ERR_JSON_UNEXPECTED_END},
-    {"{\"a\":1,}", AMBC_ERR_JSON_INVALID},  /* trailing comma, object */
-    {"[1,]", AMBC_ERR_JSON_INVALID},        /* trailing comma, array */
+    {"{\"a\":1,}", AMBC_ERR_JSON_INVALID}, /* trailing comma, object */
+    {"[1,]", AMBC_ERR_JSON_INVALID},       /* trailing comma, array */
     {"[,1]", AMBC_ERR_JSON_INVALID},
     {"{,}", AMBC_ERR_JSON_INVALID},
-    {"{\"a\"::1}", AMBC_ERR_JSON_INVALID},  /* doubled colon */
-    {"{\"a\" 1}", AMBC_ERR_JSON_INVALID},   /* missing colon */
+    {"{\"a\"::1}", AMBC_ERR_JSON_INVALID},        /* doubled colon */
+    {"{\"a\" 1}", AMBC_ERR_JSON_INVALID},         /* missing colon */
     {"{\"a\":1 \"b\":2}", AMBC_ERR_JSON_INVALID}, /* missing comma */
     {"[1 2]", AMBC_ERR_JSON_INVALID},
     {"[\"a\" \"b\"]", AMBC_ERR_JSON_INVALID},
-    {"{a:1}", AMBC_ERR_JSON_INVALID},       /* unquoted key */
+    {"{a:1}", AMBC_ERR_JSON_INVALID}, /* unquoted key */
     {"{1:1}", AMBC_ERR_JSON_INVALID},
     {"['a']", AMBC_ERR_JSON_INVALID},
-    {"01", AMBC_ERR_JSON_INVALID},          /* leading zero */
+    {"01", AMBC_ERR_JSON_INVALID}, /* leading zero */
     {"-01", AMBC_ERR_JSON_INVALID},
     {"1.", AMBC_ERR_JSON_UNEXPECTED_END},
     {"[1.]", AMBC_ERR_JSON_INVALID},
@@ -254,9 +340,9 @@ static const struct {
     {"[truE]", AMBC_ERR_JSON_INVALID},
     {"[nul]", AMBC_ERR_JSON_INVALID},
     {"[true1]", AMBC_ERR_JSON_INVALID},
-    {"\"a\tb\"", AMBC_ERR_JSON_INVALID},    /* raw control character */
+    {"\"a\tb\"", AMBC_ERR_JSON_INVALID}, /* raw control character */
     {"\"a\nb\"", AMBC_ERR_JSON_INVALID},
-    {"\"\\x\"", AMBC_ERR_JSON_INVALID},     /* unknown escape */
+    {"\"\\x\"", AMBC_ERR_JSON_INVALID}, /* unknown escape */
     {"\"\\U0041\"", AMBC_ERR_JSON_INVALID},
     {"\"\\u12G4\"", AMBC_ERR_JSON_INVALID},
     {"\"\\udc00\"", AMBC_ERR_JSON_INVALID}, /* lone low surrogate */
@@ -265,9 +351,9 @@ static const struct {
     {"\"\\ud83d\\n\"", AMBC_ERR_JSON_INVALID},
     {"\"\\ud83d\\u0041\"", AMBC_ERR_JSON_INVALID},
     {"\"\\ud83d\\ud83d\"", AMBC_ERR_JSON_INVALID},
-    {"{}{}", AMBC_ERR_JSON_INVALID},        /* two roots */
+    {"{}{}", AMBC_ERR_JSON_INVALID}, /* two roots */
     {"1 2", AMBC_ERR_JSON_INVALID},
-    {"[}", AMBC_ERR_JSON_INVALID},          /* mismatched closers */
+    {"[}", AMBC_ERR_JSON_INVALID}, /* mismatched closers */
     {"{]", AMBC_ERR_JSON_INVALID},
     {"[]]", AMBC_ERR_JSON_INVALID},
     {"}", AMBC_ERR_JSON_INVALID},
@@ -326,7 +412,9 @@ int main(void)
         cmocka_unit_test(test_escapes_decoded),
         cmocka_unit_test(test_long_string_in_parts),
         cmocka_unit_test(test_key_truncated_flagged),
-        cmocka_unit_test(test_quiet_depth),
+        cmocka_unit_test(test_validate_only),
+        cmocka_unit_test(test_skip_value),
+        cmocka_unit_test(test_escaped_flag_follows_the_escape),
         cmocka_unit_test(test_offsets_point_at_brackets),
         cmocka_unit_test(test_callback_abort_is_sticky),
         cmocka_unit_test(test_rejects_invalid),

@@ -33,7 +33,7 @@ static ambc_status_t collect(void *ctx, const ambc_batch_t *b)
     return AMBC_OK;
 }
 
-static ambc_page_parser_t parser; /* static: about 3 KB, as on a device */
+static ambc_page_parser_t parser; /* static: about 1.2 KB, as on a device */
 static ambc_batch_t record;
 
 /* Feed body in slices of `slice` bytes (0 = whole). */
@@ -191,6 +191,23 @@ static void test_empty_page(void **state)
                                        AMBC_PAGE_F_FIRST_ID | AMBC_PAGE_F_LAST_ID);
 }
 
+/* Issue 11, item 1: page keys and ids are decoded before they are compared or kept. */
+static void test_escaped_page_keys_and_ids(void **state)
+{
+    const char *body = "{\"d\\u0061ta\":[],\"has\\u005fmore\":true,\"first\\u005fid\":"
+                       "\"msgb\\u0061tch_\\u00e9\",\"last_id\":\"a\\/b\"}";
+    ambc_page_t page;
+    sink_t sink = {NULL, 0, 0, 0};
+    size_t k;
+    (void)state;
+    for (k = 0; k <= 3; k++) {
+        assert_int_equal(run(body, strlen(body), k, AMBC_PAGE_LIST, &page, &sink), AMBC_OK);
+        assert_true(page.has_more);
+        assert_string_equal(page.first_id, "msgbatch_\xc3\xa9");
+        assert_string_equal(page.last_id, "a/b");
+    }
+}
+
 static void test_single_object(void **state)
 {
     static char body[4096];
@@ -223,54 +240,72 @@ static void test_truncated_at_every_offset(void **state)
     }
 }
 
-static void test_record_too_large(void **state)
+/* Issue 11, item 2: unknown members of any size and nesting, at page level and in records,
+ * pass by in the same RAM, in any slicing; escaped page keys are still known. */
+static void test_unknown_members_any_size(void **state)
 {
-    char *body = malloc(CONFIG_AMBC_RECORD_BUF_SIZE * 2 + 200);
+    size_t cap = 3u << 20, len, n, k;
+    char *body = malloc(cap);
+    char *page1 = malloc(64 * 1024);
+    ambc_batch_t want[3], got[3];
+    sink_t sink = {got, 0, 3, 0};
     ambc_page_t page;
-    ambc_batch_t got[1];
-    sink_t sink = {got, 0, 1, 0};
-    size_t len, pad;
     (void)state;
-    /* exactly the buffer: fits; one more byte: the record is too large */
-    for (pad = 0; pad < 2; pad++) {
-        size_t fill = CONFIG_AMBC_RECORD_BUF_SIZE - strlen("{\"id\":\"a\",\"x\":\"\"}") + pad;
-        len = (size_t)sprintf(body, "{\"data\":[{\"id\":\"a\",\"x\":\"");
-        memset(body + len, 'x', fill);
-        len += fill;
-        len += (size_t)sprintf(body + len, "\"}],\"has_more\":false}");
-        assert_int_equal(run(body, len, 7, AMBC_PAGE_LIST, &page, &sink),
-                         pad ? AMBC_ERR_RECORD_TOO_LARGE : AMBC_OK);
+    /* a 1 MB unknown string and a 20-deep unknown value before data, 1 MB after it */
+    len = (size_t)sprintf(body, "{\"x_big\":\"");
+    memset(body + len, 'x', 1u << 20);
+    len += 1u << 20;
+    len += (size_t)sprintf(body + len, "\",\"x_deep\":");
+    for (k = 0; k < 10; k++) { /* 20 levels, 21 with the root's */
+        len += (size_t)sprintf(body + len, "{\"k%zu\":[", k);
     }
+    len += (size_t)sprintf(body + len, "\"\\u0000\"");
+    for (k = 0; k < 10; k++) {
+        len += (size_t)sprintf(body + len, "]}");
+    }
+    len += (size_t)sprintf(body + len, ",");
+    n = gen_page(page1, 64 * 1024, 140, 3, false, want);
+    assert_true(n > 0);
+    memcpy(body + len, page1 + 1, n - 2); /* the generated page's members, without braces */
+    len += n - 2;
+    len += (size_t)sprintf(body + len, ",\"x_after\":\"");
+    memset(body + len, 'y', 1u << 20);
+    len += 1u << 20;
+    len += (size_t)sprintf(body + len, "\",\"h\\u0061s_more_not\":1}");
+    for (k = 1; k < 70000; k = k * 4 + 3) {
+        assert_int_equal(run(body, len, k, AMBC_PAGE_LIST, &page, &sink), AMBC_OK);
+        check_page(&page, &sink, want, 3, false);
+    }
+    assert_int_equal(run(body, len, 0, AMBC_PAGE_LIST, &page, &sink), AMBC_OK);
+    check_page(&page, &sink, want, 3, false);
     free(body);
+    free(page1);
 }
 
-/* Found by fuzz_page: an element that outgrows the buffer and then turns invalid gave
- * RECORD_TOO_LARGE byte by byte but JSON_INVALID whole. The answer must not depend on slicing:
- * the error met first, by byte position, wins. */
+/* The error met first, by byte position, is the answer, whatever the slicing. */
 static void test_first_error_by_position_wins(void **state)
 {
-    char *body = malloc(CONFIG_AMBC_RECORD_BUF_SIZE + 200);
+    static const char *const bodies[] = {
+        /* an id too long, then invalid JSON: too long */
+        "{\"data\":[{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
+        ",,\"x\":1}],\"has_more\":false}",
+        /* invalid JSON inside what passes by unseen, before a bad known value: invalid */
+        "{\"data\":[{\"x\":[1,,2],\"created_at\":null}],\"has_more\":false}",
+        /* a U+0000 in last_id, then a truncated body */
+        "{\"data\":[],\"has_more\":false,\"last_id\":\"a\\u0000b\"",
+    };
+    static const ambc_status_t want[] = {AMBC_ERR_STRING_TOO_LONG, AMBC_ERR_JSON_INVALID,
+                                         AMBC_ERR_JSON_NUL};
     ambc_page_t page;
     sink_t sink = {NULL, 0, 0, 0};
-    size_t len, k;
+    size_t i, k;
     (void)state;
-    len = (size_t)sprintf(body, "{\"data\":[{\"id\":\"a\",\"x\":\"");
-    memset(body + len, 'x', CONFIG_AMBC_RECORD_BUF_SIZE);
-    len += CONFIG_AMBC_RECORD_BUF_SIZE;
-    len += (size_t)sprintf(body + len, "\"\x01}],\"has_more\":false}");
-    for (k = 0; k <= 7; k++) {
-        assert_int_equal(run(body, len, k, AMBC_PAGE_LIST, &page, &sink),
-                         AMBC_ERR_RECORD_TOO_LARGE);
+    for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        for (k = 0; k <= 9; k++) {
+            assert_int_equal(run(bodies[i], strlen(bodies[i]), k, AMBC_PAGE_LIST, &page, &sink),
+                             want[i]);
+        }
     }
-    /* and an invalid byte before the buffer is full is reported as such, in any slicing */
-    len = (size_t)sprintf(body, "{\"data\":[{\"id\":\"a\",,\"x\":\"");
-    memset(body + len, 'x', CONFIG_AMBC_RECORD_BUF_SIZE);
-    len += CONFIG_AMBC_RECORD_BUF_SIZE;
-    len += (size_t)sprintf(body + len, "\"}],\"has_more\":false}");
-    for (k = 0; k <= 7; k++) {
-        assert_int_equal(run(body, len, k, AMBC_PAGE_LIST, &page, &sink), AMBC_ERR_JSON_INVALID);
-    }
-    free(body);
 }
 
 static const struct {
@@ -285,16 +320,20 @@ static const struct {
     {"{\"data\":[[]],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
     {"{\"data\":[\"msgbatch\"],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
     {"{\"data\":[null],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
-    {"{\"data\":[{}],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
-    {"{\"data\":[]}", AMBC_ERR_JSON_SHAPE},             /* no has_more */
-    {"{\"has_more\":false}", AMBC_ERR_JSON_SHAPE},      /* no data */
+    {"{\"data\":[{}],\"has_more\":false}", AMBC_ERR_JSON_MISSING},
+    {"{\"data\":[]}", AMBC_ERR_JSON_MISSING},           /* no has_more */
+    {"{\"has_more\":false}", AMBC_ERR_JSON_MISSING},    /* no data */
+    {"{\"data\":[],\"has_more\":false,\"last_id\":\"\\u0000\"}", AMBC_ERR_JSON_NUL},
+    {"{\"data\":[],\"has_more\":false,\"first_id\":\"a\",\"f\\u0069rst_id\":null}",
+     AMBC_ERR_JSON_SHAPE},
     {"{\"data\":[],\"data\":[],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
     {"{\"data\":[],\"has_more\":\"false\"}", AMBC_ERR_JSON_TYPE},
     {"{\"data\":[],\"has_more\":null}", AMBC_ERR_JSON_TYPE},
     {"{\"data\":[],\"has_more\":false,\"last_id\":7}", AMBC_ERR_JSON_TYPE},
     {"{\"data\":[],\"has_more\":false,\"first_id\":[]}", AMBC_ERR_JSON_TYPE},
-    {"{\"data\":[{\"id\":\"a\"},],\"has_more\":false}", AMBC_ERR_JSON_INVALID},
-    {"{\"data\":[{\"id\":\"a\"}{\"id\":\"b\"}],\"has_more\":false}", AMBC_ERR_JSON_INVALID},
+    {"{\"data\":[,],\"has_more\":false}", AMBC_ERR_JSON_INVALID},
+    {"{\"data\":[],\"has_more\":false \"x\":1}", AMBC_ERR_JSON_INVALID},
+    {"{\"data\":[{\"id\":\"a\"},],\"has_more\":false}", AMBC_ERR_JSON_MISSING}, /* first */
     {"{\"data\":[],\"has_more\":false,}", AMBC_ERR_JSON_INVALID},
     {"{\"data\":[],\"has_more\":false}{}", AMBC_ERR_JSON_INVALID},
     {"{\"data\":[{\"id\":\"a\",\"created_at\":\"2023-02-29T00:00:00Z\"}],\"has_more\":false}",
@@ -368,9 +407,10 @@ int main(void)
         cmocka_unit_test(test_big_page_every_slicing),
         cmocka_unit_test(test_small_page_every_split),
         cmocka_unit_test(test_empty_page),
+        cmocka_unit_test(test_escaped_page_keys_and_ids),
         cmocka_unit_test(test_single_object),
         cmocka_unit_test(test_truncated_at_every_offset),
-        cmocka_unit_test(test_record_too_large),
+        cmocka_unit_test(test_unknown_members_any_size),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_first_error_by_position_wins),
         cmocka_unit_test(test_id_too_long),
