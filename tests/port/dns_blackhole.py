@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Runs a command where DNS never answers: a private network and mount namespace whose
 /etc/resolv.conf names 127.0.0.1, where a UDP server on port 53 reads every query and answers
-none.
+none (except names with a label "nxdomain": those get "no such name", so a failing lookup can
+be tested without asking a resolver outside the namespace).
 
     dns_blackhole.py [--resolv-options "timeout:1 attempts:1"] -- COMMAND [ARGS...]
 
@@ -57,11 +58,30 @@ def run_blackholed(cmd, env=None, resolv_options="", timeout=120):
     return int(parts[2]), float(parts[4]), int(parts[6]), r.stdout, r.stderr
 
 
+def nxdomain(query):
+    """The resolver's "no such name" for a query, or None: names with a label "nxdomain" are
+    answered so (a lookup that fails, without asking any resolver outside the namespace);
+    every other query is swallowed."""
+    labels, i = [], 12
+    while i < len(query) and query[i] != 0:
+        n = query[i]
+        labels.append(query[i + 1:i + 1 + n].lower())
+        i += 1 + n
+    if b"nxdomain" not in labels or len(query) < i + 5:
+        return None
+    # id, flags QR|RD|RA and RCODE 3 (NXDOMAIN), one question (copied), no records
+    return query[:2] + b"\x81\x83" + b"\x00\x01\x00\x00\x00\x00\x00\x00" + query[12:i + 5]
+
+
 def swallow(sock, count, stop):
     while not stop.is_set():
         try:
-            sock.recvfrom(4096)
-            count[0] += 1
+            query, peer = sock.recvfrom(4096)
+            answer = nxdomain(query)
+            if answer is not None:
+                sock.sendto(answer, peer)
+            else:
+                count[0] += 1
         except socket.timeout:
             continue
         except OSError:

@@ -70,6 +70,24 @@ static void test_name_times_out_at_the_deadline(void **state)
                   (unsigned long long)wait_lookups_done());
 }
 
+/* A name the resolver says does not exist: AMBC_ERR_NET_RESOLVE at once, not a timeout.
+ * (Here, not in test_posix_tcp: there the query would go to the machine's own resolver.) */
+static void test_resolve_failure(void **state)
+{
+    ambc_posix_tcp_t tcp;
+    ambc_stream_t s;
+    uint64_t t0;
+    (void)state;
+    ambc_posix_tcp_init(&tcp);
+    s = ambc_posix_tcp_stream(&tcp);
+    t0 = now_ms();
+    assert_int_equal(s.ops->connect(s.ctx, "ambc-test.nxdomain.example", 443, 2000),
+                     AMBC_ERR_NET_RESOLVE);
+    assert_true(now_ms() - t0 < 1000u);
+    assert_int_equal(tcp.fd, -1);
+    wait_lookups_done();
+}
+
 static void test_zero_timeout_does_not_wait(void **state)
 {
     (void)state;
@@ -119,6 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_name_times_out_at_the_deadline),
+        cmocka_unit_test(test_resolve_failure),
         cmocka_unit_test(test_zero_timeout_does_not_wait),
         cmocka_unit_test(test_many_abandoned_lookups),
         cmocka_unit_test(test_numeric_and_hosts_unaffected),

@@ -300,17 +300,6 @@ static void test_ipv6_loopback(void **state)
     close(lfd);
 }
 
-static void test_resolve_failure(void **state)
-{
-    ambc_posix_tcp_t tcp;
-    ambc_stream_t s;
-    (void)state;
-    ambc_posix_tcp_init(&tcp);
-    s = ambc_posix_tcp_stream(&tcp);
-    /* .invalid is reserved never to resolve (RFC 6761). */
-    assert_int_equal(s.ops->connect(s.ctx, "ambc-test.invalid", 443, 2000), AMBC_ERR_NET_RESOLVE);
-}
-
 static void test_arguments_and_state(void **state)
 {
     ambc_posix_tcp_t tcp;
@@ -511,7 +500,6 @@ int main(void)
         cmocka_unit_test(test_connect_timeout),
         cmocka_unit_test(test_localhost),
         cmocka_unit_test(test_ipv6_loopback),
-        cmocka_unit_test(test_resolve_failure),
         cmocka_unit_test(test_arguments_and_state),
         cmocka_unit_test(test_zero_timeout_idle_never_waits),
         cmocka_unit_test(test_zero_timeout_stray_bytes),
