@@ -72,10 +72,18 @@ Results (details: mock_results.py).
       ending unless --results-no-final-newline / "x-mock-results-final-newline: 0" (the headers
       override the options both ways).
 Control endpoints (no auth; never faulted, never hostile):
+  GET /_mock/stats                    {"connections","handshakes","requests","faults_applied",
+                                      "creates"} since start or the last reset (class Stats);
+                                      "creates": batches created through the API
+  POST /_mock/reset-stats             zeroes them; answers their values before
   GET /_mock/clock                    {"now": RFC 3339, "now_us": int, "offset_ms": float}
   POST /_mock/clock {"advance_ms":X}  moves the mock clock forward by X ms (0..366 days)
   GET /_mock/batches                  {"batches":[{"id","requests","deleted","body_bytes",
-                                      "processing_status"}, ...]}: created ones, newest first
+                                      "sha256","created_at","processing_status"}, ...]}: every
+                                      batch created since start (deleted ones too), newest
+                                      first; "sha256": hex of its create body as received
+                                      (dechunked). Two entries with the same sha256: the same
+                                      body created two batches (a retried create)
   GET /_mock/batches/{id}/request     {"sha256": hex of the create body as received (dechunked),
                                       "bytes": its size, "body": it as text when under 16 MB,
                                       else null}, for any created batch (deleted ones too)
@@ -215,10 +223,12 @@ EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></
 class Stats:
     """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
     served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them),
-    counting the edge's 413 (which takes no fault); faults_applied: injected faults (queued or
-    random, request or connection level)."""
+    counting the edge's 413 (which takes no fault) and requests a drop_request cut off;
+    faults_applied: injected faults (queued or random, request or connection level); creates:
+    batches created (POST /v1/messages/batches that made one, whatever fault then altered or
+    lost the answer)."""
 
-    FIELDS = ("connections", "handshakes", "requests", "faults_applied")
+    FIELDS = ("connections", "handshakes", "requests", "faults_applied", "creates")
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -462,6 +472,7 @@ class App:
             return self.error(400, "invalid_request_error", str(e))
         batch = self.batches.create(specs, req.body, hashlib.sha256(req.body).hexdigest(),
                                     len(req.body), KEEP_BODY_LIMIT)
+        self.stats.bump("creates")
         return Response(200, obj=batch.record(self.clock.now_us(), self.results_base(req),
                                               self.batches.cancel_delay_us), role="record")
 

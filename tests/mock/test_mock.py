@@ -51,10 +51,10 @@ RECORD_KEYS = {"id", "type", "processing_status", "request_counts", "created_at"
 COUNT_KEYS = {"processing", "succeeded", "errored", "canceled", "expired"}
 
 
-def counters(connections, handshakes, requests, faults_applied=0):
+def counters(connections, handshakes, requests, faults_applied=0, creates=0):
     """The /_mock/stats object with these values."""
     return {"connections": connections, "handshakes": handshakes, "requests": requests,
-            "faults_applied": faults_applied}
+            "faults_applied": faults_applied, "creates": creates}
 
 
 def read_raw_response(f):
