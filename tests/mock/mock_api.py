@@ -137,16 +137,38 @@ included; the plaintext under TLS); T: milliseconds (int or float). At most one 
                                            close_notify; the default) or RST (SO_LINGER 0)
   {"fault":"handshake_close"}              TLS only: reads the ClientHello record, then FIN
   {"fault":"handshake_stall","ms":T}       accepts, sends nothing for T ms, then FIN
+Faults for create's "did the server make the batch?" question:
+  {"fault":"lose_response","how":"fin"|"rst"}  reads the request whole and HANDLES it (a create
+                                           creates the batch), then closes before the first byte
+                                           of the response: FIN (default; no close_notify) or RST
+                                           ("outcome unknown")
+  {"fault":"cut_response","bytes":N}       HANDLES the request, sends the first N bytes of the
+                                           response, then FIN (no close_notify): close_after
+                                           under the name that says so
+  {"fault":"status_after_handling","status":S,...}  HANDLES the request (the batch exists), then
+                                           answers S with the API error body instead of the real
+                                           answer; the optional fields of "status"
+Handled or not, for every request fault (handled: the request has its effect - a create makes
+its batch, a cancel cancels, a delete deletes - before the fault alters or replaces the answer):
+  handled:     close_after, reset_after, stall, drip, bad_chunk, conflicting_length,
+               huge_headers, body_longer, body_shorter, invalid_json, late_bytes,
+               extra_response, idle_close, lose_response, cut_response, status_after_handling
+  NOT handled: status, html, body (their answer replaces the request's); handshake_close and
+               handshake_stall come before any request
+  random faults (--random-faults): close_after, reset_after, stall handled; status 429, 529 and
+               html 502 not handled
 Details. html: status defaults to 502, no request-id header. status: "type" defaults from the
 status (529 overloaded_error, 429 rate_limit_error, 500 api_error, ...); headers retry-after,
 retry-after-ms, x-should-retry appear only when given. body: the "headers" may not name
-Content-Length, Transfer-Encoding or Connection (the server writes them). "status", "html" and
-"body" replace the response (the request is not handled); late_bytes, extra_response and
-idle_close follow a normal response (none of them acts when that response closes the
-connection); the other request faults alter the real one. On a streamed body (results),
-invalid_json doubles a comma in the body's first piece, and random framing cuts chunks of 1..16
-bytes or up to 1 MiB (writes of about 256 kB). The connection is dead
-after close_after, reset_after, body_shorter; closed (gracefully) after bad_chunk; otherwise still
+Content-Length, Transfer-Encoding or Connection (the server writes them). status_after_handling:
+the same fields and defaults as status. "status", "html" and "body" replace the response (the
+request is not handled: with "status", a create creates nothing; status_after_handling is the
+one that creates and then answers the error); late_bytes, extra_response and idle_close follow
+a normal response (none of them acts when that response closes the connection); the other
+request faults alter the real one. On a streamed body (results), invalid_json doubles a comma in
+the body's first piece, and random framing cuts chunks of 1..16 bytes or up to 1 MiB (writes of
+about 256 kB). The connection is dead after close_after, cut_response, reset_after, body_shorter,
+lose_response; closed (gracefully) after bad_chunk; otherwise still
 usable (after body_longer the junk precedes the next response). handshake_close and
 handshake_stall are connection faults: taken by the next accepted connections in queue order
 (whatever they then request, /_mock/ included), path_prefix ignored; the others are never taken
@@ -197,7 +219,7 @@ import threading
 import traceback
 import urllib.parse
 
-from mock_faults import AFTER_FAULTS, FaultError, FaultQueue, random_fault
+from mock_faults import AFTER_FAULTS, REPLACING_FAULTS, FaultError, FaultQueue, random_fault
 from mock_hostile import HostileEncoder, UnknownPool, big_string
 from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, \
     ConnectionGone, EdgeTooLarge, Framing, Reader, close_abort, close_draining, close_gracefully, \
@@ -661,18 +683,20 @@ class Server:
             headers = [date, ("Content-Type", fault["content_type"]), ("request-id", rid), conn]
             headers += list(fault.get("headers", {}).items())
         else:
-            if kind == "status":
+            if kind in ("status", "status_after_handling"):
                 resp = App.error(fault["status"], fault["type"],
                                  fault.get("message", f"mock fault: injected {fault['type']}"))
             status = resp.status
             body = resp.finish(rid, self.hostile(req, resp))
             headers = [date, ("Content-Type", resp.content_type), ("request-id", rid), conn]
-            if kind == "status":
+            if kind in ("status", "status_after_handling"):
                 for field, name in (("retry_after", "retry-after"),
                                     ("retry_after_ms", "retry-after-ms"),
                                     ("should_retry", "x-should-retry")):
                     if field in fault:
                         headers.append((name, fault[field]))
+        if kind == "cut_response":          # the writer knows it as close_after
+            fault = {"fault": "close_after", "bytes": fault["bytes"]}
         return write_response(sock, status, headers, body, self.choose_framing(req), fault)
 
     def after_fault(self, sock, reader, fault):
@@ -790,23 +814,28 @@ class Server:
             if not req.decoded_path.startswith("/_mock/"):
                 self.stats.bump("requests")
                 fault = self.take_fault(req)
+            kind = fault["fault"] if fault is not None else None
             try:
-                if fault is not None and fault["fault"] in ("status", "html", "body"):
+                if kind in REPLACING_FAULTS:
                     resp = None                 # replaced: the request is not handled
                 else:
                     resp = self.app.handle(req)
             except Exception:                   # a bug in the mock: say so, keep serving
                 traceback.print_exc(file=sys.stderr)
                 resp = App.error(500, "api_error", "mock_api internal error")
+            if kind == "lose_response":         # handled; the answer is never sent
+                self.log(f"{peer}: {req.method} {req.target} -> {resp.status}, not sent "
+                         f"(lose_response: {fault['how']})")
+                return RESET if fault["how"] == "rst" else CLOSE_HARD
             limit = self.opts.max_requests_per_conn
             close = req.wants_close() or (limit > 0 and served >= limit)
             silent = self.opts.silent_close_after
-            self.log(f"{peer}: {req.method} {req.target} -> "
-                     f"{resp.status if resp else fault['status']}{' (close)' if close else ''}")
+            sent = fault["status"] if kind in REPLACING_FAULTS + ("status_after_handling",) \
+                else resp.status
+            self.log(f"{peer}: {req.method} {req.target} -> {sent}{' (close)' if close else ''}")
             try:
                 after = self.respond(sock, req, resp, close, fault)
-                if after == KEEP and not close and fault is not None \
-                        and fault["fault"] in AFTER_FAULTS:
+                if after == KEEP and not close and kind in AFTER_FAULTS:
                     after = self.after_fault(sock, reader, fault)
             except (OSError, ssl.SSLError) as e:
                 self.log(f"{peer}: write failed: {e}")

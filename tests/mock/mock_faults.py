@@ -37,6 +37,12 @@ FAULT_FIELDS = {
     "status": {"status": ("status", True), "type": ("text", False), "message": ("text", False),
                "retry_after": ("header", False), "retry_after_ms": ("header", False),
                "should_retry": ("header", False)},
+    "status_after_handling": {"status": ("status", True), "type": ("text", False),
+                              "message": ("text", False), "retry_after": ("header", False),
+                              "retry_after_ms": ("header", False),
+                              "should_retry": ("header", False)},
+    "lose_response": {"how": ("how", False)},
+    "cut_response": {"bytes": ("count", True)},
     "handshake_close": {},
     "handshake_stall": {"ms": ("ms", True)},
     "late_bytes": {"data": ("ascii", True), "delay_ms": ("ms", True)},
@@ -47,6 +53,9 @@ FAULT_FIELDS = {
 }
 # Faults that act after the response, on the connection it leaves open.
 AFTER_FAULTS = ("late_bytes", "extra_response", "idle_close")
+# Faults whose response replaces the real one: the request is NOT handled (nothing created,
+# canceled, deleted). Every other request fault follows the handling.
+REPLACING_FAULTS = ("status", "html", "body")
 # Header names the "body" fault may not set: the server writes them itself.
 RESERVED_HEADERS = ("content-length", "transfer-encoding", "connection")
 
@@ -121,11 +130,11 @@ def normalize_fault(obj, tls):
         raise FaultError('stall: give either "before_ms", or "at_byte" and "ms"')
     if kind == "html":
         out.setdefault("status", 502)
-    if kind == "idle_close":
+    if kind in ("idle_close", "lose_response"):
         out.setdefault("how", "fin")
     if kind == "body":
         out.setdefault("content_type", "application/json")
-    if kind == "status":
+    if kind in ("status", "status_after_handling"):
         out.setdefault("type", ERROR_TYPES.get(out["status"], "api_error"))
     if kind == "handshake_close" and not tls:
         raise FaultError("handshake_close: this server does not speak TLS")
