@@ -68,6 +68,9 @@ static ambc_status_t one_request(create_t *cr, ambc_request_writer_t *w, uint32_
     ambc_status_t st = ambc_request_begin(w, i);
     if (st == AMBC_OK) {
         st = cr->p->source(cr->p->source_ctx, i, w);
+        if (st != AMBC_OK && w->err != AMBC_OK) {
+            st = w->err; /* the cause (a send that failed, say), not the source's reaction */
+        }
     }
     if (st == AMBC_END) {
         *end = true;

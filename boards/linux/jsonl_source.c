@@ -127,14 +127,19 @@ static size_t fill(jsonl_source_t *s)
 /* The custom_id is whole: to the writer, and (first pass) into the uniqueness set. */
 static ambc_status_t take_id(jsonl_source_t *s)
 {
+    ambc_status_t st;
     long first;
     s->id[s->id_len] = '\0';
     s->have_id = true;
     if (memchr(s->id, '\0', s->id_len) != NULL) {
         return refuse(s, AMBC_ERR_CUSTOM_ID, "custom_id holds U+0000");
     }
-    if (ambc_request_custom_id(s->w, s->id) != AMBC_OK) {
-        return refuse(s, AMBC_ERR_CUSTOM_ID, "custom_id must match ^[a-zA-Z0-9_-]{1,64}$");
+    st = ambc_request_custom_id(s->w, s->id);
+    if (st != AMBC_OK) { /* a refusal, or a send of the second pass that failed */
+        if (st != AMBC_ERR_CUSTOM_ID) {
+            return s->writer_err = st;
+        }
+        return refuse(s, st, "custom_id must match ^[a-zA-Z0-9_-]{1,64}$");
     }
     if (s->pass != 1) {
         return AMBC_OK;
@@ -223,15 +228,21 @@ static ambc_status_t scan_segment(jsonl_source_t *s, const char *seg, size_t n)
     s->params_ended = false;
     st = ambc_json_scan_feed(&s->scan, seg, n);
     if (st != AMBC_OK) {
-        return s->error[0] != '\0' ? st : refuse(s, AMBC_ERR_PARAMS, "not valid JSON");
+        return s->error[0] != '\0' || s->writer_err != AMBC_OK
+                   ? st
+                   : refuse(s, AMBC_ERR_PARAMS, "not valid JSON");
     }
     if (s->params_ended) {
         end = s->params_end + 1; /* up to and with its closing brace */
     } else if (!s->in_params && !was_in) {
         return AMBC_OK; /* no params' bytes here */
     }
-    if (ambc_request_params_json(s->w, seg + s->from, end - s->from) != AMBC_OK) {
-        return refuse(s, AMBC_ERR_PARAMS, "params are not one JSON object");
+    st = ambc_request_params_json(s->w, seg + s->from, end - s->from);
+    if (st != AMBC_OK) { /* a refusal, or a send of the second pass that failed */
+        if (st != AMBC_ERR_PARAMS) {
+            return s->writer_err = st;
+        }
+        return refuse(s, st, "params are not one JSON object");
     }
     return AMBC_OK;
 }

@@ -32,8 +32,12 @@
  *
  * Every writer call returns AMBC_OK or the writer's first error, which is sticky: once a call
  * failed, every later call returns the same status and writes nothing, so a source may check
- * only the last one (as above). The source must write the same bytes each time it is asked for
- * the same request (ambc checks it). It must not call the client it writes for.
+ * only the last one (as above). A writer error is also the error of the create, whatever the
+ * source returns after it: a write that failed on the network (the second pass sends while the
+ * source writes) is reported, and retried, as the network error it is, even by a source that
+ * answers every failure with a status of its own. The source must write the same bytes each
+ * time it is asked for the same request (ambc checks it). It must not call the client it
+ * writes for.
  */
 #ifndef AMBC_CREATE_H
 #define AMBC_CREATE_H

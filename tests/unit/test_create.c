@@ -64,6 +64,7 @@ typedef struct {
     size_t big;         /* raw params padded with a string of this many bytes */
     uint32_t progress_calls;
     uint32_t stop_progress_at; /* progress returns AMBC_ERR_ABORTED at this request count */
+    bool own_status; /* the source answers any writer failure with AMBC_ERR_ABORTED */
 } src_t;
 
 static const char filler[] = "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRST";
@@ -83,7 +84,7 @@ static ambc_status_t write_big(ambc_request_writer_t *w, size_t big)
     return st == AMBC_OK ? ambc_request_params_json(w, "\"}", 2) : st;
 }
 
-static ambc_status_t source(void *ctx, uint32_t i, ambc_request_writer_t *w)
+static ambc_status_t write_request(void *ctx, uint32_t i, ambc_request_writer_t *w)
 {
     src_t *s = ctx;
     char id[32];
@@ -116,6 +117,15 @@ static ambc_status_t source(void *ctx, uint32_t i, ambc_request_writer_t *w)
     }
     ambc_params_text(w, filler, (size_t)(i % (sizeof(filler) - 1)));
     return ambc_params_end(w);
+}
+
+/* A source that hides a writer failure behind a status of its own, as an application's may:
+ * ambc must still report (and retry) the failure that caused it. */
+static ambc_status_t source(void *ctx, uint32_t i, ambc_request_writer_t *w)
+{
+    src_t *s = ctx;
+    ambc_status_t st = write_request(ctx, i, w);
+    return s->own_status && st != AMBC_OK && st != AMBC_END ? AMBC_ERR_ABORTED : st;
 }
 
 static ambc_status_t progress(void *ctx, uint32_t requests, uint64_t sent, uint64_t total)
@@ -310,6 +320,29 @@ static void test_cut_at_every_offset_retried_once(void **state)
     print_message("upload cut at each of %d offsets: one batch each time\n", cases);
 }
 
+/* Requests larger than the request buffer are sent while the source writes them, so a send
+ * fails inside a writer call. A source that answers with a status of its own must not hide
+ * it: the create still sees the network error, retries it, and makes one batch. */
+static void test_source_status_does_not_hide_a_failed_send(void **state)
+{
+    long at;
+    (void)state;
+    for (at = 300; at < 3 * 4000; at += 997) { /* head and body: about 12.3 KB */
+        ambc_client_options_t opt = {.api_key = "k", .retry_initial_ms = 1, .retry_max_ms = 1};
+        src_t s = src_of(3);
+        ambc_batch_t b;
+        setup(&opt);
+        s.big = 4000;
+        s.own_status = true;
+        fake.fail_at = at;
+        fake.script[fake.nscript++] = created(0, "msgbatch_once", 3);
+        assert_true(sizeof(client.request) < 4000);
+        assert_int_equal(create(&s, &b), AMBC_OK);
+        assert_int_equal(fake.whole_requests, 1);
+        assert_int_equal(ambc_client_stats(&client).retries, 1);
+    }
+}
+
 typedef struct {
     const char *what;
     ambc_create_retry_t policy;
@@ -413,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_source_changed_never_completes),
         cmocka_unit_test(test_progress_can_stop_the_upload),
         cmocka_unit_test(test_cut_at_every_offset_retried_once),
+        cmocka_unit_test(test_source_status_does_not_hide_a_failed_send),
         cmocka_unit_test(test_retry_decisions_after_the_body),
         cmocka_unit_test(test_kept_alive_connection),
         cmocka_unit_test(test_beta_and_arguments),
