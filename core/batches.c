@@ -190,6 +190,14 @@ static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
     return AMBC_OK;
 }
 
+/* DELETE's record: only the id is kept (no whole ambc_batch_t on the caller's stack). */
+static ambc_status_t to_deleted(void *ctx, const ambc_batch_t *b)
+{
+    ambc_batch_deleted_t *d = (ambc_batch_deleted_t *)ctx;
+    memcpy(d->id, b->id, sizeof(d->id));
+    return AMBC_OK;
+}
+
 /* "/v1/messages/batches/<id, percent-encoded><suffix>" into path (cap bytes). */
 static bool id_path(const char *id, const char *suffix, char *path, size_t cap)
 {
@@ -207,7 +215,8 @@ static bool id_path(const char *id, const char *suffix, char *path, size_t cap)
 /* One batch by id, in the page mode `mode`, by `method` on the batch's path (+ suffix). The id
  * is checked and encoded before any byte is sent: no byte of it can change the path. */
 static ambc_status_t request_by_id(ambc_client_t *c, const char *method, const char *id,
-                                   const char *suffix, ambc_page_mode_t mode, ambc_batch_t *out)
+                                   const char *suffix, ambc_page_mode_t mode, ambc_batch_fn fn,
+                                   void *out)
 {
     char path[sizeof(AMBC_BATCHES_PATH) + 1 + 3 * CONFIG_AMBC_ID_MAX + sizeof("/cancel")];
     ambc_http_field_t q[1];
@@ -217,7 +226,7 @@ static ambc_status_t request_by_id(ambc_client_t *c, const char *method, const c
     }
     c->mode = (uint8_t)mode;
     c->page = NULL;
-    c->on_batch = to_one;
+    c->on_batch = fn;
     c->on_batch_ctx = out;
     call.method = method;
     call.path = path;
@@ -228,7 +237,7 @@ static ambc_status_t request_by_id(ambc_client_t *c, const char *method, const c
 }
 
 static ambc_status_t by_id(ambc_client_t *c, const char *method, const char *id, const char *suffix,
-                           ambc_page_mode_t mode, ambc_batch_t *out)
+                           ambc_page_mode_t mode, ambc_batch_fn fn, void *out)
 {
     ambc_status_t st;
     if (c == NULL || out == NULL || !client_valid_id(id)) {
@@ -237,34 +246,25 @@ static ambc_status_t by_id(ambc_client_t *c, const char *method, const char *id,
     if ((st = client_enter(c)) != AMBC_OK) {
         return st;
     }
-    return client_leave(c, request_by_id(c, method, id, suffix, mode, out));
+    return client_leave(c, request_by_id(c, method, id, suffix, mode, fn, out));
 }
 
 ambc_status_t client_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out)
 {
-    return request_by_id(c, "GET", id, "", AMBC_PAGE_SINGLE, out);
+    return request_by_id(c, "GET", id, "", AMBC_PAGE_SINGLE, to_one, out);
 }
 
 ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out)
 {
-    return by_id(c, "GET", id, "", AMBC_PAGE_SINGLE, out);
+    return by_id(c, "GET", id, "", AMBC_PAGE_SINGLE, to_one, out);
 }
 
 ambc_status_t ambc_batches_cancel(ambc_client_t *c, const char *id, ambc_batch_t *out)
 {
-    return by_id(c, "POST", id, "/cancel", AMBC_PAGE_SINGLE, out);
+    return by_id(c, "POST", id, "/cancel", AMBC_PAGE_SINGLE, to_one, out);
 }
 
 ambc_status_t ambc_batches_delete(ambc_client_t *c, const char *id, ambc_batch_deleted_t *out)
 {
-    ambc_batch_t rec;
-    ambc_status_t st;
-    if (out == NULL) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    st = by_id(c, "DELETE", id, "", AMBC_PAGE_DELETED, &rec);
-    if (st == AMBC_OK) {
-        memcpy(out->id, rec.id, sizeof(out->id));
-    }
-    return st;
+    return by_id(c, "DELETE", id, "", AMBC_PAGE_DELETED, to_deleted, out);
 }

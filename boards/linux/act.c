@@ -91,8 +91,8 @@ ambc_status_t cli_create(ambc_client_t *c, const char *file, bool wait, const cl
         fprintf(stderr, "ambc: %s: %s\n", file,
                 ambc_client_error_index(c) == 0 ? "no requests" : "more than 100,000 requests");
     } else if (st == AMBC_ERR_CREATE_TOO_LARGE) {
-        fprintf(stderr, "ambc: %s: the body passes 256 MB at request %" PRIu32 " (0-based)\n",
-                file, ambc_client_error_index(c));
+        fprintf(stderr, "ambc: %s: the body passes 256 MB at request %" PRIu32 " (0-based)\n", file,
+                ambc_client_error_index(c));
     } else if (st == AMBC_ERR_OUTCOME_UNKNOWN) {
         fprintf(stderr, "ambc: the answer was lost after the upload: the batch may exist; "
                         "'ambc list --limit 5' shows the newest\n");

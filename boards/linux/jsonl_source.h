@@ -34,8 +34,8 @@ typedef struct {
     size_t params_end;
     char id[72]; /* the custom_id as decoded */
     size_t id_len;
-    jsonl_ids_t *ids; /* custom_ids of the first pass, for uniqueness */
-    char error[256];  /* why a line was refused */
+    jsonl_ids_t *ids;         /* custom_ids of the first pass, for uniqueness */
+    char error[256];          /* why a line was refused */
     ambc_status_t writer_err; /* a writer failure that is not a refusal (a send that failed) */
 } jsonl_source_t;
 

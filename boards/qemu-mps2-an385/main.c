@@ -20,9 +20,9 @@
  *              writer, wait for it to end, then list (the new batch comes first)
  * A real device keeps these (and the CA certificates) in flash.
  *
- * Output: `created: ` and `ended: ` lines with the new batch (create=N), record lines, then `ambc-fw: ...` lines with the measurements. Exit status (QEMU's,
- * through semihosting) as the CLI's: 0 success, 1 other, 2 usage, 3 network/TLS, 4 API error,
- * 5 protocol error.
+ * Output: `created: ` and `ended: ` lines with the new batch (create=N), record lines, then
+ * `ambc-fw: ...` lines with the measurements. Exit status (QEMU's, through semihosting) as the
+ * CLI's: 0 success, 1 other, 2 usage, 3 network/TLS, 4 API error, 5 protocol error.
  */
 #include <stdbool.h>
 #include <stdint.h>

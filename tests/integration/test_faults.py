@@ -231,12 +231,25 @@ def capture_create_head(path):
 class CreateFaults(unittest.TestCase):
     """Create under request-side faults (issue 12): a create is retried only when no batch can
     have been made, so no fault makes a second batch in the default (safe) mode, and a lost
-    answer is reported as such (exit 3), never as success or as a plain network error."""
+    answer is reported as such (exit 3), never as success or as a plain network error.
+    A mock of its own: the batches made here must not show up in the other classes' lists."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mock = MockServer(Env.tmp, "create-faults", [
+            "--cert", os.path.join(Env.tmp, "server.pem"), "--key",
+            os.path.join(Env.tmp, "server.key"), "--batches", "3", "--api-key", KEY], cafile=Env.ca)
+        Env.servers.append(cls.mock)
+
+    def faults(self, *items):
+        self.mock.clear_faults()
+        self.mock.add_faults(*items)
 
     def run_create(self, path, *extra):
-        before = {b["id"] for b in Env.mock.created_batches()}
-        r = cli("create", path, "--json", "--stats", "--max-retries", "3", *FAST, *extra)
-        new = [b for b in Env.mock.created_batches() if b["id"] not in before]
+        before = {b["id"] for b in self.mock.created_batches()}
+        r = cli("create", path, "--json", "--stats", "--max-retries", "3", *FAST, *extra,
+                port=self.mock.port)
+        new = [b for b in self.mock.created_batches() if b["id"] not in before]
         return r, new
 
     def check_safe(self, r, new, what):
@@ -259,8 +272,9 @@ class CreateFaults(unittest.TestCase):
         offsets = list(range(0, len(head) + 1)) + list(range(len(head) + 1, len(head) + body, stride))
         seen = {"ok": 0, "unknown": 0}
         for n in offsets:
-            faults({"fault": "drop_request", "after_bytes": n, "how": "rst" if n % 3 == 2 else "fin",
-                    "path_prefix": "/v1/messages/batches"})
+            self.faults({"fault": "drop_request", "after_bytes": n,
+                         "how": "rst" if n % 3 == 2 else "fin",
+                         "path_prefix": "/v1/messages/batches"})
             r, new = self.run_create(path)
             kind = self.check_safe(r, new, f"drop at {n}")
             # the dropped attempt made nothing: a batch exists only when a retry made it
@@ -279,7 +293,7 @@ class CreateFaults(unittest.TestCase):
         head = capture_create_head(path)
         for n, how in ((len(head) + 10, "rst"), (len(head) + 5_000_000, "rst"),
                        (len(head) - 1, "fin")):
-            faults({"fault": "drop_request", "after_bytes": n, "how": how})
+            self.faults({"fault": "drop_request", "after_bytes": n, "how": how})
             r, new = self.run_create(path)
             self.assertEqual(r.returncode, 0, f"drop at {n} ({how}): {r.stderr[-500:]}")
             self.assertEqual(len(new), 1)
@@ -292,7 +306,7 @@ class CreateFaults(unittest.TestCase):
                  {"fault": "cut_response", "bytes": 0}, {"fault": "cut_response", "bytes": 40},
                  {"fault": "cut_response", "bytes": 300}]
         for fault in cases:
-            faults(fault)
+            self.faults(fault)
             r, new = self.run_create(path)
             self.assertEqual(r.returncode, 3, f"{fault}: {r.stderr}")
             self.assertIn("AMBC_ERR_OUTCOME_UNKNOWN", r.stderr)
@@ -303,7 +317,7 @@ class CreateFaults(unittest.TestCase):
         """What the SDKs do (and why safe is the default): the lost answer is retried and the
         one body makes two batches, the mock's body hashes show it."""
         path = create_file("small.jsonl", 3)
-        faults({"fault": "lose_response"})
+        self.faults({"fault": "lose_response"})
         r, new = self.run_create(path, "--create-retry", "sdk")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(len(new), 2)
@@ -313,25 +327,25 @@ class CreateFaults(unittest.TestCase):
         path = create_file("small.jsonl", 3)
         # 529 and 429 say nothing was made: retried, one batch
         for st, typ in ((529, "overloaded_error"), (429, "rate_limit_error"), (503, "api_error")):
-            faults({"fault": "status", "status": st, "type": typ, "retry_after_ms": "1"})
+            self.faults({"fault": "status", "status": st, "type": typ, "retry_after_ms": "1"})
             r, new = self.run_create(path)
             self.assertEqual(r.returncode, 0, f"{st}: {r.stderr}")
             self.assertEqual(len(new), 1)
             self.assertIn("retries 1,", r.stderr)
         # a 500 may come after the batch was made: safe mode does not retry it ...
-        faults({"fault": "status_after_handling", "status": 500, "type": "api_error"})
+        self.faults({"fault": "status_after_handling", "status": 500, "type": "api_error"})
         r, new = self.run_create(path)
         self.assertEqual(r.returncode, 4, r.stderr)
         self.assertIn("HTTP 500", r.stderr)
         self.assertEqual(len(new), 1)
         self.assertIn("retries 0,", r.stderr)
         # ... and x-should-retry: false is obeyed even for a 529
-        faults({"fault": "status", "status": 529, "type": "overloaded_error",
+        self.faults({"fault": "status", "status": 529, "type": "overloaded_error",
                 "should_retry": "false"})
         r, new = self.run_create(path)
         self.assertEqual((r.returncode, len(new)), (4, 0), r.stderr)
         # the SDK mode retries the 500 as the SDKs do
-        faults({"fault": "status", "status": 500, "type": "api_error"})
+        self.faults({"fault": "status", "status": 500, "type": "api_error"})
         r, new = self.run_create(path, "--create-retry", "sdk")
         self.assertEqual((r.returncode, len(new)), (0, 1), r.stderr)
         self.assertIn("retries 1,", r.stderr)

@@ -64,7 +64,7 @@ typedef struct {
     size_t big;         /* raw params padded with a string of this many bytes */
     uint32_t progress_calls;
     uint32_t stop_progress_at; /* progress returns AMBC_ERR_ABORTED at this request count */
-    bool own_status; /* the source answers any writer failure with AMBC_ERR_ABORTED */
+    bool own_status;           /* the source answers any writer failure with AMBC_ERR_ABORTED */
 } src_t;
 
 static const char filler[] = "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRST";
