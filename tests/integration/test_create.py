@@ -67,8 +67,8 @@ def setUpModule():
     # now, on their own server (they would move main's counters), collected by a test
     Env.lonely = start("lonely", tls)
     for _, flag in FLAVOURS:
-        Env.waits.append((flag, time.monotonic(), cli_popen(Env.lonely, "wait", "msgbatch_" + "0" * 24,
-                                                            "--stats", *flag)))
+        p = cli_popen(Env.lonely, "wait", "msgbatch_" + "0" * 24, "--stats", *flag)
+        Env.waits.append((flag, time.monotonic(), p))
 
 
 def tearDownModule():
@@ -222,9 +222,10 @@ def rich_file(path):
         "messages": [
             {"role": "user", "content": [
                 {"type": "text", "text": "Quel temps à Zürich ? 🌦"},
-                {"type": "image", "source": {"type": "base64", "media_type": "image/png",
-                                             "data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAf"
-                                                     "FcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="}}]},
+                {"type": "image", "source": {
+                    "type": "base64", "media_type": "image/png",
+                    "data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
+                            "hgGAWjR9awAAAABJRU5ErkJggg=="}}]},
             {"role": "assistant", "content": [
                 {"type": "tool_use", "id": "toolu_01", "name": "get_weather",
                  "input": {"place": "Zürich", "when": {"day": 0}, "flags": [True, False, None]}}]},
@@ -273,7 +274,8 @@ def small_file(path, n, tag="s", text_bytes=0, first=0):
 # ---------------------------------------------------------------------------------------------
 
 class Create(unittest.TestCase):
-    """A create sends the file's requests, exactly (as JSON); --wait follows the batch to its end."""
+    """A create sends the file's requests, exactly (as JSON); --wait follows the batch to its
+    end."""
 
     def test_create_sends_the_file(self):
         path, n, _, _ = rich_file(os.path.join(Env.tmp, "rich.jsonl"))
@@ -329,7 +331,8 @@ class Create(unittest.TestCase):
                                           "errored": errored, "canceled": 0, "expired": expired})
                 self.assertEqual(sum(counts.values()), n)
                 self.assertIsNotNone(last["ended_at"])
-                self.assertTrue(last["results_url"].startswith(f"https://localhost:{Env.main.port}/"))
+                self.assertTrue(last["results_url"].startswith(
+                    f"https://localhost:{Env.main.port}/"))
                 # the expired request kept it running until expires_at, on the mock clock
                 self.assertEqual(last["ended_at"], last["expires_at"])
                 self.assertGreater(Env.main.clock()["now"], last["ended_at"])
