@@ -172,6 +172,21 @@ ambc_status_t ambc_request_custom_id(ambc_request_writer_t *w, const char *custo
 
 /* ---- raw params ---------------------------------------------------------------------------- */
 
+static bool utf8_byte(ambc_request_writer_t *w, unsigned char c);
+
+/* JSON text is UTF-8 (RFC 8259 8.1), and the API refuses a body that is not: every byte of raw
+ * params is checked, a character may straddle two parts. */
+static bool utf8_ok(ambc_request_writer_t *w, const char *json, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++) {
+        if (!utf8_byte(w, (unsigned char)json[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Raw params must open an object: the first byte that is not whitespace is '{'. The scanner
  * (without a callback: validating only, nothing decoded) checks the rest, a second value too. */
 static bool opens_object(ambc_request_writer_t *w, const char *json, size_t len)
@@ -203,6 +218,9 @@ ambc_status_t ambc_request_params_json(ambc_request_writer_t *w, const char *jso
         if (member(w, !(w->parts & P_ID), "params") != AMBC_OK) {
             return w->err;
         }
+    }
+    if (!utf8_ok(w, json, len)) {
+        return fail(w, AMBC_ERR_TEXT_UTF8);
     }
     if (!opens_object(w, json, len) || ambc_json_scan_feed(&w->scan, json, len) != AMBC_OK) {
         return fail(w, AMBC_ERR_PARAMS);

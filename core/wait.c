@@ -24,7 +24,9 @@ static ambc_status_t wait(ambc_client_t *c, const char *id, const ambc_wait_para
 {
     uint32_t max_ms = or_default(p->max_ms, CONFIG_AMBC_WAIT_MAX_MS);
     uint32_t sleep_ms = or_default(p->initial_ms, CONFIG_AMBC_WAIT_INITIAL_MS);
-    uint32_t grace = or_default(p->not_found_ms, CONFIG_AMBC_WAIT_NOT_FOUND_MS);
+    uint32_t grace = p->not_found_ms == AMBC_WAIT_NOT_FOUND_NONE
+                         ? 0
+                         : or_default(p->not_found_ms, CONFIG_AMBC_WAIT_NOT_FOUND_MS);
     uint64_t start = c->clock->now_ms(c->clock->ctx);
     uint32_t polls;
     sleep_ms = sleep_ms < max_ms ? sleep_ms : max_ms;
@@ -45,6 +47,11 @@ static ambc_status_t wait(ambc_client_t *c, const char *id, const ambc_wait_para
             return AMBC_ERR_DEADLINE; /* the next poll would come after the wait's end */
         }
         LOG(c, AMBC_LOG_DEBUG, "wait", id, sleep_ms);
+        if (st != AMBC_OK && grace - (now - start) < sleep_ms) {
+            /* not found yet: the poll that decides comes when the grace ends, not later */
+            c->clock->sleep_ms(c->clock->ctx, (uint32_t)(grace - (now - start)));
+            continue;
+        }
         c->clock->sleep_ms(c->clock->ctx, sleep_ms);
         sleep_ms = sleep_ms / 2u < max_ms - sleep_ms ? sleep_ms + sleep_ms / 2u : max_ms; /* x1.5 */
     }

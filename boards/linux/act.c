@@ -58,11 +58,11 @@ static void end_progress(const progress_t *p)
 }
 
 static ambc_status_t wait_for(ambc_client_t *c, const char *id, const cli_list_args_t *a,
-                              uint32_t timeout_ms)
+                              const cli_wait_opts_t *w)
 {
     static ambc_batch_t b;
     progress_t p = {isatty(2) != 0, 0};
-    ambc_wait_params_t wp = {0, 0, timeout_ms, 0, wait_progress, &p};
+    ambc_wait_params_t wp = {0, 0, w->timeout_ms, w->not_found_ms, wait_progress, &p};
     ambc_status_t st = ambc_batches_wait(c, id, &wp, &b);
     end_progress(&p);
     if (st == AMBC_OK) {
@@ -72,7 +72,7 @@ static ambc_status_t wait_for(ambc_client_t *c, const char *id, const cli_list_a
 }
 
 ambc_status_t cli_create(ambc_client_t *c, const char *file, bool wait, const cli_list_args_t *a,
-                         uint32_t wait_timeout_ms)
+                         const cli_wait_opts_t *w)
 {
     static jsonl_source_t src;
     static ambc_batch_t b;
@@ -103,7 +103,7 @@ ambc_status_t cli_create(ambc_client_t *c, const char *file, bool wait, const cl
     }
     cli_print_batch((void *)a, &b);
     fflush(stdout);
-    return wait ? wait_for(c, b.id, a, wait_timeout_ms) : AMBC_OK;
+    return wait ? wait_for(c, b.id, a, w) : AMBC_OK;
 }
 
 ambc_status_t cli_cancel(ambc_client_t *c, const char *id, const cli_list_args_t *a)
@@ -136,7 +136,7 @@ ambc_status_t cli_delete(ambc_client_t *c, const char *id, const cli_list_args_t
 }
 
 ambc_status_t cli_wait(ambc_client_t *c, const char *id, const cli_list_args_t *a,
-                       uint32_t timeout_ms)
+                       const cli_wait_opts_t *w)
 {
-    return wait_for(c, id, a, timeout_ms);
+    return wait_for(c, id, a, w);
 }

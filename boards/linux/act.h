@@ -10,12 +10,17 @@
 #include "ambc/ambc.h"
 #include "cli_common.h"
 
+/* How the CLI waits; 0 in either field: the library's default (Kconfig). */
+typedef struct {
+    uint32_t timeout_ms;
+    uint32_t not_found_ms; /* AMBC_WAIT_NOT_FOUND_NONE: a 404 is final at once */
+} cli_wait_opts_t;
+
 ambc_status_t cli_create(ambc_client_t *c, const char *file, bool wait, const cli_list_args_t *a,
-                         uint32_t wait_timeout_ms);
+                         const cli_wait_opts_t *w);
 ambc_status_t cli_cancel(ambc_client_t *c, const char *id, const cli_list_args_t *a);
 ambc_status_t cli_delete(ambc_client_t *c, const char *id, const cli_list_args_t *a);
-/* timeout_ms 0: CONFIG_AMBC_WAIT_TIMEOUT_MS */
 ambc_status_t cli_wait(ambc_client_t *c, const char *id, const cli_list_args_t *a,
-                       uint32_t timeout_ms);
+                       const cli_wait_opts_t *w);
 
 #endif

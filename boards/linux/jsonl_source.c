@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define STR_(x)     #x
+#define AMBC_STR(x) STR_(x)
+
 enum { KEY_NONE, KEY_ID, KEY_PARAMS };
 
 /* ---- the custom_ids seen in the first pass: an open-addressing set that grows ---------- */
@@ -124,6 +127,25 @@ static size_t fill(jsonl_source_t *s)
     return n;
 }
 
+/* A writer call failed: a refusal, named for the line, or (second pass) a send that failed,
+ * passed on as it is so the create reports and retries it. */
+static ambc_status_t writer_failed(jsonl_source_t *s, ambc_status_t st)
+{
+    switch (st) {
+    case AMBC_ERR_CUSTOM_ID:
+        return refuse(s, st, "custom_id must match ^[a-zA-Z0-9_-]{1,64}$");
+    case AMBC_ERR_PARAMS:
+        return refuse(s, st, "params are not one JSON object");
+    case AMBC_ERR_TEXT_UTF8:
+        return refuse(s, st, "params hold bytes that are not UTF-8");
+    case AMBC_ERR_CREATE_TOO_LARGE:
+        return refuse(s, st, "the body passes the API's 256 MB here");
+    default:
+        s->writer_err = st;
+        return st;
+    }
+}
+
 /* The custom_id is whole: to the writer, and (first pass) into the uniqueness set. */
 static ambc_status_t take_id(jsonl_source_t *s)
 {
@@ -135,11 +157,8 @@ static ambc_status_t take_id(jsonl_source_t *s)
         return refuse(s, AMBC_ERR_CUSTOM_ID, "custom_id holds U+0000");
     }
     st = ambc_request_custom_id(s->w, s->id);
-    if (st != AMBC_OK) { /* a refusal, or a send of the second pass that failed */
-        if (st != AMBC_ERR_CUSTOM_ID) {
-            return s->writer_err = st;
-        }
-        return refuse(s, st, "custom_id must match ^[a-zA-Z0-9_-]{1,64}$");
+    if (st != AMBC_OK) {
+        return writer_failed(s, st);
     }
     if (s->pass != 1) {
         return AMBC_OK;
@@ -227,6 +246,11 @@ static ambc_status_t scan_segment(jsonl_source_t *s, const char *seg, size_t n)
     s->from = 0;
     s->params_ended = false;
     st = ambc_json_scan_feed(&s->scan, seg, n);
+    if (st == AMBC_ERR_JSON_DEPTH) {
+        return refuse(s, AMBC_ERR_PARAMS,
+                      "nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH (" AMBC_STR(
+                          CONFIG_AMBC_JSON_MAX_DEPTH) " levels, the line's own included)");
+    }
     if (st != AMBC_OK) {
         return s->error[0] != '\0' || s->writer_err != AMBC_OK
                    ? st
@@ -238,11 +262,8 @@ static ambc_status_t scan_segment(jsonl_source_t *s, const char *seg, size_t n)
         return AMBC_OK; /* no params' bytes here */
     }
     st = ambc_request_params_json(s->w, seg + s->from, end - s->from);
-    if (st != AMBC_OK) { /* a refusal, or a send of the second pass that failed */
-        if (st != AMBC_ERR_PARAMS) {
-            return s->writer_err = st;
-        }
-        return refuse(s, st, "params are not one JSON object");
+    if (st != AMBC_OK) {
+        return writer_failed(s, st);
     }
     return AMBC_OK;
 }
@@ -301,6 +322,11 @@ ambc_status_t jsonl_source_next(void *ctx, uint32_t index, ambc_request_writer_t
         s->pass++;
         if (s->pass == 1 && (s->ids = calloc(1, sizeof(*s->ids))) == NULL) {
             return refuse(s, AMBC_ERR_CUSTOM_ID, "out of memory");
+        }
+        if (fill(s) >= 3 && memcmp(s->buf, "\xef\xbb\xbf", 3) == 0) {
+            return refuse(s, AMBC_ERR_PARAMS,
+                          "a byte-order mark (U+FEFF) before the JSON: JSON Lines are UTF-8 "
+                          "without one");
         }
     }
     if (index > 0) {

@@ -26,10 +26,11 @@ static const char usage[] =
     "usage: ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--max-pages N]\n"
     "                 [--walk-timeout-ms MS]\n"
     "       ambc get ID\n"
-    "       ambc create FILE.jsonl [--wait] [--wait-timeout-ms MS] [--create-retry safe|sdk]\n"
+    "       ambc create FILE.jsonl [--wait] [--wait-timeout-ms MS] [--not-found-grace-ms MS]\n"
+    "                        [--create-retry safe|sdk]\n"
     "       ambc cancel ID\n"
     "       ambc delete ID\n"
-    "       ambc wait ID [--wait-timeout-ms MS]\n"
+    "       ambc wait ID [--wait-timeout-ms MS] [--not-found-grace-ms MS]\n"
     "       ambc --version | --help\n"
     "  every command also takes [--beta] [--json] [--ca-file PEM] [--stats] [-v|-vv]\n"
     "\n"
@@ -41,6 +42,8 @@ static const char usage[] =
     "                   request is checked (and custom_ids for uniqueness) before any is sent\n"
     "  --wait           after create, wait for the batch to end, then print it again\n"
     "  --wait-timeout-ms MS  how long a wait may take (default 25 h)\n"
+    "  --not-found-grace-ms MS  how long a wait takes a 404 for a batch not visible yet\n"
+    "                   (default 30 s; 0: a 404 is final at once)\n"
     "  --create-retry sdk    retry a create as the SDKs do (may make a second batch when an\n"
     "                   answer is lost); default safe: only when nothing can have been created\n"
     "  --beta           use the beta flavour (?beta=true, anthropic-beta header)\n"
@@ -78,7 +81,7 @@ typedef struct {
     const char *operand;
     uint32_t repeat;
     uint32_t interval_ms;
-    uint32_t wait_timeout_ms;
+    cli_wait_opts_t waiting;
     bool wait;
     cli_list_args_t list;
 } args_t;
@@ -121,6 +124,16 @@ static int parse_command_option(int argc, char **argv, int *i, args_t *a, const 
         (*i)++;
         return 1;
     }
+    if (strcmp(o, "--not-found-grace-ms") == 0) {
+        uint32_t v;
+        if (cli_parse_u32(val, 0, 86400000, &v) != 0) {
+            *why = "bad value for --not-found-grace-ms";
+            return -1;
+        }
+        a->waiting.not_found_ms = v == 0 ? AMBC_WAIT_NOT_FOUND_NONE : v;
+        (*i)++;
+        return 1;
+    }
     if (strcmp(o, "--wait-timeout-ms") == 0 || strcmp(o, "--repeat-interval-ms") == 0 ||
         strcmp(o, "--repeat") == 0) {
         bool wt = o[2] == 'w', interval = o[8] == '-';
@@ -129,7 +142,7 @@ static int parse_command_option(int argc, char **argv, int *i, args_t *a, const 
                           : interval ? 0
                                      : 1,
                           wt ? 172800000 : 3600000,
-                          wt         ? &a->wait_timeout_ms
+                          wt         ? &a->waiting.timeout_ms
                           : interval ? &a->interval_ms
                                      : &a->repeat) != 0) {
             *why = "bad value for --wait-timeout-ms, --repeat or --repeat-interval-ms";
@@ -237,13 +250,12 @@ static ambc_status_t run_command(args_t *a)
         }
         return st;
     case 'c':
-        return a->cmd[1] == 'r'
-                   ? cli_create(&client, a->operand, a->wait, &a->list, a->wait_timeout_ms)
-                   : cli_cancel(&client, a->operand, &a->list);
+        return a->cmd[1] == 'r' ? cli_create(&client, a->operand, a->wait, &a->list, &a->waiting)
+                                : cli_cancel(&client, a->operand, &a->list);
     case 'd':
         return cli_delete(&client, a->operand, &a->list);
     case 'w':
-        return cli_wait(&client, a->operand, &a->list, a->wait_timeout_ms);
+        return cli_wait(&client, a->operand, &a->list, &a->waiting);
     default: /* list */
         return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch,
                                       &a->list);

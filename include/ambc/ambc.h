@@ -367,6 +367,9 @@ uint32_t ambc_client_error_index(const ambc_client_t *c);
 typedef ambc_status_t (*ambc_wait_fn)(void *ctx, const ambc_batch_t *batch, uint32_t polls,
                                       uint32_t next_ms);
 
+/** ambc_wait_params_t.not_found_ms: no grace for a 404. */
+#define AMBC_WAIT_NOT_FOUND_NONE UINT32_MAX
+
 /** How a wait polls. Zero it, then set what you need. */
 typedef struct {
     uint32_t initial_ms;   /**< first sleep between polls; 0: CONFIG_AMBC_WAIT_INITIAL_MS */
@@ -374,7 +377,10 @@ typedef struct {
                                 CONFIG_AMBC_WAIT_MAX_MS */
     uint32_t timeout_ms;   /**< the wait ends by then; 0: CONFIG_AMBC_WAIT_TIMEOUT_MS */
     uint32_t not_found_ms; /**< a 404 this soon after the wait began is taken as "not visible
-                                yet" (a new batch propagates); 0: CONFIG_AMBC_WAIT_NOT_FOUND_MS */
+                                yet" (a new batch propagates), and polled again at the latest
+                                when this time is up; 0: CONFIG_AMBC_WAIT_NOT_FOUND_MS;
+                                AMBC_WAIT_NOT_FOUND_NONE: a 404 is final at once (a batch
+                                known to exist, not one just created) */
     ambc_wait_fn on_poll;  /**< optional */
     void *ctx;             /**< passed to on_poll */
 } ambc_wait_params_t;

@@ -132,8 +132,10 @@ ambc_status_t ambc_request_custom_id(ambc_request_writer_t *w, const char *custo
  * by the streaming scanner as they pass, whitespace around it allowed). Not with the params
  * writer for the same request.
  * @param json len bytes, read during the call only; may be NULL when len is 0.
- * @return AMBC_OK; AMBC_ERR_PARAMS (not JSON, not an object, a second value, params written
- *         otherwise or already ended); the sticky error.
+ * @return AMBC_OK; AMBC_ERR_TEXT_UTF8 (bytes that are not UTF-8: JSON text is UTF-8 and the
+ *         API refuses anything else); AMBC_ERR_PARAMS (not JSON, not an object, a second
+ *         value, nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH, params written otherwise or
+ *         already ended); the sticky error.
  */
 ambc_status_t ambc_request_params_json(ambc_request_writer_t *w, const char *json, size_t len);
 

@@ -142,6 +142,32 @@ static void test_invalid_utf8_refused(void **state)
         }
     }
     assert_int_equal(write_text("\xf4\x8f\xbf\xbf", 4, 2), AMBC_OK); /* U+10FFFF is fine */
+    /* the same bytes inside raw params, cut into two parts at every position */
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char json[32];
+        size_t n =
+            (size_t)snprintf(json, sizeof(json), "{\"t\":\"%.*s\"}", (int)bad[i].len, bad[i].bytes);
+        for (cut = 0; cut <= n; cut++) {
+            ambc_status_t st;
+            start();
+            ambc_request_begin(&w, 0);
+            ambc_request_custom_id(&w, "x");
+            ambc_request_params_json(&w, json, cut);
+            st = ambc_request_params_json(&w, json + cut, n - cut);
+            if (st != AMBC_ERR_TEXT_UTF8) {
+                fail_msg("raw case %zu cut %zu: %d", i, cut, st);
+            }
+        }
+    }
+    for (cut = 0; cut <= 12; cut++) { /* {"t":"\xf4\x8f\xbf\xbf"}: fine however it is cut */
+        static const char ok[] = "{\"t\":\"\xf4\x8f\xbf\xbf\"}";
+        start();
+        ambc_request_begin(&w, 0);
+        ambc_request_custom_id(&w, "x");
+        ambc_request_params_json(&w, ok, cut);
+        assert_int_equal(ambc_request_params_json(&w, ok + cut, sizeof(ok) - 1 - cut), AMBC_OK);
+        assert_int_equal(ambc_request_end(&w), AMBC_OK);
+    }
 }
 
 static void test_custom_id_rules(void **state)

@@ -153,6 +153,32 @@ static void test_not_found_grace(void **state)
     assert_int_equal(fake.whole_requests, 3);
 }
 
+/* The poll that decides about a 404 comes when the grace ends, not a whole sleep later; with
+ * AMBC_WAIT_NOT_FOUND_NONE the first 404 is final. */
+static void test_not_found_decided_when_grace_ends(void **state)
+{
+    ambc_wait_params_t p = {2000, 60000, 0, 3000, NULL, NULL}; /* sleeps 2 s, then 3 s */
+    ambc_batch_t b;
+    (void)state;
+    setup();
+    fake.script[fake.nscript++] = not_found(0);
+    fake.script[fake.nscript++] = not_found(1);
+    fake.script[fake.nscript++] = not_found(2);
+    assert_int_equal(ambc_batches_wait(&client, "msgbatch_w", &p, &b), AMBC_ERR_API);
+    assert_int_equal(fake.whole_requests, 3);
+    assert_int_equal(nsleeps, 2);
+    assert_int_equal(sleeps[0], 2000);
+    assert_in_range(sleeps[1], 950,
+                    1000); /* to the grace's end (the fake clock ticks 1 ms a read) */
+    p.not_found_ms = AMBC_WAIT_NOT_FOUND_NONE;
+    setup();
+    fake.script[fake.nscript++] = not_found(0);
+    fake.script[fake.nscript++] = batch(1, "ended");
+    assert_int_equal(ambc_batches_wait(&client, "msgbatch_w", &p, &b), AMBC_ERR_API);
+    assert_int_equal(fake.whole_requests, 1);
+    assert_int_equal(nsleeps, 0);
+}
+
 static void test_callback_stops_and_arguments(void **state)
 {
     seen_t seen = {{0}, {0}, 0, 2};
@@ -177,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_sleep_capped),
         cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_not_found_grace),
+        cmocka_unit_test(test_not_found_decided_when_grace_ends),
         cmocka_unit_test(test_callback_stops_and_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, fake_teardown);
