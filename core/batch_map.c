@@ -47,6 +47,12 @@ static const ambc_field_t batch_fields[] = {
     FIELD("results_url", 0u, K_URL_NULL, 'j', results_url, AMBC_BATCH_F_RESULTS_URL),
 };
 
+/* The record DELETE answers: {"id":"...","type":"message_batch_deleted"}. */
+static const ambc_field_t deleted_fields[] = {
+    FIELD("id", 0u, K_ID, 'a', id, AMBC_BATCH_F_ID),
+    FIELD("type", 0u, K_TYPE_DELETED, 'b', id, AMBC_BATCH_F_TYPE),
+};
+
 static const ambc_field_t count_fields[] = {
     COUNT("processing", 'a', processing, AMBC_BATCH_F_COUNT_PROCESSING),
     COUNT("succeeded", 'b', succeeded, AMBC_BATCH_F_COUNT_SUCCEEDED),
@@ -92,27 +98,38 @@ static const ambc_field_t *find(const ambc_field_t *table, const uint8_t *slots,
     return f->keylen == len && memcmp(f->name + f->keyoff, key, len) == 0 ? f : NULL;
 }
 
-const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t len)
+const ambc_field_t *ambc_batch_field_find(bool deleted, bool counts, const char *key, size_t len)
 {
+    size_t i;
     if (len < 2) {
         return NULL; /* no known key is shorter; the hash reads two bytes */
+    }
+    if (deleted) {
+        for (i = 0; i < COUNT_OF(deleted_fields); i++) {
+            const ambc_field_t *f = &deleted_fields[i];
+            if (f->keylen == len && memcmp(f->name, key, len) == 0) {
+                return f;
+            }
+        }
+        return NULL;
     }
     return counts ? find(count_fields, count_slots, key, len)
                   : find(batch_fields, batch_slots, key, len);
 }
 
 /* The field of a code the record buffer holds (ambc_field_t.code), or NULL. */
-static const ambc_field_t *field_of_code(bool counts, const char *key, size_t len)
+static const ambc_field_t *field_of_code(bool deleted, bool counts, const char *key, size_t len)
 {
-    size_t n = counts ? COUNT_OF(count_fields) : COUNT_OF(batch_fields);
+    const ambc_field_t *table = deleted ? deleted_fields : counts ? count_fields : batch_fields;
+    size_t n = deleted  ? COUNT_OF(deleted_fields)
+               : counts ? COUNT_OF(count_fields)
+                        : COUNT_OF(batch_fields);
     size_t i = (size_t)((unsigned char)key[0] - 'a');
-    if (len != 1 || i >= n) {
-        return NULL;
-    }
-    return counts ? &count_fields[i] : &batch_fields[i];
+    return len == 1 && i < n ? &table[i] : NULL;
 }
 
-const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits)
+/* The first of the fields whose bit is in `bits`, for naming a missing key. */
+static const ambc_field_t *field_by_bit(uint32_t bits)
 {
     size_t i;
     for (i = 0; i < COUNT_OF(batch_fields); i++) {
@@ -132,6 +149,7 @@ size_t ambc_batch_field_limit(const ambc_field_t *f)
 {
     switch ((ambc_field_kind_t)f->kind) {
     case K_TYPE:
+    case K_TYPE_DELETED:
         return AMBC_BATCH_TYPE_TEXT_MAX;
     case K_TIME:
     case K_TIME_NULL:
@@ -145,7 +163,8 @@ ambc_status_t ambc_batch_field_too_long(const ambc_field_t *f)
 {
     switch ((ambc_field_kind_t)f->kind) {
     case K_TYPE:
-        return AMBC_ERR_JSON_SHAPE; /* cannot be "message_batch" */
+    case K_TYPE_DELETED:
+        return AMBC_ERR_JSON_SHAPE; /* cannot be the type it must be */
     case K_TIME:
     case K_TIME_NULL:
         return AMBC_ERR_TIME_INVALID;
@@ -163,7 +182,8 @@ typedef struct {
     const char *json;
     const jsmntok_t *t;
     int ntok;
-    bool coded; /* keys are ambc_batch_field_code letters (a record page.c cut out) */
+    bool coded;   /* keys are ambc_field_t.code letters (a record page.c cut out) */
+    bool deleted; /* the record DELETE answers */
     ambc_batch_t *out;
 } map_ctx_t;
 
@@ -255,8 +275,9 @@ static ambc_status_t map_text(const map_ctx_t *m, const ambc_field_t *f, const j
     char text[AMBC_RFC3339_TEXT_MAX + 1u]; /* also holds any type text that could match */
     size_t len = 0;
     ambc_status_t st = decode(m, v, text, sizeof(text), &len);
-    if (f->kind == K_TYPE) {
-        return st == AMBC_OK && strcmp(text, "message_batch") == 0 ? AMBC_OK : AMBC_ERR_JSON_SHAPE;
+    if (f->kind == K_TYPE || f->kind == K_TYPE_DELETED) {
+        const char *want = f->kind == K_TYPE ? "message_batch" : "message_batch_deleted";
+        return st == AMBC_OK && strcmp(text, want) == 0 ? AMBC_OK : AMBC_ERR_JSON_SHAPE;
     }
     if (st != AMBC_OK) {
         return AMBC_ERR_TIME_INVALID; /* too long, or U+0000: not a timestamp either way */
@@ -276,6 +297,7 @@ static ambc_status_t map_value(map_ctx_t *m, const ambc_field_t *f, const jsmnto
     case K_STATUS:
         return map_status(m, v);
     case K_TYPE:
+    case K_TYPE_DELETED:
     case K_TIME:
     case K_TIME_NULL:
         return map_text(m, f, v, base + f->offset);
@@ -327,9 +349,9 @@ static ambc_status_t map_members(map_ctx_t *m, int obj, bool counts, int *counts
             return AMBC_ERR_JSON_INVALID;
         }
         if (m->coded) {
-            f = field_of_code(counts, m->json + m->t[i].start, tok_len(&m->t[i]));
+            f = field_of_code(m->deleted, counts, m->json + m->t[i].start, tok_len(&m->t[i]));
         } else if (decode(m, &m->t[i], key, sizeof(key), &klen) == AMBC_OK) {
-            f = ambc_batch_field_find(counts, key, klen);
+            f = ambc_batch_field_find(m->deleted, counts, key, klen);
         }
         if (f != NULL) {
             st = map_field(m, f, &m->t[i + 1]);
@@ -357,7 +379,7 @@ static void record_reset(ambc_batch_t *out)
 }
 
 static ambc_status_t map_object(const char *json, const jsmntok_t *t, int ntok, int obj, bool coded,
-                                ambc_batch_t *out, const char **err_field)
+                                bool deleted, ambc_batch_t *out, const char **err_field)
 {
     map_ctx_t m;
     int counts = -1;
@@ -368,6 +390,7 @@ static ambc_status_t map_object(const char *json, const jsmntok_t *t, int ntok, 
     m.t = t;
     m.ntok = ntok;
     m.coded = coded;
+    m.deleted = deleted;
     m.out = out;
     if (obj < 0 || obj >= ntok || t[obj].type != JSMN_OBJECT) {
         return AMBC_ERR_JSON_SHAPE;
@@ -382,7 +405,7 @@ static ambc_status_t map_object(const char *json, const jsmntok_t *t, int ntok, 
 ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int ntok, int obj,
                                     ambc_batch_t *out, const char **err_field)
 {
-    return map_object(json, t, ntok, obj, false, out, err_field);
+    return map_object(json, t, ntok, obj, false, false, out, err_field);
 }
 
 static ambc_status_t jsmn_status(int r)
@@ -397,7 +420,7 @@ static ambc_status_t jsmn_status(int r)
     }
 }
 
-ambc_status_t ambc_batch_map_record(const char *json, size_t len, ambc_batch_t *out,
+ambc_status_t ambc_batch_map_record(const char *json, size_t len, bool deleted, ambc_batch_t *out,
                                     const char **err_field)
 {
     jsmntok_t tokens[AMBC_RECORD_MAX_TOKENS];
@@ -411,11 +434,12 @@ ambc_status_t ambc_batch_map_record(const char *json, size_t len, ambc_batch_t *
     if (r < 0) {
         return jsmn_status(r); /* the cutter's bounds make this unreachable */
     }
-    st = map_object(json, tokens, r, 0, true, out, err_field);
+    st = map_object(json, tokens, r, 0, true, deleted, out, err_field);
     if (st != AMBC_OK) {
         return st;
     }
-    missing = ambc_batch_field_by_bit(AMBC_BATCH_F_ALL & ~out->present);
+    missing = field_by_bit((deleted ? AMBC_BATCH_F_ID | AMBC_BATCH_F_TYPE : AMBC_BATCH_F_ALL) &
+                           ~out->present);
     if (missing != NULL) {
         *err_field = missing->name;
         return AMBC_ERR_JSON_MISSING; /* never a record shown with zeros where a key was */

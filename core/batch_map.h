@@ -10,14 +10,15 @@
 
 /* What a known member holds, and so how it is copied, checked and mapped. */
 typedef enum {
-    K_ID,        /* string, not null, into a char array */
-    K_TYPE,      /* the string "message_batch" */
-    K_STATUS,    /* processing_status: enum and text */
-    K_COUNTS,    /* the request_counts object, mapped with its own table */
-    K_TIME,      /* RFC 3339, not null */
-    K_TIME_NULL, /* RFC 3339 or null */
-    K_URL_NULL,  /* string or null, into a char array */
-    K_U32,       /* non-negative integer */
+    K_ID,           /* string, not null, into a char array */
+    K_TYPE,         /* the string "message_batch" */
+    K_TYPE_DELETED, /* the string "message_batch_deleted" */
+    K_STATUS,       /* processing_status: enum and text */
+    K_COUNTS,       /* the request_counts object, mapped with its own table */
+    K_TIME,         /* RFC 3339, not null */
+    K_TIME_NULL,    /* RFC 3339 or null */
+    K_URL_NULL,     /* string or null, into a char array */
+    K_U32,          /* non-negative integer */
 } ambc_field_kind_t;
 
 /* One row of a descriptor table (in the manner of Zephyr's json.h). */
@@ -33,11 +34,9 @@ typedef struct {
 } ambc_field_t;
 
 /* The known member `key` (decoded, len bytes) of a batch (counts false) or of its
- * request_counts (counts true); NULL when the record does not map it. */
-const ambc_field_t *ambc_batch_field_find(bool counts, const char *key, size_t len);
-
-/* The first of the fields whose bit is in `bits`, for naming a missing key. */
-const ambc_field_t *ambc_batch_field_by_bit(uint32_t bits);
+ * request_counts (counts true), or of a deleted-batch record (deleted true); NULL when the
+ * record does not map it. */
+const ambc_field_t *ambc_batch_field_find(bool deleted, bool counts, const char *key, size_t len);
 
 /* How many decoded bytes a string value of f may have, and the status when it has more. */
 size_t ambc_batch_field_limit(const ambc_field_t *f);
@@ -53,10 +52,11 @@ ambc_status_t ambc_batch_map_tokens(const char *json, const jsmntok_t *t, int nt
                                     ambc_batch_t *out, const char **err_field);
 #endif
 
-/* jsmn over one record cut out by page.c (keys as codes, see ambc_batch_field_code; its tokens
+/* jsmn over one record cut out by page.c (a MessageBatch, or with `deleted` the record DELETE
+ * answers, whose keys are id and type) (keys as codes, see ambc_batch_field_code; its tokens
  * on this call's stack), then the mapping above, then the check that every key the API
  * promises was there. */
-ambc_status_t ambc_batch_map_record(const char *json, size_t len, ambc_batch_t *out,
+ambc_status_t ambc_batch_map_record(const char *json, size_t len, bool deleted, ambc_batch_t *out,
                                     const char **err_field);
 
 #endif

@@ -1,25 +1,16 @@
 /*
- * The client: builds requests, runs one exchange over the port's stream, routes the body to
- * the page parser or the error parser, and walks pages (see include/ambc/ambc.h).
+ * The client: its lifecycle, one request with its retries, and one exchange over the port's
+ * stream (connect or reuse, send the head and any body, route the response body to the page
+ * parser or the error parser). The calls themselves are in batches.c, create.c and wait.c.
  */
 #include <string.h>
 
-#include "ambc/ambc.h"
+#include "client_internal.h"
 #include "http_encode.h"
 
-#define BATCHES_PATH "/v1/messages/batches"
-#define MAX_HEADERS  9
-#define MAX_QUERY    4
+#define MAX_HEADERS 9
 
-/* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time; the rest share one call. */
-#define LOG(c, level, event, text, num)                                                            \
-    do {                                                                                           \
-        if ((level) <= CONFIG_AMBC_LOG_LEVEL) {                                                    \
-            log_event((c), (level), (event), (text), (int64_t)(num));                              \
-        }                                                                                          \
-    } while (0)
-
-static void log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
+void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
                       const char *text, int64_t num)
 {
     if (c->opt.log != NULL) {
@@ -85,10 +76,11 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
     }
     c->stream = stream;
     c->clock = clock;
+    c->err_index = UINT32_MAX;
     return AMBC_OK;
 }
 
-static void disconnect(ambc_client_t *c)
+void client_disconnect(ambc_client_t *c)
 {
     if (c->connected) {
         LOG(c, AMBC_LOG_DEBUG, "close", "", 0);
@@ -105,7 +97,7 @@ ambc_status_t ambc_client_close(ambc_client_t *c)
     if (c->busy) {
         return AMBC_ERR_BUSY; /* from a callback: the response in flight still needs it */
     }
-    disconnect(c);
+    client_disconnect(c);
     return AMBC_OK;
 }
 
@@ -119,6 +111,11 @@ const char *ambc_client_error_field(const ambc_client_t *c)
     return c->err_field;
 }
 
+uint32_t ambc_client_error_index(const ambc_client_t *c)
+{
+    return c->err_index;
+}
+
 ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
 {
     return c->stats;
@@ -127,7 +124,7 @@ ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
 /* ---- one exchange ------------------------------------------------------------------- */
 
 /* Milliseconds left before the request's deadline, capped at limit (0: passed). */
-static uint32_t time_left(const ambc_client_t *c, uint32_t limit)
+uint32_t client_time_left(const ambc_client_t *c, uint32_t limit)
 {
     uint64_t now = c->clock->now_ms(c->clock->ctx);
     uint64_t left = now < c->deadline ? c->deadline - now : 0;
@@ -138,7 +135,7 @@ static uint32_t time_left(const ambc_client_t *c, uint32_t limit)
  * cause, and no retry can help (the SDKs' total timeout says the same). */
 static ambc_status_t past_deadline(const ambc_client_t *c, ambc_status_t st)
 {
-    return st == AMBC_ERR_NET_TIMEOUT && time_left(c, 1) == 0 ? AMBC_ERR_DEADLINE : st;
+    return st == AMBC_ERR_NET_TIMEOUT && client_time_left(c, 1) == 0 ? AMBC_ERR_DEADLINE : st;
 }
 
 /* Between the page parser and the caller: skips, by id, records a failed attempt of the
@@ -211,7 +208,7 @@ static ambc_status_t read_response(ambc_client_t *c)
 {
     while (!ambc_http_response_done(&c->resp)) {
         size_t n = 0;
-        uint32_t wait = time_left(c, c->opt.io_timeout_ms);
+        uint32_t wait = client_time_left(c, c->opt.io_timeout_ms);
         ambc_status_t st;
         if (wait == 0) {
             return AMBC_ERR_DEADLINE;
@@ -222,7 +219,7 @@ static ambc_status_t read_response(ambc_client_t *c)
             if (st != AMBC_OK && !ambc_http_response_started(&c->resp)) {
                 st = AMBC_ERR_NET_CLOSED;
             }
-            disconnect(c);
+            client_disconnect(c);
             return st == AMBC_OK ? finish_body(c) : st;
         }
         if (st == AMBC_OK) {
@@ -237,7 +234,7 @@ static ambc_status_t read_response(ambc_client_t *c)
 
 static ambc_status_t connect_stream(ambc_client_t *c)
 {
-    uint32_t wait = time_left(c, c->opt.connect_timeout_ms);
+    uint32_t wait = client_time_left(c, c->opt.connect_timeout_ms);
     ambc_status_t st = AMBC_ERR_DEADLINE;
     LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
     if (wait != 0) {
@@ -263,22 +260,47 @@ static bool still_idle(ambc_client_t *c)
     }
     LOG(c, AMBC_LOG_INFO, "stale", st == AMBC_OK && n > 0 ? "bytes waiting" : ambc_strerror(st), n);
     c->stats.idle_dropped++;
-    disconnect(c);
+    client_disconnect(c);
     return false;
 }
 
 /* The failure of an attempt on a connection kept alive from an earlier request, before any
- * byte of its response arrived: the server (or a NAT, a load balancer) had closed it. */
+ * byte of its response arrived and before a body was wholly sent: the server (or a NAT, a load
+ * balancer) had closed it. Nothing can have been acted on. */
 static bool stale_failure(const ambc_client_t *c, ambc_status_t st)
 {
-    return !ambc_http_response_started(&c->resp) &&
+    return !ambc_http_response_started(&c->resp) && !c->body_sent &&
            (st == AMBC_ERR_NET_CLOSED || st == AMBC_ERR_NET_IO || st == AMBC_ERR_TLS_IO);
 }
 
-/* Send the request in c->request and read the answer. A connection kept alive from an
- * earlier request is checked first, and if it fails before any response byte arrived (the
- * send included) the request goes once more on a new connection: neither costs a retry. */
-static ambc_status_t exchange(ambc_client_t *c, size_t len)
+ambc_status_t client_send(ambc_client_t *c, const uint8_t *data, size_t len)
+{
+    return past_deadline(c, ambc_stream_send_all(&c->stream, c->clock, data, len,
+                                                 client_time_left(c, c->opt.io_timeout_ms)));
+}
+
+/* The head, then the body if the call has one. A server may answer before it has read all it
+ * was sent (a 413 from an edge) and close: when a send fails so, the answer is read if it is
+ * there, and is the attempt's outcome rather than the broken send. */
+static ambc_status_t send_request(ambc_client_t *c, const client_call_t *call, size_t len)
+{
+    ambc_status_t st = client_send(c, (const uint8_t *)c->request, len);
+    if (st == AMBC_OK && call->send_body != NULL) {
+        st = call->send_body(c, call->ctx);
+    }
+    if ((st == AMBC_ERR_NET_CLOSED || st == AMBC_ERR_NET_IO) && c->connected) {
+        ambc_status_t answer = read_response(c);
+        if (answer == AMBC_ERR_API) {
+            return answer;
+        }
+    }
+    return st == AMBC_OK ? read_response(c) : st;
+}
+
+/* Send the request and read the answer. A connection kept alive from an earlier request is
+ * checked first, and if it fails before any response byte arrived (the send included) the
+ * request goes once more on a new connection: neither costs a retry. */
+static ambc_status_t exchange(ambc_client_t *c, const client_call_t *call, size_t len)
 {
     ambc_status_t st = AMBC_OK;
     int attempt;
@@ -290,22 +312,18 @@ static ambc_status_t exchange(ambc_client_t *c, size_t len)
         /* this attempt's state only: a failed send must not see the last response */
         ambc_http_response_init(&c->resp, &callbacks, c);
         c->got_headers = false;
+        c->body_sent = false;
         c->stats.requests++;
-        st =
-            past_deadline(c, ambc_stream_send_all(&c->stream, c->clock, (const uint8_t *)c->request,
-                                                  len, time_left(c, c->opt.io_timeout_ms)));
-        if (st == AMBC_OK) {
-            st = read_response(c);
-        }
+        st = send_request(c, call, len);
         if (st == AMBC_OK || st == AMBC_ERR_API || !reused || !stale_failure(c, st)) {
             break;
         }
-        disconnect(c); /* stale keep-alive connection: once more on a new one */
+        client_disconnect(c); /* stale keep-alive connection: once more on a new one */
         c->stats.reconnects++;
     }
-    wipe(c->request, len);
+    wipe(c->request, sizeof(c->request)); /* the head (and the key in it), any staged body */
     if ((st != AMBC_OK && st != AMBC_ERR_API) || !c->resp.keep_alive) {
-        disconnect(c); /* after any other error the stream is in an unknown state */
+        client_disconnect(c); /* after any other error the stream is in an unknown state */
     }
     return st;
 }
@@ -353,7 +371,7 @@ static ambc_status_t key_value(const ambc_client_t *c, head_t *h, const char **v
     return AMBC_OK;
 }
 
-static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
+static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body, size_t *n)
 {
     const ambc_client_options_t *o = &c->opt;
     size_t k = 0;
@@ -366,6 +384,9 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
         (ambc_http_field_t){o->key_header == AMBC_KEY_BEARER ? "authorization" : "x-api-key", key};
     h->headers[k++] = (ambc_http_field_t){"anthropic-version", o->anthropic_version};
     h->headers[k++] = (ambc_http_field_t){"accept", "application/json"};
+    if (body) {
+        h->headers[k++] = (ambc_http_field_t){"content-type", "application/json"};
+    }
     h->headers[k++] = (ambc_http_field_t){"user-agent", AMBC_USER_AGENT};
     if (o->beta || o->extra_betas != NULL) {
         /* "message-batches-2024-09-24[,extra]" or "extra": one header, as the SDKs join them */
@@ -384,8 +405,7 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, size_t *n)
     return AMBC_OK;
 }
 
-/* v in decimal into out (at least 11 bytes), NUL-terminated; returns the length. */
-static size_t format_u32(uint32_t v, char *out)
+size_t client_format_u32(uint32_t v, char *out)
 {
     char rev[10];
     size_t d = 0, i;
@@ -408,30 +428,29 @@ static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
     port[0] = '\0';
     if (c->opt.port != 443) {
         port[0] = ':';
-        format_u32(c->opt.port, port + 1);
+        client_format_u32(c->opt.port, port + 1);
     }
     return join(h->host, sizeof(h->host), parts, 2) ? AMBC_OK : AMBC_ERR_INVALID_ARG;
 }
 
 /* Write the request head into c->request (again for every attempt: it is wiped after
  * each send because it holds the API key). */
-static ambc_status_t write_request(ambc_client_t *c, const char *method, const char *path,
-                                   ambc_http_field_t *query, size_t nquery, size_t *len)
+static ambc_status_t write_request(ambc_client_t *c, const client_call_t *call, size_t *len)
 {
     head_t h;
     ambc_http_request_t req;
     ambc_status_t st = host_header(c, &h);
     if (st == AMBC_OK) {
-        st = build_headers(c, &h, &req.header_count);
+        st = build_headers(c, &h, call->content_length > 0, &req.header_count);
     }
     if (st == AMBC_OK) {
-        req.method = method;
+        req.method = call->method;
         req.host = h.host;
-        req.path = path;
-        req.query = query;
-        req.query_count = nquery;
+        req.path = call->path;
+        req.query = call->query;
+        req.query_count = call->nquery;
         req.headers = h.headers;
-        req.content_length = -1;
+        req.content_length = call->content_length;
         st = ambc_http_request_write(&req, c->request, sizeof(c->request), len);
     }
     wipe(h.auth, sizeof(h.auth));
@@ -447,38 +466,59 @@ static const char *parser_error_field(const ambc_client_t *c)
     return ambc_page_parser_error_field(&c->body.page);
 }
 
-/* One request with the SDKs' retries, all within the total deadline (and the walk's). A page
- * that failed midway is asked for again and the records already handed over are skipped by
- * id. */
-static ambc_status_t request(ambc_client_t *c, const char *method, const char *path,
-                             ambc_http_field_t *query, size_t nquery)
+/* Whether a failed attempt is tried again: the call's own rule (create's), else the SDKs'.
+ * The rule may also say what the failure means (*st). */
+static bool may_retry(ambc_client_t *c, const client_call_t *call, ambc_status_t *st,
+                      const ambc_http_response_t *resp)
+{
+    return call->may_retry != NULL ? call->may_retry(c, call->ctx, st, resp)
+                                   : ambc_retry_allowed(*st, resp);
+}
+
+/* Backoff before the next attempt, unless it would outlive the deadline. */
+static bool wait_to_retry(ambc_client_t *c, const ambc_http_response_t *resp, uint32_t retries,
+                          ambc_status_t st)
 {
     ambc_retry_policy_t policy;
-    uint32_t retries;
-    uint64_t now = c->clock->now_ms(c->clock->ctx);
+    uint32_t wait;
     policy.initial_ms = c->opt.retry_initial_ms;
     policy.max_backoff_ms = c->opt.retry_max_ms;
     policy.retry_after_cap_ms = c->opt.retry_after_cap_ms;
+    wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));
+    if (client_time_left(c, UINT32_MAX) <= wait) {
+        LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(AMBC_ERR_DEADLINE), st);
+        return false; /* a retry would outlive the deadline: report the real failure */
+    }
+    LOG(c, AMBC_LOG_WARN, "retry", ambc_strerror(st), wait);
+    c->clock->sleep_ms(c->clock->ctx, wait);
+    c->stats.retries++;
+    return true;
+}
+
+ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
+{
+    uint32_t retries;
+    uint64_t now = c->clock->now_ms(c->clock->ctx);
     c->deadline = now + c->opt.total_timeout_ms;
-    if (c->walk_deadline != 0 && c->walk_deadline < c->deadline) {
-        c->deadline = c->walk_deadline;
+    if (c->call_deadline != 0 && c->call_deadline < c->deadline) {
+        c->deadline = c->call_deadline;
     }
     c->last_delivered[0] = '\0';
     c->skip_until[0] = '\0';
     c->err_field = NULL;
     if (now >= c->deadline) {
-        return AMBC_ERR_DEADLINE; /* the walk's time is up before this page */
+        return AMBC_ERR_DEADLINE; /* the walk's or the wait's time is up before this request */
     }
     for (retries = 0;; retries++) {
         size_t len = 0;
-        uint32_t wait;
         const ambc_http_response_t *resp;
-        ambc_status_t st = write_request(c, method, path, query, nquery, &len);
+        ambc_status_t st = write_request(c, call, &len);
         /* headers are this attempt's only: a connect failure must not see the last ones */
         c->got_headers = false;
+        c->body_sent = false;
         if (st == AMBC_OK) {
-            LOG(c, AMBC_LOG_DEBUG, "request", path, retries + 1);
-            st = exchange(c, len);
+            LOG(c, AMBC_LOG_DEBUG, "request", call->path, retries + 1);
+            st = exchange(c, call, len);
         }
         if (st == AMBC_OK && c->skip_until[0] != '\0') {
             return AMBC_ERR_RESUME_LOST; /* the page changed under us: never guess */
@@ -487,26 +527,19 @@ static ambc_status_t request(ambc_client_t *c, const char *method, const char *p
             return st;
         }
         resp = c->got_headers ? &c->resp : NULL;
-        if (retries >= c->opt.max_retries || !ambc_retry_allowed(st, resp)) {
+        if (!may_retry(c, call, &st, resp) || retries >= c->opt.max_retries ||
+            !wait_to_retry(c, resp, retries, st)) {
             LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
             c->err_field = parser_error_field(c);
             return st;
         }
-        wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));
-        if (time_left(c, UINT32_MAX) <= wait) {
-            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(AMBC_ERR_DEADLINE), st);
-            return st; /* a retry would outlive the deadline: report the real failure */
-        }
-        LOG(c, AMBC_LOG_WARN, "retry", ambc_strerror(st), wait);
-        c->clock->sleep_ms(c->clock->ctx, wait);
-        c->stats.retries++;
         memcpy(c->skip_until, c->last_delivered, sizeof(c->skip_until));
     }
 }
 
 /* Every public call runs alone: a call from inside a callback of the same client would
  * overwrite the response, parser and buffers still in use by the call in flight. */
-static ambc_status_t enter(ambc_client_t *c)
+ambc_status_t client_enter(ambc_client_t *c)
 {
     if (c->busy) {
         return AMBC_ERR_BUSY;
@@ -515,218 +548,23 @@ static ambc_status_t enter(ambc_client_t *c)
     return AMBC_OK;
 }
 
-static ambc_status_t leave(ambc_client_t *c, ambc_status_t st)
+ambc_status_t client_leave(ambc_client_t *c, ambc_status_t st)
 {
     c->busy = false;
     return st;
 }
 
-static bool valid_id(const char *id)
+bool client_valid_id(const char *id)
 {
     return id != NULL && id[0] != '\0' && strlen(id) < CONFIG_AMBC_ID_MAX;
 }
 
 /* The beta flavour's `?beta=true`, on every call of that flavour (as the SDKs send it). */
-static size_t beta_query(const ambc_client_t *c, ambc_http_field_t *q)
+size_t client_beta_query(const ambc_client_t *c, ambc_http_field_t *q)
 {
     if (!c->opt.beta) {
         return 0;
     }
     q[0] = (ambc_http_field_t){"beta", "true"};
     return 1;
-}
-
-static bool list_params_ok(const ambc_list_params_t *p)
-{
-    return p->limit <= AMBC_LIST_LIMIT_MAX && (p->after_id == NULL || p->before_id == NULL) &&
-           (p->after_id == NULL || valid_id(p->after_id)) &&
-           (p->before_id == NULL || valid_id(p->before_id));
-}
-
-static ambc_status_t list_page(ambc_client_t *c, const ambc_list_params_t *p, ambc_batch_fn fn,
-                               void *ctx, ambc_page_t *page)
-{
-    ambc_http_field_t q[MAX_QUERY];
-    char limit[12];
-    size_t n = beta_query(c, q);
-    if (p->limit > 0) {
-        format_u32(p->limit, limit);
-        q[n++] = (ambc_http_field_t){"limit", limit};
-    }
-    q[n++] = (ambc_http_field_t){"after_id", p->after_id};
-    q[n++] = (ambc_http_field_t){"before_id", p->before_id};
-    c->mode = AMBC_PAGE_LIST;
-    c->page = page;
-    c->on_batch = fn;
-    c->on_batch_ctx = ctx;
-    return request(c, "GET", BATCHES_PATH, q, n);
-}
-
-ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t *params,
-                                     ambc_batch_fn fn, void *ctx, ambc_page_t *page)
-{
-    static const ambc_list_params_t defaults = {0};
-    const ambc_list_params_t *p = params != NULL ? params : &defaults;
-    ambc_status_t st;
-    if (c == NULL || fn == NULL || page == NULL || !list_params_ok(p)) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    if ((st = enter(c)) != AMBC_OK) {
-        return st;
-    }
-    return leave(c, list_page(c, p, fn, ctx, page));
-}
-
-typedef struct {
-    ambc_batch_t *out;
-    size_t cap;
-    size_t n;
-} array_sink_t;
-
-static ambc_status_t to_array(void *ctx, const ambc_batch_t *b)
-{
-    array_sink_t *a = (array_sink_t *)ctx;
-    if (a->n >= a->cap) {
-        return AMBC_ERR_BUFFER_TOO_SMALL;
-    }
-    a->out[a->n++] = *b;
-    return AMBC_OK;
-}
-
-ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *params,
-                                ambc_batch_t *out, size_t cap, size_t *count, ambc_page_t *page)
-{
-    array_sink_t a = {out, cap, 0};
-    ambc_status_t st;
-    if (out == NULL || count == NULL) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    st = ambc_batches_list_page(c, params, to_array, &a, page);
-    *count = a.n;
-    return st;
-}
-
-/* Cursor-cycle detection in constant RAM (Brent): one saved cursor and two counters. The
- * saved cursor jumps to the latest one whenever `steps` reaches `power`, which doubles; a
- * cycle of any length is met again within about two of its lengths past its start. */
-typedef struct {
-    char saved[CONFIG_AMBC_ID_MAX];
-    uint32_t power;
-    uint32_t steps;
-} cycle_t;
-
-static bool cycle_seen(cycle_t *cy, const char *cursor)
-{
-    size_t n = strlen(cursor) + 1u;
-    if (memcmp(cy->saved, cursor, n) == 0) {
-        return true;
-    }
-    if (cy->steps == cy->power) {
-        memcpy(cy->saved, cursor, n);
-        cy->power = cy->power <= UINT32_MAX / 2u ? cy->power * 2u : cy->power;
-        cy->steps = 0;
-    }
-    cy->steps++;
-    return false;
-}
-
-/* The next page's cursor, or NULL when the walk is over (no more pages or no cursor to ask
- * with: has_more decides, never the cursor alone). */
-static const char *next_cursor(const ambc_page_t *page, bool backward)
-{
-    uint8_t bit = backward ? AMBC_PAGE_F_FIRST_ID : AMBC_PAGE_F_LAST_ID;
-    const char *next = backward ? page->first_id : page->last_id;
-    if (!page->has_more || page->count == 0 || (page->null & bit) || !(page->present & bit) ||
-        next[0] == '\0') {
-        return NULL;
-    }
-    return next;
-}
-
-static ambc_status_t walk(ambc_client_t *c, const ambc_list_params_t *params, bool all_pages,
-                          ambc_batch_fn fn, void *ctx)
-{
-    bool backward = params->before_id != NULL;
-    const char *start = backward ? params->before_id : params->after_id;
-    uint32_t max_pages = params->max_pages != 0 ? params->max_pages : CONFIG_AMBC_WALK_MAX_PAGES;
-    ambc_list_params_t q = *params; /* its cursor then moves to this call's own buffer */
-    char cursor[CONFIG_AMBC_ID_MAX];
-    cycle_t cy = {{0}, 1u, 1u};
-    uint32_t pages;
-    ambc_page_t page;
-    if (start != NULL) {
-        memcpy(cy.saved, start, strlen(start) + 1u); /* the first cursor is the walk's start */
-    }
-    for (pages = 1;; pages++) {
-        const char *next;
-        ambc_status_t st = list_page(c, &q, fn, ctx, &page);
-        if (st != AMBC_OK || !all_pages || (next = next_cursor(&page, backward)) == NULL) {
-            return st;
-        }
-        if (cycle_seen(&cy, next)) {
-            LOG(c, AMBC_LOG_ERROR, "loop", next, pages);
-            return AMBC_ERR_API_LOOP; /* the cursors repeat: the walk would never end */
-        }
-        if (pages >= max_pages) {
-            LOG(c, AMBC_LOG_ERROR, "walk limit", next, pages);
-            return AMBC_ERR_WALK_LIMIT;
-        }
-        memcpy(cursor, next, strlen(next) + 1u);
-        q.after_id = backward ? NULL : cursor;
-        q.before_id = backward ? cursor : NULL;
-    }
-}
-
-ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t *params,
-                                     bool all_pages, ambc_batch_fn fn, void *ctx)
-{
-    ambc_list_params_t p = {0};
-    uint32_t timeout;
-    ambc_status_t st;
-    if (params != NULL) {
-        p = *params;
-    }
-    if (c == NULL || fn == NULL || !list_params_ok(&p)) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    if ((st = enter(c)) != AMBC_OK) {
-        return st;
-    }
-    timeout = p.walk_timeout_ms != 0 ? p.walk_timeout_ms : CONFIG_AMBC_WALK_TIMEOUT_MS;
-    c->walk_deadline = all_pages ? c->clock->now_ms(c->clock->ctx) + timeout : 0;
-    st = walk(c, &p, all_pages, fn, ctx);
-    c->walk_deadline = 0;
-    return leave(c, st);
-}
-
-static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
-{
-    *(ambc_batch_t *)ctx = *b;
-    return AMBC_OK;
-}
-
-ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out)
-{
-    char path[sizeof(BATCHES_PATH) + 1 + 3 * CONFIG_AMBC_ID_MAX];
-    ambc_http_field_t q[1];
-    size_t n;
-    ambc_status_t st;
-    if (c == NULL || out == NULL || !valid_id(id)) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    memcpy(path, BATCHES_PATH "/", sizeof(BATCHES_PATH));
-    n = ambc_http_percent_encode(id, path + sizeof(BATCHES_PATH),
-                                 sizeof(path) - sizeof(BATCHES_PATH));
-    if (n == 0) {
-        return AMBC_ERR_INVALID_ARG;
-    }
-    if ((st = enter(c)) != AMBC_OK) {
-        return st;
-    }
-    c->mode = AMBC_PAGE_SINGLE;
-    c->page = NULL;
-    c->on_batch = to_one;
-    c->on_batch_ctx = out;
-    n = beta_query(c, q);
-    return leave(c, request(c, "GET", path, q, n));
 }

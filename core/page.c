@@ -31,6 +31,11 @@ static uint8_t record_depth(const ambc_page_parser_t *p)
     return p->mode == AMBC_PAGE_LIST ? LIST_RECORD_DEPTH : 0u;
 }
 
+static bool deleted(const ambc_page_parser_t *p)
+{
+    return p->mode == AMBC_PAGE_DELETED;
+}
+
 static ambc_status_t fail(ambc_page_parser_t *p, ambc_status_t st, const char *field)
 {
     p->err_field = field;
@@ -64,7 +69,7 @@ static ambc_status_t end_record(ambc_page_parser_t *p, uint8_t next_stage)
     ambc_status_t st = put(p, "}", 1);
     p->stage = next_stage;
     if (st == AMBC_OK) {
-        st = ambc_batch_map_record(p->rec, p->rec_len, p->record, &p->err_field);
+        st = ambc_batch_map_record(p->rec, p->rec_len, deleted(p), p->record, &p->err_field);
     }
     if (st != AMBC_OK) {
         return st;
@@ -78,7 +83,8 @@ static ambc_status_t end_record(ambc_page_parser_t *p, uint8_t next_stage)
 /* A key of the record (counts false) or of its request_counts (counts true). */
 static ambc_status_t record_key(ambc_page_parser_t *p, const ambc_json_event_t *ev, bool counts)
 {
-    const ambc_field_t *f = ev->truncated ? NULL : ambc_batch_field_find(counts, ev->text, ev->len);
+    const ambc_field_t *f =
+        ev->truncated ? NULL : ambc_batch_field_find(deleted(p), counts, ev->text, ev->len);
     char *out;
     if (f == NULL) {
         ambc_json_scan_skip_value(&p->scan); /* what the API added: never copied */
@@ -112,7 +118,8 @@ static ambc_status_t record_key(ambc_page_parser_t *p, const ambc_json_event_t *
 static ambc_status_t copy_string(ambc_page_parser_t *p, const ambc_field_t *f,
                                  const ambc_json_event_t *ev)
 {
-    bool plain = f->kind == K_TIME || f->kind == K_TIME_NULL || f->kind == K_TYPE;
+    bool plain = f->kind == K_TIME || f->kind == K_TIME_NULL || f->kind == K_TYPE ||
+                 f->kind == K_TYPE_DELETED;
     const unsigned char *t = (const unsigned char *)ev->text;
     size_t room = ambc_batch_field_limit(f) - p->str_len;
     size_t n = ev->len < room ? ev->len : room; /* the bytes within the limit, judged first */

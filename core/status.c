@@ -7,6 +7,8 @@ const char *ambc_strerror(ambc_status_t status)
     switch (status) {
     case AMBC_OK:
         return "AMBC_OK: success";
+    case AMBC_END:
+        return "AMBC_END: a request source has no more requests";
     case AMBC_ERR_INVALID_ARG:
         return "AMBC_ERR_INVALID_ARG: a NULL pointer, an empty name, a CR/LF in a header value";
     case AMBC_ERR_BUFFER_TOO_SMALL:
@@ -106,6 +108,23 @@ const char *ambc_strerror(ambc_status_t status)
         return "AMBC_ERR_RESUME_LOST: a retried page no longer holds the last record delivered";
     case AMBC_ERR_WALK_LIMIT:
         return "AMBC_ERR_WALK_LIMIT: a walk reached its page cap with has_more still true";
+    case AMBC_ERR_CUSTOM_ID:
+        return "AMBC_ERR_CUSTOM_ID: a custom_id is missing, twice, or not ^[a-zA-Z0-9_-]{1,64}$";
+    case AMBC_ERR_PARAMS:
+        return "AMBC_ERR_PARAMS: params missing, twice, not one JSON object, or written out of "
+               "order";
+    case AMBC_ERR_TEXT_UTF8:
+        return "AMBC_ERR_TEXT_UTF8: text for the params writer is not valid UTF-8";
+    case AMBC_ERR_CREATE_COUNT:
+        return "AMBC_ERR_CREATE_COUNT: a create needs 1 to 100,000 requests";
+    case AMBC_ERR_CREATE_TOO_LARGE:
+        return "AMBC_ERR_CREATE_TOO_LARGE: the create body would be over 256 MB";
+    case AMBC_ERR_SOURCE_CHANGED:
+        return "AMBC_ERR_SOURCE_CHANGED: the request source changed between its two passes: "
+               "upload broken off";
+    case AMBC_ERR_OUTCOME_UNKNOWN:
+        return "AMBC_ERR_OUTCOME_UNKNOWN: the connection failed after the whole body was sent: "
+               "the batch may exist";
     }
     return "AMBC_ERR_?: unknown status";
 }

@@ -4,7 +4,8 @@
 #     after the same validation ambc does) vs cJSON, with memory per approach, then
 #     instruction counts under callgrind (stable on a busy box);
 #  2. memory versus page size: docs/memory-vs-page-size.png (gnuplot);
-#  3. end to end: ambc vs the official TypeScript SDK listing 5000 batches from the mock.
+#  3. end to end: ambc vs the official TypeScript SDK listing 5000 batches from the mock;
+#  4. create: ambc vs the same SDK creating a batch of 100,000 requests (~100 MB) on the mock.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -21,19 +22,29 @@ for a in ambc jsmn strict cjson; do
     echo "  $a: $(( (t - base) / 3 ))"
 done
 echo
-# Node.js and npm for the official TypeScript SDK, gnuplot for the plot (Debian packages)
-if ! command -v node >/dev/null || ! command -v npm >/dev/null || ! command -v gnuplot >/dev/null; then
+# Node.js and npm for the official TypeScript SDK, gnuplot for the plot (Debian packages):
+# only what is missing, since a NodeSource nodejs bundles npm and conflicts with Debian's
+pkgs=""
+command -v node >/dev/null || pkgs="$pkgs nodejs"
+command -v npm >/dev/null || pkgs="$pkgs npm"
+command -v gnuplot >/dev/null || pkgs="$pkgs gnuplot-nox"
+if [ -n "$pkgs" ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO=sudo
     $SUDO apt-get update -qq
+    # shellcheck disable=SC2086 # one word per package
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        nodejs npm gnuplot-nox >/dev/null
+        $pkgs >/dev/null
 fi
 /usr/bin/python3 "$root/tests/bench/plot_memory.py" "$bin/bench_parse" "$root/docs/memory-vs-page-size.png"
 echo
 node_dir="$root/build/bench/node"
 mkdir -p "$node_dir"
 if [ ! -d "$node_dir/node_modules/@anthropic-ai/sdk" ]; then
-    (cd "$node_dir" && npm install --no-audit --no-fund --silent @anthropic-ai/sdk@1.14.0)
+    (cd "$node_dir" && npm install --no-audit --no-fund --silent --save-exact @anthropic-ai/sdk@1.14.0)
 fi
 /usr/bin/python3 "$root/tests/bench/bench_e2e.py" "$bin/ambc" "$node_dir" 5 5000
+echo
+# 4. create: ambc vs the SDK creating one batch of 100,000 requests (about 100 MB) from the
+#    same JSONL file on the mock; 3 alternating runs, bodies checked equal as JSON
+/usr/bin/python3 "$root/tests/bench/bench_create.py" "$bin/ambc" "$node_dir" 3 100000

@@ -20,8 +20,9 @@ const char cli_usage_exit[] =
     "exit status:\n"
     "  0  success\n"
     "  1  other failure (out of memory in a caller buffer, callback)\n"
-    "  2  usage error\n"
-    "  3  network or TLS error (resolve, connect, timeout, certificate)\n"
+    "  2  usage error, or requests to create that the API would refuse\n"
+    "  3  network or TLS error (resolve, connect, timeout, certificate), or an answer lost\n"
+    "     after a create's upload (the batch may exist)\n"
     "  4  the API answered with an error (HTTP status, type, message, request-id on stderr)\n"
     "  5  protocol error (malformed HTTP or JSON from the server, a record missing a key,\n"
     "     a walk whose cursors repeat or that reaches --max-pages)\n";
@@ -152,12 +153,16 @@ const char *cli_check_list_args(const cli_list_args_t *a)
 
 ambc_status_t cli_print_batch(void *ctx, const ambc_batch_t *b)
 {
-    const cli_list_args_t *a = ctx;
+    cli_list_args_t *a = ctx;
     if (a->json) {
         cli_print_json(stdout, b);
-    } else {
-        cli_print_row(stdout, b);
+        return AMBC_OK;
     }
+    if (!a->header_done) {
+        cli_print_header(stdout);
+        a->header_done = true;
+    }
+    cli_print_row(stdout, b);
     return AMBC_OK;
 }
 
@@ -265,7 +270,7 @@ size_t cli_put_text(FILE *f, const char *text)
 
 /* A JSON string of server text: valid JSON whatever the bytes. Control characters are
  * escaped; bytes that are not UTF-8 become U+FFFD, the replacement character. */
-static void json_string(FILE *f, const char *text)
+void cli_print_json_string(FILE *f, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
     fputc('"', f);
@@ -299,7 +304,7 @@ static void json_time(FILE *f, const char *key, int64_t us)
     if (us == AMBC_TIME_NULL || ambc_rfc3339_format(us, buf, sizeof(buf)) != AMBC_OK) {
         fputs("null", f);
     } else {
-        json_string(f, buf);
+        cli_print_json_string(f, buf);
     }
 }
 
@@ -307,9 +312,10 @@ void cli_print_json(FILE *f, const ambc_batch_t *b)
 {
     const ambc_request_counts_t *n = &b->request_counts;
     fputs("{\"id\":", f);
-    json_string(f, b->id);
+    cli_print_json_string(f, b->id);
     fputs(",\"type\":\"message_batch\",\"processing_status\":", f);
-    json_string(f, b->status_text); /* what the API sent, also a status this version lacks */
+    cli_print_json_string(f,
+                          b->status_text); /* what the API sent, also a status this version lacks */
     fprintf(f,
             ",\"request_counts\":{\"processing\":%" PRIu32 ",\"succeeded\":%" PRIu32
             ",\"errored\":%" PRIu32 ",\"canceled\":%" PRIu32 ",\"expired\":%" PRIu32 "}",
@@ -323,7 +329,7 @@ void cli_print_json(FILE *f, const ambc_batch_t *b)
     if (b->null & AMBC_BATCH_F_RESULTS_URL || !(b->present & AMBC_BATCH_F_RESULTS_URL)) {
         fputs("null", f);
     } else {
-        json_string(f, b->results_url);
+        cli_print_json_string(f, b->results_url);
     }
     fputs("}\n", f);
 }
@@ -377,8 +383,15 @@ int cli_exit_code(ambc_status_t st)
     if (st == AMBC_ERR_API) {
         return CLI_EXIT_API;
     }
-    if (st == AMBC_ERR_INVALID_ARG) {
-        return CLI_EXIT_USAGE;
+    if (st == AMBC_ERR_INVALID_ARG ||
+        (st <= AMBC_ERR_CUSTOM_ID && st >= AMBC_ERR_CREATE_TOO_LARGE)) {
+        return CLI_EXIT_USAGE; /* the command's input: the arguments, the requests file */
+    }
+    if (st == AMBC_ERR_OUTCOME_UNKNOWN) {
+        return CLI_EXIT_NET;
+    }
+    if (st == AMBC_ERR_SOURCE_CHANGED) {
+        return 1;
     }
     if (st <= AMBC_ERR_NET_RESOLVE && st > AMBC_ERR_API) {
         return CLI_EXIT_NET; /* the port, the deadline, TLS */

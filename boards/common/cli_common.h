@@ -23,6 +23,7 @@ extern const char cli_usage_exit[];
 typedef struct {
     ambc_list_params_t params;
     bool all, beta, json, stats;
+    bool header_done; /* the table's header line is out */
     int verbose; /* 0, 1 (-v) or 2 (-vv): the log hook's ctx */
     const char *ca_file;
     ambc_client_options_t tune; /* only the timeout and retry fields are used */
@@ -53,6 +54,9 @@ int cli_parse_base_url(const char *url, char *host, size_t cap, uint16_t *port);
 
 /* One batch as one JSON line with the API's keys (RFC 3339 UTC with microseconds). */
 void cli_print_json(FILE *f, const ambc_batch_t *b);
+
+/* Server text as a JSON string: valid JSON whatever the bytes (not UTF-8: U+FFFD). */
+void cli_print_json_string(FILE *f, const char *text);
 
 /* The table: header, then one row per batch. */
 void cli_print_header(FILE *f);

@@ -195,6 +195,7 @@ int main(int argc, char **argv)
     if (st == AMBC_OK) {
         if (!a.list.json) {
             cli_print_header(stdout);
+            a.list.header_done = true;
         }
         st = ambc_batches_list_each(&client, &a.list.params, a.list.all, cli_print_batch, &a.list);
     }

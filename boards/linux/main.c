@@ -1,9 +1,9 @@
 /*
- * ambc CLI for Linux: list Message Batches over TLS (POSIX sockets + mbedTLS).
+ * ambc CLI for Linux: Message Batches over TLS (POSIX sockets + mbedTLS).
  *
- *   ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--beta] [--json]
- *             [--ca-file PEM] [--stats] [--max-pages N] [--walk-timeout-ms MS]
- *   ambc get ID [--beta] [--json] [--ca-file PEM]
+ *   ambc list [--limit N] [--after-id ID | --before-id ID] [--all] ...
+ *   ambc get ID | cancel ID | delete ID | wait ID
+ *   ambc create FILE.jsonl [--wait]
  *
  * Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (https://host[:port],
  * default https://api.anthropic.com).
@@ -16,20 +16,36 @@
 #include <dirent.h>
 #include <stddef.h>
 
+#include "act.h"
 #include "ambc/ambc.h"
 #include "ambc_mbedtls.h"
 #include "ambc_posix.h"
 #include "cli_common.h"
 
 static const char usage[] =
-    "usage: ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--beta]\n"
-    "                 [--json] [--ca-file PEM] [--stats]\n"
-    "       ambc get ID [--beta] [--json] [--ca-file PEM] [--stats]\n"
+    "usage: ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--max-pages N]\n"
+    "                 [--walk-timeout-ms MS]\n"
+    "       ambc get ID\n"
+    "       ambc create FILE.jsonl [--wait] [--wait-timeout-ms MS] [--not-found-grace-ms MS]\n"
+    "                        [--create-retry safe|sdk]\n"
+    "       ambc cancel ID\n"
+    "       ambc delete ID\n"
+    "       ambc wait ID [--wait-timeout-ms MS] [--not-found-grace-ms MS]\n"
+    "       ambc --version | --help\n"
+    "  every command also takes [--beta] [--json] [--ca-file PEM] [--stats] [-v|-vv]\n"
     "\n"
     "  --limit N        batches per page, 1..1000 (default: the API's, 20)\n"
     "  --after-id ID    start after this batch (older ones)\n"
     "  --before-id ID   start before this batch (newer ones); --all then walks backward\n"
     "  --all            follow has_more through every page\n"
+    "  FILE.jsonl       one {\"custom_id\": ..., \"params\": {...}} object per line; every\n"
+    "                   request is checked (and custom_ids for uniqueness) before any is sent\n"
+    "  --wait           after create, wait for the batch to end, then print it again\n"
+    "  --wait-timeout-ms MS  how long a wait may take (default 25 h)\n"
+    "  --not-found-grace-ms MS  how long a wait takes a 404 for a batch not visible yet\n"
+    "                   (default 30 s; 0: a 404 is final at once)\n"
+    "  --create-retry sdk    retry a create as the SDKs do (may make a second batch when an\n"
+    "                   answer is lost); default safe: only when nothing can have been created\n"
     "  --beta           use the beta flavour (?beta=true, anthropic-beta header)\n"
     "  --json           one JSON object per batch per line, with the API's key names\n"
     "  --ca-file PEM    trust these CAs instead of the system bundle\n"
@@ -53,75 +69,136 @@ static void print_usage(FILE *f)
     fputs(cli_usage_exit, f);
 }
 
+/* The commands, and the one operand each takes ("" none). */
+static const struct {
+    const char *name;
+    const char *operand;
+} commands[] = {{"list", ""},     {"get", "ID"},    {"create", "FILE"},
+                {"cancel", "ID"}, {"delete", "ID"}, {"wait", "ID"}};
+
 typedef struct {
     const char *cmd;
-    const char *id;
+    const char *operand;
     uint32_t repeat;
     uint32_t interval_ms;
+    cli_wait_opts_t waiting;
+    bool wait;
     cli_list_args_t list;
 } args_t;
 
+/* A usage error: one line saying what, and where the whole text is. */
 static int bad_usage(const char *what)
 {
-    fprintf(stderr, "ambc: %s\n\n", what);
-    print_usage(stderr);
+    fprintf(stderr, "ambc: %s (try 'ambc --help')\n", what);
     return CLI_EXIT_USAGE;
 }
 
+static int command_index(const char *name)
+{
+    size_t k;
+    for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+        if (strcmp(name, commands[k].name) == 0) {
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
+/* The options only some commands take: 1 when argv[*i] was one (value consumed), 0 when not,
+ * -1 when its value is bad (*why says so). */
+static int parse_command_option(int argc, char **argv, int *i, args_t *a, const char **why)
+{
+    const char *o = argv[*i];
+    const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (strcmp(o, "--wait") == 0) {
+        a->wait = true;
+        return 1;
+    }
+    if (strcmp(o, "--create-retry") == 0) {
+        if (val == NULL || (strcmp(val, "safe") != 0 && strcmp(val, "sdk") != 0)) {
+            *why = "--create-retry must be safe or sdk";
+            return -1;
+        }
+        a->list.tune.create_retry =
+            val[1] == 'd' ? AMBC_CREATE_RETRY_LIKE_SDKS : AMBC_CREATE_RETRY_SAFE;
+        (*i)++;
+        return 1;
+    }
+    if (strcmp(o, "--not-found-grace-ms") == 0) {
+        uint32_t v;
+        if (cli_parse_u32(val, 0, 86400000, &v) != 0) {
+            *why = "bad value for --not-found-grace-ms";
+            return -1;
+        }
+        a->waiting.not_found_ms = v == 0 ? AMBC_WAIT_NOT_FOUND_NONE : v;
+        (*i)++;
+        return 1;
+    }
+    if (strcmp(o, "--wait-timeout-ms") == 0 || strcmp(o, "--repeat-interval-ms") == 0 ||
+        strcmp(o, "--repeat") == 0) {
+        bool wt = o[2] == 'w', interval = o[8] == '-';
+        if (cli_parse_u32(val,
+                          wt         ? 1000
+                          : interval ? 0
+                                     : 1,
+                          wt ? 172800000 : 3600000,
+                          wt         ? &a->waiting.timeout_ms
+                          : interval ? &a->interval_ms
+                                     : &a->repeat) != 0) {
+            *why = "bad value for --wait-timeout-ms, --repeat or --repeat-interval-ms";
+            return -1;
+        }
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
+/* 0 when the arguments make a command; -1 when --help or --version was answered; else the
+ * usage exit code (the error said on stderr). */
 static int parse_args(int argc, char **argv, args_t *a)
 {
-    int i;
+    int i, k;
     memset(a, 0, sizeof(*a));
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        print_usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_EXIT_USAGE : -1;
+    a->repeat = 1;
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        print_usage(stdout);
+        return -1;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("ambc %s\n", AMBC_VERSION);
+        return -1;
+    }
+    if (argc < 2 || (k = command_index(argv[1])) < 0) {
+        return bad_usage(argc < 2 ? "no command" : "unknown command");
     }
     a->cmd = argv[1];
-    if (strcmp(a->cmd, "list") != 0 && strcmp(a->cmd, "get") != 0) {
-        return bad_usage("unknown command");
-    }
-    a->repeat = 1;
     for (i = 2; i < argc; i++) {
-        const char *o = argv[i];
-        const char *why = NULL;
-        int r;
-        if (strcmp(o, "--help") == 0) {
+        const char *why = "unknown or incomplete option";
+        int r = strcmp(argv[i], "--help") == 0
+                    ? 2
+                    : cli_parse_list_option(argc, argv, &i, &a->list, &why);
+        if (r == 2) {
             print_usage(stdout);
             return -1;
         }
-        if (strcmp(o, "--repeat") == 0) {
-            if (cli_parse_u32(i + 1 < argc ? argv[i + 1] : NULL, 1, 1000000, &a->repeat) != 0) {
-                return bad_usage("--repeat must be 1..1000000");
-            }
-            i++;
-            continue;
+        if (r == 0) {
+            r = parse_command_option(argc, argv, &i, a, &why);
         }
-        if (strcmp(o, "--repeat-interval-ms") == 0) {
-            if (cli_parse_u32(i + 1 < argc ? argv[i + 1] : NULL, 0, 3600000, &a->interval_ms) !=
-                0) {
-                return bad_usage("--repeat-interval-ms must be 0..3600000");
-            }
-            i++;
-            continue;
+        if (r == 0 && a->operand == NULL && argv[i][0] != '-' && commands[k].operand[0]) {
+            a->operand = argv[i];
+            r = 1;
         }
-        r = cli_parse_list_option(argc, argv, &i, &a->list, &why);
-        if (r < 0) {
+        if (r <= 0) {
             return bad_usage(why);
         }
-        if (r > 0) {
-            continue;
-        }
-        if (strcmp(a->cmd, "get") == 0 && a->id == NULL && o[0] != '-') {
-            a->id = o;
-            continue;
-        }
-        return bad_usage("unknown or incomplete option");
     }
     if (cli_check_list_args(&a->list) != NULL) {
         return bad_usage(cli_check_list_args(&a->list));
     }
-    if (strcmp(a->cmd, "get") == 0 && a->id == NULL) {
-        return bad_usage("get needs a batch id");
+    if (commands[k].operand[0] != '\0' && a->operand == NULL) {
+        return bad_usage(strcmp(commands[k].operand, "ID") == 0 ? "this command needs a batch id"
+                                                                : "create needs a JSONL file");
     }
     return 0;
 }
@@ -159,18 +236,30 @@ static ambc_client_t client;
 
 static ambc_status_t run_command(args_t *a)
 {
-    if (strcmp(a->cmd, "get") == 0) {
-        static ambc_batch_t b;
-        ambc_status_t st = ambc_batches_retrieve(&client, a->id, &b);
+    static ambc_batch_t b;
+    ambc_status_t st;
+    if (!a->list.json && a->cmd[0] == 'l' && !a->list.header_done) {
+        cli_print_header(stdout); /* a list shows its header even when it is empty */
+        a->list.header_done = true;
+    }
+    switch (a->cmd[0]) {
+    case 'g': /* get */
+        st = ambc_batches_retrieve(&client, a->operand, &b);
         if (st == AMBC_OK) {
             cli_print_batch(&a->list, &b);
         }
         return st;
+    case 'c':
+        return a->cmd[1] == 'r' ? cli_create(&client, a->operand, a->wait, &a->list, &a->waiting)
+                                : cli_cancel(&client, a->operand, &a->list);
+    case 'd':
+        return cli_delete(&client, a->operand, &a->list);
+    case 'w':
+        return cli_wait(&client, a->operand, &a->list, &a->waiting);
+    default: /* list */
+        return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch,
+                                      &a->list);
     }
-    if (!a->list.json) {
-        cli_print_header(stdout);
-    }
-    return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch, &a->list);
 }
 
 int main(int argc, char **argv)
@@ -192,7 +281,7 @@ int main(int argc, char **argv)
     opt = a.list.tune;
     opt.api_key = getenv("ANTHROPIC_API_KEY");
     if (opt.api_key == NULL || opt.api_key[0] == '\0') {
-        return bad_usage("set ANTHROPIC_API_KEY");
+        return bad_usage("set ANTHROPIC_API_KEY to an API key");
     }
     if (base == NULL || base[0] == '\0') {
         base = "https://" AMBC_DEFAULT_HOST;

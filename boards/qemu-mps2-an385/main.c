@@ -16,11 +16,13 @@
  *              gateway, i.e. the host's loopback)
  *   name=NAME  the name the certificate must carry and SNI (default localhost)
  *   beta=1     the beta flavour
+ *   create=N   first create a batch of N requests (1..100) written from flash with the params
+ *              writer, wait for it to end, then list (the new batch comes first)
  * A real device keeps these (and the CA certificates) in flash.
  *
- * Output: record lines, then `ambc-fw: ...` lines with the measurements. Exit status (QEMU's,
- * through semihosting) as the CLI's: 0 success, 1 other, 2 usage, 3 network/TLS, 4 API error,
- * 5 protocol error.
+ * Output: `created: ` and `ended: ` lines with the new batch (create=N), record lines, then
+ * `ambc-fw: ...` lines with the measurements. Exit status (QEMU's, through semihosting) as the
+ * CLI's: 0 success, 1 other, 2 usage, 3 network/TLS, 4 API error, 5 protocol error.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,6 +64,7 @@ typedef char ring_holds_a_tcp_window[(AMBC_FW_RING_SIZE >= TCP_WND) ? 1 : -1];
 typedef struct {
     uint16_t port;
     uint16_t limit;
+    uint16_t create; /* requests in a batch to create first, 0: none */
     bool beta;
     const char *ca_path;
     const char *api_key;
@@ -168,6 +171,7 @@ static void print_json(const ambc_batch_t *b)
 
 typedef struct {
     uint32_t records;
+    uint32_t requests0;    /* the client's request count before the walk */
     uint32_t t0;           /* board_ms() when the walk started */
     uint32_t first_record; /* ms from t0 to the first record: connect, handshake, first page */
 } walk_t;
@@ -180,6 +184,84 @@ static ambc_status_t on_batch(void *ctx, const ambc_batch_t *b)
     }
     print_json(b);
     return AMBC_OK;
+}
+
+/* ---- create and wait ----------------------------------------------------------------------- */
+
+/* What a sensor node might send: a fixed prompt and a reading, from flash and a counter. The
+ * params writer escapes and checks the text; nothing is assembled in RAM. */
+static ambc_status_t reading_source(void *ctx, uint32_t i, ambc_request_writer_t *w)
+{
+    static const char digits[] = "0123456789";
+    static const char system[] = "You read sensor values. Answer \"ok\" or \"check\".";
+    static const char prompt[] = "Vibration (mm/s): ";
+    const uint16_t *n = ctx;
+    char id[] = "reading-000";
+    char value[3];
+    if (i >= *n) {
+        return AMBC_END;
+    }
+    id[8] = digits[i / 100u % 10u];
+    id[9] = digits[i / 10u % 10u];
+    id[10] = digits[i % 10u];
+    value[0] = digits[(i * 7u) / 10u % 10u];
+    value[1] = '.';
+    value[2] = digits[(i * 7u) % 10u];
+    ambc_request_custom_id(w, id);
+    ambc_params_begin(w, "claude-haiku-4-5", 64);
+    ambc_params_system(w, system, sizeof(system) - 1u);
+    ambc_params_message(w, AMBC_ROLE_USER, prompt, sizeof(prompt) - 1u);
+    ambc_params_text(w, value, sizeof(value));
+    return ambc_params_end(w);
+}
+
+typedef struct {
+    uint32_t polls;
+} waited_t;
+
+static ambc_status_t on_poll(void *ctx, const ambc_batch_t *b, uint32_t polls, uint32_t next_ms)
+{
+    (void)b;
+    (void)next_ms;
+    ((waited_t *)ctx)->polls = polls;
+    return AMBC_OK;
+}
+
+/* Create a batch of n requests and wait for it to end; the batch is printed both times. */
+static ambc_status_t create_and_wait(uint16_t n, uint32_t *create_ms, uint32_t *wait_ms,
+                                     uint32_t *polls)
+{
+    static ambc_batch_t b;
+    ambc_create_params_t cp;
+    ambc_wait_params_t wp;
+    waited_t w = {0};
+    uint32_t t0 = board_ms();
+    ambc_status_t st;
+    memset(&cp, 0, sizeof(cp));
+    cp.source = reading_source;
+    cp.source_ctx = &n;
+    st = ambc_batches_create(&client, &cp, &b);
+    *create_ms = board_ms() - t0;
+    if (st != AMBC_OK) {
+        return st;
+    }
+    board_puts("created: ");
+    print_json(&b);
+    memset(&wp, 0, sizeof(wp));
+    wp.initial_ms = 200;
+    wp.max_ms = 1000;
+    wp.timeout_ms = 60000;
+    wp.on_poll = on_poll;
+    wp.ctx = &w;
+    t0 = board_ms();
+    st = ambc_batches_wait(&client, b.id, &wp, &b);
+    *wait_ms = board_ms() - t0;
+    *polls = w.polls;
+    if (st == AMBC_OK) {
+        board_puts("ended: ");
+        print_json(&b);
+    }
+    return st;
 }
 
 /* ---- configuration from the semihosting command line --------------------------------------- */
@@ -224,6 +306,8 @@ static bool parse_word(char *w, fw_args_t *a)
         a->host = v;
     } else if (strcmp(w, "name") == 0) {
         a->server_name = v;
+    } else if (strcmp(w, "create") == 0) {
+        return parse_u16(v, 1, 100, &a->create);
     } else if (strcmp(w, "beta") == 0) {
         a->beta = strcmp(v, "1") == 0;
     } else {
@@ -326,7 +410,7 @@ static void report(const walk_t *w, uint32_t walk_ms)
     mbedtls_memory_buffer_alloc_cur_get(&cur, &cur_blocks);
     board_puts("ambc-fw: walk");
     measure("records", w->records);
-    measure("pages", s.requests);
+    measure("pages", s.requests - w->requests0);
     measure("handshakes", s.connects);
     measure("reconnects", s.reconnects);
     measure("retries", s.retries);
@@ -376,7 +460,7 @@ int main(void)
     board_puts("ambc-fw: WARNING: this QEMU build's TLS entropy is NOT SECURE (test only)\n");
     if (!parse_args(&a)) {
         board_puts("ambc-fw: usage: -append \"port=N ca=PATH [key=K] [limit=N] [host=A.B.C.D]"
-                   " [name=NAME] [beta=1]\"\n");
+                   " [name=NAME] [beta=1] [create=N]\"\n");
         return EXIT_USAGE;
     }
     ca_len = board_read_file(a.ca_path, ca_pem, sizeof(ca_pem));
@@ -408,7 +492,18 @@ int main(void)
         opt.beta = a.beta;
         st = ambc_client_init(&client, &opt, ambc_tls_stream(&tls), &fw_clock);
     }
+    if (st == AMBC_OK && a.create > 0) {
+        uint32_t create_ms = 0, wait_ms = 0, polls = 0;
+        st = create_and_wait(a.create, &create_ms, &wait_ms, &polls);
+        board_puts("ambc-fw: create");
+        measure("requests", a.create);
+        measure("create_ms", create_ms);
+        measure("wait_ms", wait_ms);
+        measure("polls", polls);
+        board_puts("\n");
+    }
     memset(&walk, 0, sizeof(walk));
+    walk.requests0 = ambc_client_stats(&client).requests;
     walk.t0 = board_ms();
     if (st == AMBC_OK) {
         memset(&params, 0, sizeof(params));

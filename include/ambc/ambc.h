@@ -57,6 +57,7 @@
 #include "ambc/api_error.h"
 #include "ambc/batch.h"
 #include "ambc/config.h"
+#include "ambc/create.h"
 #include "ambc/http.h"
 #include "ambc/log.h"
 #include "ambc/port.h"
@@ -76,6 +77,17 @@ extern "C" {
 #define AMBC_LIST_LIMIT_MAX  1000u
 /** ambc_client_options_t.max_retries value that turns retries off (0 means the default). */
 #define AMBC_RETRIES_NONE 0xFFu
+
+/** How a create is retried (ambc_client_options_t.create_retry). */
+typedef enum {
+    /** Only when the server cannot have created the batch: the failure came before the whole
+     *  body was sent, or the server answered 408, 429, 503 or 529. A connection lost after the
+     *  last byte and before a whole response is AMBC_ERR_OUTCOME_UNKNOWN. (Default.) */
+    AMBC_CREATE_RETRY_SAFE = 0,
+    /** As the SDKs retry any call (ambc_retry_allowed), which can make a second batch when the
+     *  first answer was lost. */
+    AMBC_CREATE_RETRY_LIKE_SDKS,
+} ambc_create_retry_t;
 
 /** How the API key is sent. */
 typedef enum {
@@ -105,8 +117,9 @@ typedef struct {
     uint32_t retry_initial_ms;     /**< 0: CONFIG_AMBC_RETRY_INITIAL_MS (500) */
     uint32_t retry_max_ms;         /**< 0: CONFIG_AMBC_RETRY_MAX_MS (8000) */
     uint32_t retry_after_cap_ms;   /**< 0: CONFIG_AMBC_RETRY_AFTER_CAP_MS (60000) */
-    ambc_log_fn log;               /**< NULL: no logging (see log.h) */
-    void *log_ctx;                 /**< passed to log */
+    ambc_create_retry_t create_retry; /**< AMBC_CREATE_RETRY_SAFE by default */
+    ambc_log_fn log;                  /**< NULL: no logging (see log.h) */
+    void *log_ctx;                    /**< passed to log */
 } ambc_client_options_t;
 
 /** Counters, for tests and diagnostics. */
@@ -120,6 +133,8 @@ typedef struct {
                                 was already waiting on them (stray bytes, a close, an error) */
 } ambc_client_stats_t;
 
+struct client_call;
+
 /** The client. Caller-allocated; every field is private. */
 typedef struct {
     ambc_client_options_t opt;
@@ -127,16 +142,17 @@ typedef struct {
     const ambc_clock_t *clock;
     ambc_client_stats_t stats;
     bool connected;
-    bool busy;        /* a public call is running (ambc_batches_* from its callback: BUSY) */
-    bool got_headers; /* this attempt's response headers arrived */
-    uint8_t mode;     /* ambc_page_mode_t of the current request */
-    ambc_status_t body_status;
+    bool busy;         /* a public call is running (ambc_batches_* from its callback: BUSY) */
+    bool got_headers;  /* this attempt's response headers arrived */
+    bool body_sent;    /* this attempt's request body has left whole (its last byte sent) */
+    uint8_t mode;      /* ambc_page_mode_t of the current request */
     ambc_page_t *page; /* the current request's page metadata (caller's) */
     ambc_batch_fn on_batch;
     void *on_batch_ctx;
     uint64_t deadline;      /* now_ms value the current request must finish by */
-    uint64_t walk_deadline; /* now_ms value the current walk must finish by, 0: no walk */
+    uint64_t call_deadline; /* now_ms value a walk or a wait must finish by, 0: none */
     const char *err_field;  /* the key the last protocol error was about, or NULL */
+    uint32_t err_index;     /* the request a create error is about, or UINT32_MAX */
     char last_delivered[CONFIG_AMBC_ID_MAX]; /* id of the last record handed over this page */
     char skip_until[CONFIG_AMBC_ID_MAX];     /* on a retried page: skip up to this id */
     ambc_api_error_t error;
@@ -144,6 +160,7 @@ typedef struct {
     union {
         ambc_page_parser_t page;
         ambc_api_error_parser_t error;
+        ambc_request_writer_t writer; /* while a create body is being sent */
     } body;
     ambc_batch_t record;
     char request[CONFIG_AMBC_REQUEST_BUF_SIZE];
@@ -262,6 +279,128 @@ ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t 
  * @return as ambc_batches_list_page.
  */
 ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out);
+
+/**
+ * @brief Cancel a batch: `POST /v1/messages/batches/{id}/cancel` (no body; `?beta=true` in the
+ *        beta flavour). The API answers with the batch, usually `canceling`.
+ * @param c   the client.
+ * @param id  as ambc_batches_retrieve(): checked and encoded before any byte is sent.
+ * @param out the batch as the API answered; filled on AMBC_OK.
+ * @return as ambc_batches_retrieve(); a batch that has ended already is AMBC_ERR_API (400
+ *         invalid_request_error), an unknown one AMBC_ERR_API with 404.
+ */
+ambc_status_t ambc_batches_cancel(ambc_client_t *c, const char *id, ambc_batch_t *out);
+
+/**
+ * @brief Delete a batch whose processing has ended: `DELETE /v1/messages/batches/{id}`.
+ * @param c   the client.
+ * @param id  as ambc_batches_retrieve().
+ * @param out receives the id of the batch deleted (the API's `message_batch_deleted`).
+ * @return as ambc_batches_retrieve(); AMBC_ERR_API with the API's error (typed, with its
+ *         request-id) for a batch still processing or unknown.
+ */
+ambc_status_t ambc_batches_delete(ambc_client_t *c, const char *id, ambc_batch_deleted_t *out);
+
+/**
+ * Called by a create while it uploads, after each request the second pass sent: requests
+ * and bytes sent so far, and the body's total bytes. For a progress display; returning
+ * anything but AMBC_OK breaks the upload off before its last byte (nothing is created).
+ */
+typedef ambc_status_t (*ambc_create_progress_fn)(void *ctx, uint32_t requests, uint64_t sent,
+                                                 uint64_t total);
+
+/** A create's requests. */
+typedef struct {
+    /** Asked for request 0, 1, 2, ... (and again from 0 in the second pass); writes it through
+     *  the writer and returns AMBC_OK, returns AMBC_END when there is no request of that index,
+     *  or any other status to stop the create (returned as it is). See create.h. */
+    ambc_status_t (*source)(void *ctx, uint32_t index, ambc_request_writer_t *w);
+    void *source_ctx;                 /**< passed to source */
+    ambc_create_progress_fn progress; /**< optional */
+    void *progress_ctx;               /**< passed to progress */
+} ambc_create_params_t;
+
+/**
+ * @brief Create a batch from the requests a source writes, in constant RAM.
+ *
+ * Two passes over the source. The first counts and checks everything before a byte is sent:
+ * every custom_id (^[a-zA-Z0-9_-]{1,64}$), every params (one JSON object; UTF-8 texts), 1 to
+ * 100,000 requests, at most 256 MB of body; on a failure ambc_client_error_index() says which
+ * request. Its byte count is the Content-Length. The second pass sends the body as the source
+ * writes it, through the client's request buffer; a running hash of each pass must agree, and
+ * the last bytes are held back until it does, so a source that writes something else the second
+ * time (AMBC_ERR_SOURCE_CHANGED) has the connection broken off before the server could have
+ * the whole body. Uniqueness of custom_id is not checked here (it needs memory that grows with
+ * the count; the API checks it, and the CLI checks it before uploading).
+ *
+ * Retries (ambc_client_options_t.create_retry): by default only when the server cannot have
+ * created the batch (see ambc_create_retry_t); each retry runs the second pass again. A
+ * connection lost after the last byte was sent and before a whole response arrived is
+ * AMBC_ERR_OUTCOME_UNKNOWN: the batch may exist. To find out, list the newest batches
+ * (ambc_batches_list_page with a small limit) and look for one created since the call began
+ * with the number of requests sent; create again only if there is none.
+ *
+ * @param c   the client.
+ * @param p   the source (and an optional progress callback).
+ * @param out the new batch (`in_progress`), filled on AMBC_OK.
+ * @return AMBC_OK; AMBC_ERR_INVALID_ARG; AMBC_ERR_BUSY; AMBC_ERR_CUSTOM_ID, AMBC_ERR_PARAMS,
+ *         AMBC_ERR_TEXT_UTF8, AMBC_ERR_CREATE_COUNT, AMBC_ERR_CREATE_TOO_LARGE (nothing sent;
+ *         ambc_client_error_index() names the request); AMBC_ERR_SOURCE_CHANGED;
+ *         AMBC_ERR_OUTCOME_UNKNOWN; what the source or the progress callback returned;
+ *         AMBC_ERR_API (the API's answer: a 400 naming the request, a 413, ...); network, TLS,
+ *         HTTP and JSON errors as for the other calls.
+ */
+ambc_status_t ambc_batches_create(ambc_client_t *c, const ambc_create_params_t *p,
+                                  ambc_batch_t *out);
+
+/**
+ * @brief The request (0-based) the last create's failure was about (a custom_id, params,
+ *        the count or the size), or UINT32_MAX.
+ */
+uint32_t ambc_client_error_index(const ambc_client_t *c);
+
+/**
+ * Called after each poll of a wait with the batch as retrieved, how many polls so far, and
+ * how long the wait will sleep before the next one. Return AMBC_OK to go on; anything else
+ * ends the wait and is returned (the record then holds the last poll's batch).
+ */
+typedef ambc_status_t (*ambc_wait_fn)(void *ctx, const ambc_batch_t *batch, uint32_t polls,
+                                      uint32_t next_ms);
+
+/** ambc_wait_params_t.not_found_ms: no grace for a 404. */
+#define AMBC_WAIT_NOT_FOUND_NONE UINT32_MAX
+
+/** How a wait polls. Zero it, then set what you need. */
+typedef struct {
+    uint32_t initial_ms;   /**< first sleep between polls; 0: CONFIG_AMBC_WAIT_INITIAL_MS */
+    uint32_t max_ms;       /**< the sleep grows by half each poll up to this; 0:
+                                CONFIG_AMBC_WAIT_MAX_MS */
+    uint32_t timeout_ms;   /**< the wait ends by then; 0: CONFIG_AMBC_WAIT_TIMEOUT_MS */
+    uint32_t not_found_ms; /**< a 404 this soon after the wait began is taken as "not visible
+                                yet" (a new batch propagates), and polled again at the latest
+                                when this time is up; 0: CONFIG_AMBC_WAIT_NOT_FOUND_MS;
+                                AMBC_WAIT_NOT_FOUND_NONE: a 404 is final at once (a batch
+                                known to exist, not one just created) */
+    ambc_wait_fn on_poll;  /**< optional */
+    void *ctx;             /**< passed to on_poll */
+} ambc_wait_params_t;
+
+/**
+ * @brief Poll a batch until its processing has ended.
+ *
+ * Retrieves the batch, and while it is not `ended` sleeps (through the port's clock, so a raw
+ * lwIP application keeps driving its stack) and retrieves it again; the sleep starts at
+ * initial_ms and grows by half each time up to max_ms. No SDK has this; their examples loop on
+ * retrieve with a fixed sleep.
+ * @param c   the client.
+ * @param id  as ambc_batches_retrieve().
+ * @param p   NULL for the defaults.
+ * @param out the batch at the last poll; `ended` on AMBC_OK.
+ * @return AMBC_OK; AMBC_ERR_DEADLINE (timeout_ms passed first); what on_poll returned; the
+ *         statuses of ambc_batches_retrieve() (a 404 after not_found_ms is AMBC_ERR_API).
+ */
+ambc_status_t ambc_batches_wait(ambc_client_t *c, const char *id, const ambc_wait_params_t *p,
+                                ambc_batch_t *out);
 
 #ifdef __cplusplus
 }

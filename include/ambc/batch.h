@@ -128,11 +128,19 @@ typedef struct {
     uint8_t null;    /**< AMBC_PAGE_F_* of keys that were null */
 } ambc_page_t;
 
-/** What the body is: a list page, or one MessageBatch object (retrieve, cancel). */
+/** What the body is: a list page, one MessageBatch object (retrieve, cancel, create), or the
+ *  record DELETE answers (`{"id":"...","type":"message_batch_deleted"}`: only `id` and the
+ *  AMBC_BATCH_F_ID | AMBC_BATCH_F_TYPE bits of the record are set). */
 typedef enum {
     AMBC_PAGE_LIST,
     AMBC_PAGE_SINGLE,
+    AMBC_PAGE_DELETED,
 } ambc_page_mode_t;
+
+/** What DELETE answers. */
+typedef struct {
+    char id[CONFIG_AMBC_ID_MAX]; /**< the id of the batch deleted */
+} ambc_batch_deleted_t;
 
 /**
  * Called once per record, in page order. The record is the one passed to init: it is

@@ -306,6 +306,56 @@
 #endif
 
 /**
+ * First sleep between the polls of a wait, ms.
+ * ambc_batches_wait sleeps this long after its first poll, then half as long again after each
+ * poll, up to AMBC_WAIT_MAX_MS. Default for ambc_wait_params_t.initial_ms. Range 100..3600000,
+ * default 2000.
+ */
+#ifndef CONFIG_AMBC_WAIT_INITIAL_MS
+#define CONFIG_AMBC_WAIT_INITIAL_MS 2000
+#endif
+#if CONFIG_AMBC_WAIT_INITIAL_MS < 100 || CONFIG_AMBC_WAIT_INITIAL_MS > 3600000
+#error "CONFIG_AMBC_WAIT_INITIAL_MS must be in 100..3600000"
+#endif
+
+/**
+ * Longest sleep between the polls of a wait, ms.
+ * Default for ambc_wait_params_t.max_ms. Range 100..3600000, default 60000.
+ */
+#ifndef CONFIG_AMBC_WAIT_MAX_MS
+#define CONFIG_AMBC_WAIT_MAX_MS 60000
+#endif
+#if CONFIG_AMBC_WAIT_MAX_MS < 100 || CONFIG_AMBC_WAIT_MAX_MS > 3600000
+#error "CONFIG_AMBC_WAIT_MAX_MS must be in 100..3600000"
+#endif
+
+/**
+ * Deadline of one wait, ms.
+ * A batch ends within 24 hours of its creation (expired requests then), so the default of 25
+ * hours always sees the end. Default for ambc_wait_params_t.timeout_ms. Range 1000..172800000,
+ * default 90000000.
+ */
+#ifndef CONFIG_AMBC_WAIT_TIMEOUT_MS
+#define CONFIG_AMBC_WAIT_TIMEOUT_MS 90000000
+#endif
+#if CONFIG_AMBC_WAIT_TIMEOUT_MS < 1000 || CONFIG_AMBC_WAIT_TIMEOUT_MS > 172800000
+#error "CONFIG_AMBC_WAIT_TIMEOUT_MS must be in 1000..172800000"
+#endif
+
+/**
+ * How long a wait takes a 404 as not visible yet, ms.
+ * A retrieve seconds after a create can answer 404 while the new batch propagates (reported
+ * against the SDKs); a wait treats a 404 within this time of its start as "not yet" and polls
+ * again. Default for ambc_wait_params_t.not_found_ms. Range 0..600000, default 30000.
+ */
+#ifndef CONFIG_AMBC_WAIT_NOT_FOUND_MS
+#define CONFIG_AMBC_WAIT_NOT_FOUND_MS 30000
+#endif
+#if CONFIG_AMBC_WAIT_NOT_FOUND_MS > 600000
+#error "CONFIG_AMBC_WAIT_NOT_FOUND_MS must be in 0..600000"
+#endif
+
+/**
  * Total deadline of one request with its retries, ms.
  * No attempt, wait or read outlives it; a page walk applies it to each page. Default for
  * ambc_client_options_t.total_timeout_ms. Range 1000..3600000, default 600000 (the SDKs

@@ -10,7 +10,11 @@
  *  -50 ..  -79  JSON and record mapping (the connection is closed after any of these)
  *  -80 ..  -99  the network port (stream and clock)
  * -100 .. -119  TLS
- * -120 .. -139  the API answered with an error (details in ambc_api_error_t)
+ * -120 .. -139  the API answered with an error (details in ambc_api_error_t), or a walk
+ * -140 .. -159  creating a batch: the caller's requests, and what became of an upload
+ *
+ * One status is positive and no error: AMBC_END, which a request source returns to say that
+ * there are no more requests (ambc never returns it from a call).
  *
  * The numbers are stable: new codes are added, existing ones never renumbered.
  */
@@ -23,6 +27,7 @@ extern "C" {
 
 typedef enum {
     AMBC_OK = 0,
+    AMBC_END = 1, /**< not an error: a request source has no more requests (create.h) */
 
     /* arguments and buffers */
     AMBC_ERR_INVALID_ARG = -1, /**< a NULL pointer, an empty name, a CR/LF in a header value */
@@ -87,6 +92,19 @@ typedef enum {
     AMBC_ERR_API_LOOP = -121,    /**< the walk's cursors repeat: the pages would never end */
     AMBC_ERR_RESUME_LOST = -122, /**< a retried page no longer holds the last record delivered */
     AMBC_ERR_WALK_LIMIT = -123,  /**< a walk reached its page cap with has_more still true */
+
+    /* create */
+    AMBC_ERR_CUSTOM_ID = -140,    /**< a request's custom_id is missing, twice, or not
+                                       ^[a-zA-Z0-9_-]{1,64}$ (or, in the CLI, not unique) */
+    AMBC_ERR_PARAMS = -141,       /**< a request's params are missing, twice, not one JSON object,
+                                       or the params writer was used out of order */
+    AMBC_ERR_TEXT_UTF8 = -142,    /**< text given to the params writer is not valid UTF-8 */
+    AMBC_ERR_CREATE_COUNT = -143, /**< a create needs 1 to 100,000 requests */
+    AMBC_ERR_CREATE_TOO_LARGE = -144, /**< the create body would be over 256 MB */
+    AMBC_ERR_SOURCE_CHANGED = -145,   /**< the request source wrote other bytes the second
+                                           time: the upload was broken off before its last byte */
+    AMBC_ERR_OUTCOME_UNKNOWN = -146,  /**< the connection failed after the whole body was sent
+                                           and before a whole response: the batch may exist */
 } ambc_status_t;
 
 /**

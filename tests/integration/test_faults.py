@@ -188,6 +188,169 @@ class Faults(unittest.TestCase):
         self.assertIn("retries 0,", r.stderr)
 
 
+def create_file(name, n, text_bytes=8):
+    """A JSONL file of n create requests whose user text is text_bytes long."""
+    path = os.path.join(Env.tmp, name)
+    with open(path, "w") as f:
+        for i in range(n):
+            f.write(json.dumps({"custom_id": f"req-{i}", "params": {
+                "model": "claude-sonnet-4-5", "max_tokens": 16,
+                "messages": [{"role": "user", "content": "x" * text_bytes}]}}) + "\n")
+    return path
+
+
+def capture_create_head(path):
+    """The bytes of the CLI's create request head, captured by a one-shot TLS server on
+    loopback (the head's length depends on the port and the body's length, so it is taken
+    from the wire, not computed)."""
+    import socket
+    import ssl
+    import threading
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(os.path.join(Env.tmp, "server.pem"), os.path.join(Env.tmp, "server.key"))
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    got = {}
+
+    def serve():
+        conn, _ = ls.accept()
+        with ctx.wrap_socket(conn, server_side=True) as t:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += t.recv(65536)
+            got["head"] = data[:data.index(b"\r\n\r\n") + 4]
+    th = threading.Thread(target=serve)
+    th.start()
+    cli("create", path, "--max-retries", "0", *FAST, port=ls.getsockname()[1])
+    th.join(30)
+    ls.close()
+    return got["head"]
+
+
+class CreateFaults(unittest.TestCase):
+    """Create under request-side faults (issue 12): a create is retried only when no batch can
+    have been made, so no fault makes a second batch in the default (safe) mode, and a lost
+    answer is reported as such (exit 3), never as success or as a plain network error.
+    A mock of its own: the batches made here must not show up in the other classes' lists."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mock = MockServer(Env.tmp, "create-faults", [
+            "--cert", os.path.join(Env.tmp, "server.pem"), "--key",
+            os.path.join(Env.tmp, "server.key"), "--batches", "3", "--api-key", KEY], cafile=Env.ca)
+        Env.servers.append(cls.mock)
+
+    def faults(self, *items):
+        self.mock.clear_faults()
+        self.mock.add_faults(*items)
+
+    def run_create(self, path, *extra):
+        before = {b["id"] for b in self.mock.created_batches()}
+        r = cli("create", path, "--json", "--stats", "--max-retries", "3", *FAST, *extra,
+                port=self.mock.port)
+        new = [b for b in self.mock.created_batches() if b["id"] not in before]
+        return r, new
+
+    def check_safe(self, r, new, what):
+        """The invariant of safe mode: success with the one batch made, or 'outcome unknown'
+        with at most the one batch; never two, never a batch hidden behind a plain error."""
+        if r.returncode == 0:
+            self.assertEqual(len(new), 1, f"{what}: {r.stderr}")
+            self.assertEqual(records(r.stdout)[0]["id"], new[0]["id"], what)
+            return "ok"
+        self.assertEqual(r.returncode, 3, f"{what}: {r.stderr}")
+        self.assertIn("the batch may exist", r.stderr, what)
+        self.assertLessEqual(len(new), 1, what)
+        return "unknown"
+
+    def test_drop_at_every_head_offset_and_through_the_body(self):
+        path = create_file("small.jsonl", 3)
+        head = capture_create_head(path)
+        body = os.path.getsize(path) + 64  # upper bound: the wrapper adds {"requests":[...]}
+        stride = 1 if os.environ.get("AMBC_SWEEP_FULL") else 5
+        offsets = list(range(0, len(head) + 1)) + list(range(len(head) + 1, len(head) + body, stride))
+        seen = {"ok": 0, "unknown": 0}
+        for n in offsets:
+            self.faults({"fault": "drop_request", "after_bytes": n,
+                         "how": "rst" if n % 3 == 2 else "fin",
+                         "path_prefix": "/v1/messages/batches"})
+            r, new = self.run_create(path)
+            kind = self.check_safe(r, new, f"drop at {n}")
+            # the dropped attempt made nothing: a batch exists only when a retry made it
+            self.assertEqual(len(new), 1 if kind == "ok" else 0, f"drop at {n}: {r.stderr}")
+            if kind == "ok":
+                self.assertIn("retries 1,", r.stderr)
+            seen[kind] += 1
+        print(f"\n  create drop sweep: {len(offsets)} offsets ({len(head)} B head, body stride "
+              f"{stride}): {seen['unknown']} 'outcome unknown', {seen['ok']} retried to success, "
+              f"0 duplicates", file=sys.stderr)
+
+    def test_failed_upload_is_retried_and_makes_one_batch(self):
+        """A 32 MB body cannot sit in the socket buffers: the drop fails the client's write,
+        nothing can have been made, so safe mode retries, and exactly one batch results."""
+        path = create_file("big.jsonl", 256, text_bytes=128 * 1024)
+        head = capture_create_head(path)
+        for n, how in ((len(head) + 10, "rst"), (len(head) + 5_000_000, "rst"),
+                       (len(head) - 1, "fin")):
+            self.faults({"fault": "drop_request", "after_bytes": n, "how": how})
+            r, new = self.run_create(path)
+            self.assertEqual(r.returncode, 0, f"drop at {n} ({how}): {r.stderr[-500:]}")
+            self.assertEqual(len(new), 1)
+            self.assertEqual(records(r.stdout)[0]["id"], new[0]["id"])
+            self.assertIn("retries 1,", r.stderr)
+
+    def test_lost_answer_is_outcome_unknown_not_a_second_batch(self):
+        path = create_file("small.jsonl", 3)
+        cases = [{"fault": "lose_response"}, {"fault": "lose_response", "how": "rst"},
+                 {"fault": "cut_response", "bytes": 0}, {"fault": "cut_response", "bytes": 40},
+                 {"fault": "cut_response", "bytes": 300}]
+        for fault in cases:
+            self.faults(fault)
+            r, new = self.run_create(path)
+            self.assertEqual(r.returncode, 3, f"{fault}: {r.stderr}")
+            self.assertIn("AMBC_ERR_OUTCOME_UNKNOWN", r.stderr)
+            self.assertEqual(len(new), 1, f"{fault}: the handled request made its batch")
+            self.assertIn("retries 0,", r.stderr)
+
+    def test_sdk_mode_retries_a_lost_answer_and_duplicates(self):
+        """What the SDKs do (and why safe is the default): the lost answer is retried and the
+        one body makes two batches, the mock's body hashes show it."""
+        path = create_file("small.jsonl", 3)
+        self.faults({"fault": "lose_response"})
+        r, new = self.run_create(path, "--create-retry", "sdk")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(new), 2)
+        self.assertEqual(new[0]["sha256"], new[1]["sha256"])
+
+    def test_statuses_follow_the_retry_rule(self):
+        path = create_file("small.jsonl", 3)
+        # 529 and 429 say nothing was made: retried, one batch
+        for st, typ in ((529, "overloaded_error"), (429, "rate_limit_error"), (503, "api_error")):
+            self.faults({"fault": "status", "status": st, "type": typ, "retry_after_ms": "1"})
+            r, new = self.run_create(path)
+            self.assertEqual(r.returncode, 0, f"{st}: {r.stderr}")
+            self.assertEqual(len(new), 1)
+            self.assertIn("retries 1,", r.stderr)
+        # a 500 may come after the batch was made: safe mode does not retry it ...
+        self.faults({"fault": "status_after_handling", "status": 500, "type": "api_error"})
+        r, new = self.run_create(path)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertIn("HTTP 500", r.stderr)
+        self.assertEqual(len(new), 1)
+        self.assertIn("retries 0,", r.stderr)
+        # ... and x-should-retry: false is obeyed even for a 529
+        self.faults({"fault": "status", "status": 529, "type": "overloaded_error",
+                "should_retry": "false"})
+        r, new = self.run_create(path)
+        self.assertEqual((r.returncode, len(new)), (4, 0), r.stderr)
+        # the SDK mode retries the 500 as the SDKs do
+        self.faults({"fault": "status", "status": 500, "type": "api_error"})
+        r, new = self.run_create(path, "--create-retry", "sdk")
+        self.assertEqual((r.returncode, len(new)), (0, 1), r.stderr)
+        self.assertIn("retries 1,", r.stderr)
+
+
 class Timing(unittest.TestCase):
     """Waits between attempts follow the policy; bounds are wide for a loaded machine."""
 

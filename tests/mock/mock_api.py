@@ -72,10 +72,18 @@ Results (details: mock_results.py).
       ending unless --results-no-final-newline / "x-mock-results-final-newline: 0" (the headers
       override the options both ways).
 Control endpoints (no auth; never faulted, never hostile):
+  GET /_mock/stats                    {"connections","handshakes","requests","faults_applied",
+                                      "creates"} since start or the last reset (class Stats);
+                                      "creates": batches created through the API
+  POST /_mock/reset-stats             zeroes them; answers their values before
   GET /_mock/clock                    {"now": RFC 3339, "now_us": int, "offset_ms": float}
   POST /_mock/clock {"advance_ms":X}  moves the mock clock forward by X ms (0..366 days)
   GET /_mock/batches                  {"batches":[{"id","requests","deleted","body_bytes",
-                                      "processing_status"}, ...]}: created ones, newest first
+                                      "sha256","created_at","processing_status"}, ...]}: every
+                                      batch created since start (deleted ones too), newest
+                                      first; "sha256": hex of its create body as received
+                                      (dechunked). Two entries with the same sha256: the same
+                                      body created two batches (a retried create)
   GET /_mock/batches/{id}/request     {"sha256": hex of the create body as received (dechunked),
                                       "bytes": its size, "body": it as text when under 16 MB,
                                       else null}, for any created batch (deleted ones too)
@@ -97,6 +105,8 @@ default 1); "path_prefix" (default "/v1/messages/batches"): a request takes the 
 request fault whose prefix starts its decoded path (query excluded) and decrements its "times".
 /_mock/ and unparsable requests take none. N: a byte offset into the whole response as sent (head
 included; the plaintext under TLS); T: milliseconds (int or float). At most one fault per request.
+Response faults (all those below but drop_request and the connection faults) are taken once the
+request has been read whole; a request cut short takes none.
   {"fault":"close_after","bytes":N}        first N bytes, then FIN (under TLS, no close_notify)
   {"fault":"reset_after","bytes":N}        first N bytes, wait (<= 2 s) until they are acked, RST
   {"fault":"stall","before_ms":T}          T ms before the first byte, then the whole response
@@ -129,16 +139,65 @@ included; the plaintext under TLS); T: milliseconds (int or float). At most one 
                                            close_notify; the default) or RST (SO_LINGER 0)
   {"fault":"handshake_close"}              TLS only: reads the ClientHello record, then FIN
   {"fault":"handshake_stall","ms":T}       accepts, sends nothing for T ms, then FIN
+Faults for create's "did the server make the batch?" question:
+  {"fault":"drop_request","after_bytes":N,"how":"fin"|"rst"}  reads the request up to its byte N
+                                           (N counted from the first byte of the request line,
+                                           head included, the plaintext under TLS), then closes
+                                           without answering and WITHOUT handling it (nothing is
+                                           created): FIN (default; no close_notify) or RST
+  {"fault":"lose_response","how":"fin"|"rst"}  reads the request whole and HANDLES it (a create
+                                           creates the batch), then closes before the first byte
+                                           of the response: FIN (default; no close_notify) or RST
+                                           ("outcome unknown")
+  {"fault":"cut_response","bytes":N}       HANDLES the request, sends the first N bytes of the
+                                           response, then FIN (no close_notify): close_after
+                                           under the name that says so
+  {"fault":"status_after_handling","status":S,...}  HANDLES the request (the batch exists), then
+                                           answers S with the API error body instead of the real
+                                           answer; the optional fields of "status"
+drop_request in detail. It is taken as soon as the request line is read (its path is needed to
+match path_prefix), from the same FIFO queue with the same rules: a request takes the first
+queued request fault its path matches, and takes it then only when that fault is a drop_request
+(any other is taken once the request is read whole, as always). While a drop_request is queued,
+request lines are read one byte at a time, so nothing past byte N is ever taken off the
+connection (the fault must be queued before the request's first byte arrives for that). Then:
+  N inside the request line (0 included): the request line has been read; the server closes.
+  N inside the rest of the head or in the body (Content-Length or chunked, N counts the wire
+      bytes, chunk lines included): the server reads exactly N bytes of the request and closes
+      when byte N has arrived (not before: with N-1 bytes sent, it waits for the next one). An
+      "Expect: 100-continue" request whose byte N lies in the body gets its 100 Continue first.
+  The request is N bytes long or shorter: it is read whole and then dropped all the same:
+      nothing handled (nothing created), nothing answered, the connection closed as `how` says.
+  A head the server would refuse (malformed: 400/431/..., a body over 256 MB: the edge's 413)
+      is not answered either: the connection is closed as `how` says where the refusal would be.
+  "fin": FIN, then the socket is closed without reading more, so that the kernel answers any
+  byte the client sent past N (or sends later) with RST: a client still writing its body gets
+  EPIPE or ECONNRESET on a write, and a read sees the end of stream. "rst": RST only (SO_LINGER
+  0). Whether a client notices before its last body byte depends on the socket buffers: on
+  loopback several MB of body fit in them, so a client's write fails only for a larger body
+  (or smaller buffers). A dropped request counts in "requests" and "faults_applied".
+Handled or not, for every request fault (handled: the request has its effect - a create makes
+its batch, a cancel cancels, a delete deletes - before the fault alters or replaces the answer):
+  handled:     close_after, reset_after, stall, drip, bad_chunk, conflicting_length,
+               huge_headers, body_longer, body_shorter, invalid_json, late_bytes,
+               extra_response, idle_close, lose_response, cut_response, status_after_handling
+  NOT handled: status, html, body (their answer replaces the request's), drop_request (read
+               up to byte N at most, never handled); handshake_close and handshake_stall come
+               before any request
+  random faults (--random-faults): close_after, reset_after, stall handled; status 429, 529 and
+               html 502 not handled
 Details. html: status defaults to 502, no request-id header. status: "type" defaults from the
 status (529 overloaded_error, 429 rate_limit_error, 500 api_error, ...); headers retry-after,
 retry-after-ms, x-should-retry appear only when given. body: the "headers" may not name
-Content-Length, Transfer-Encoding or Connection (the server writes them). "status", "html" and
-"body" replace the response (the request is not handled); late_bytes, extra_response and
-idle_close follow a normal response (none of them acts when that response closes the
-connection); the other request faults alter the real one. On a streamed body (results),
-invalid_json doubles a comma in the body's first piece, and random framing cuts chunks of 1..16
-bytes or up to 1 MiB (writes of about 256 kB). The connection is dead
-after close_after, reset_after, body_shorter; closed (gracefully) after bad_chunk; otherwise still
+Content-Length, Transfer-Encoding or Connection (the server writes them). status_after_handling:
+the same fields and defaults as status. "status", "html" and "body" replace the response (the
+request is not handled: with "status", a create creates nothing; status_after_handling is the
+one that creates and then answers the error); late_bytes, extra_response and idle_close follow
+a normal response (none of them acts when that response closes the connection); the other
+request faults alter the real one. On a streamed body (results), invalid_json doubles a comma in
+the body's first piece, and random framing cuts chunks of 1..16 bytes or up to 1 MiB (writes of
+about 256 kB). The connection is dead after close_after, cut_response, reset_after, body_shorter,
+lose_response, drop_request; closed (gracefully) after bad_chunk; otherwise still
 usable (after body_longer the junk precedes the next response). handshake_close and
 handshake_stall are connection faults: taken by the next accepted connections in queue order
 (whatever they then request, /_mock/ included), path_prefix ignored; the others are never taken
@@ -189,11 +248,12 @@ import threading
 import traceback
 import urllib.parse
 
-from mock_faults import AFTER_FAULTS, FaultError, FaultQueue, random_fault
+from mock_faults import AFTER_FAULTS, REPLACING_FAULTS, FaultError, FaultQueue, random_fault
 from mock_hostile import HostileEncoder, UnknownPool, big_string
-from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, KEEP, REASONS, RESET, BadRequest, \
-    ConnectionGone, EdgeTooLarge, Framing, Reader, close_abort, close_draining, close_gracefully, \
-    close_hard, read_request, sleep_ms, write_response
+from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, CLOSE_NOW, KEEP, REASONS, RESET, \
+    BadRequest, ConnectionGone, EdgeTooLarge, Framing, LimitReached, Reader, close_abort, \
+    close_draining, close_gracefully, close_hard, close_now, read_request, sleep_ms, \
+    write_response
 from mock_batches import Batches, Clock
 from mock_create import CreateError, validate_create
 from mock_results import Results, Variant
@@ -215,10 +275,12 @@ EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></
 class Stats:
     """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
     served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them),
-    counting the edge's 413 (which takes no fault); faults_applied: injected faults (queued or
-    random, request or connection level)."""
+    counting the edge's 413 (which takes no fault) and requests a drop_request cut off;
+    faults_applied: injected faults (queued or random, request or connection level); creates:
+    batches created (POST /v1/messages/batches that made one, whatever fault then altered or
+    lost the answer)."""
 
-    FIELDS = ("connections", "handshakes", "requests", "faults_applied")
+    FIELDS = ("connections", "handshakes", "requests", "faults_applied", "creates")
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -462,6 +524,7 @@ class App:
             return self.error(400, "invalid_request_error", str(e))
         batch = self.batches.create(specs, req.body, hashlib.sha256(req.body).hexdigest(),
                                     len(req.body), KEEP_BODY_LIMIT)
+        self.stats.bump("creates")
         return Response(200, obj=batch.record(self.clock.now_us(), self.results_base(req),
                                               self.batches.cancel_delay_us), role="record")
 
@@ -610,17 +673,35 @@ class Server:
                  for k, v in fault.items() if k != "path_prefix"}
         self._stderr(f"fault on {where}: {dumps(shown)}")
 
-    def take_fault(self, req):
-        """The fault for API request `req`: the first matching queued one, else maybe random."""
+    def api_number(self):
+        """Number this API request (API requests since start: numbers the random faults)."""
         with self._resp_lock:
             self._api_no += 1
-            n = self._api_no
+            return self._api_no
+
+    def take_fault(self, req):
+        """The fault for API request `req`: the first matching queued one, else maybe random."""
+        n = self.api_number()
         fault = self.faults.take_request(req.decoded_path)
         if fault is None:
             fault = random_fault(self.opts.fault_seed, n, self.opts.random_faults)
         if fault is not None:
             self.stats.bump("faults_applied")
             self.log_fault(f"{req.method} {req.target}", fault)
+        return fault
+
+    def take_request_side_fault(self, target):
+        """A request-side fault (drop_request) for the API request whose request line has just
+        been read, or None (then the request takes its fault, if any, once read whole)."""
+        path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+        if path.startswith("/_mock/"):
+            return None
+        fault = self.faults.take_request_side(path)
+        if fault is not None:
+            self.api_number()
+            self.stats.bump("requests")
+            self.stats.bump("faults_applied")
+            self.log_fault(f"request line {target}", fault)
         return fault
 
     def hostile(self, req, resp):
@@ -650,18 +731,20 @@ class Server:
             headers = [date, ("Content-Type", fault["content_type"]), ("request-id", rid), conn]
             headers += list(fault.get("headers", {}).items())
         else:
-            if kind == "status":
+            if kind in ("status", "status_after_handling"):
                 resp = App.error(fault["status"], fault["type"],
                                  fault.get("message", f"mock fault: injected {fault['type']}"))
             status = resp.status
             body = resp.finish(rid, self.hostile(req, resp))
             headers = [date, ("Content-Type", resp.content_type), ("request-id", rid), conn]
-            if kind == "status":
+            if kind in ("status", "status_after_handling"):
                 for field, name in (("retry_after", "retry-after"),
                                     ("retry_after_ms", "retry-after-ms"),
                                     ("should_retry", "x-should-retry")):
                     if field in fault:
                         headers.append((name, fault[field]))
+        if kind == "cut_response":          # the writer knows it as close_after
+            fault = {"fault": "close_after", "bytes": fault["bytes"]}
         return write_response(sock, status, headers, body, self.choose_framing(req), fault)
 
     def after_fault(self, sock, reader, fault):
@@ -741,6 +824,8 @@ class Server:
         finally:
             if after == RESET:
                 close_abort(sock)
+            elif after == CLOSE_NOW:
+                close_now(sock)
             elif after == CLOSE_DRAIN:
                 close_draining(sock)
             elif after == CLOSE_HARD:
@@ -753,19 +838,34 @@ class Server:
         reader = Reader(sock)
         served = 0
         while True:
+            dropping = []               # the drop_request fault this request took, if any
+
+            def on_line(target):
+                fault = self.take_request_side_fault(target)
+                if fault is None:
+                    return None
+                dropping.append(fault)
+                return fault["after_bytes"]
+
             try:
-                req = read_request(reader)
+                req = read_request(reader, on_line, self.faults.has_request_side)
+            except LimitReached:
+                return self.drop(peer, dropping[0], "at its byte N")
             except ConnectionGone:
+                if dropping:            # the client left before byte N
+                    return self.drop(peer, dropping[0], "(the client left first)")
                 return CLOSE
-            except EdgeTooLarge as e:
-                self.stats.bump("requests")
-                self.log(f"{peer}: {e.request.method} {e.request.target} -> 413 from the edge")
-                try:
-                    self.edge_too_large(sock)
-                except (OSError, ssl.SSLError):
-                    pass
-                return CLOSE_DRAIN
-            except BadRequest as e:
+            except (EdgeTooLarge, BadRequest) as e:
+                if dropping:            # a dropped request is never answered
+                    return self.drop(peer, dropping[0], f"early ({e})")
+                if isinstance(e, EdgeTooLarge):
+                    self.stats.bump("requests")
+                    self.log(f"{peer}: {e.request.method} {e.request.target} -> 413 from the edge")
+                    try:
+                        self.edge_too_large(sock)
+                    except (OSError, ssl.SSLError):
+                        pass
+                    return CLOSE_DRAIN
                 self.log(f"{peer}: bad request: {e.message}")
                 etype = "request_too_large" if e.status == 413 else "invalid_request_error"
                 resp = App.error(e.status, etype, e.message)
@@ -774,28 +874,37 @@ class Server:
                 except (OSError, ssl.SSLError):
                     pass
                 return CLOSE
+            if dropping:                # the whole request came before byte N
+                return self.drop(peer, dropping[0], "after the whole request")
             served += 1
             fault = None
             if not req.decoded_path.startswith("/_mock/"):
                 self.stats.bump("requests")
                 fault = self.take_fault(req)
+            kind = fault["fault"] if fault is not None else None
+            if kind == "drop_request":          # queued while this request was being read
+                return self.drop(peer, fault, "after the whole request")
             try:
-                if fault is not None and fault["fault"] in ("status", "html", "body"):
+                if kind in REPLACING_FAULTS:
                     resp = None                 # replaced: the request is not handled
                 else:
                     resp = self.app.handle(req)
             except Exception:                   # a bug in the mock: say so, keep serving
                 traceback.print_exc(file=sys.stderr)
                 resp = App.error(500, "api_error", "mock_api internal error")
+            if kind == "lose_response":         # handled; the answer is never sent
+                self.log(f"{peer}: {req.method} {req.target} -> {resp.status}, not sent "
+                         f"(lose_response: {fault['how']})")
+                return RESET if fault["how"] == "rst" else CLOSE_HARD
             limit = self.opts.max_requests_per_conn
             close = req.wants_close() or (limit > 0 and served >= limit)
             silent = self.opts.silent_close_after
-            self.log(f"{peer}: {req.method} {req.target} -> "
-                     f"{resp.status if resp else fault['status']}{' (close)' if close else ''}")
+            sent = fault["status"] if kind in REPLACING_FAULTS + ("status_after_handling",) \
+                else resp.status
+            self.log(f"{peer}: {req.method} {req.target} -> {sent}{' (close)' if close else ''}")
             try:
                 after = self.respond(sock, req, resp, close, fault)
-                if after == KEEP and not close and fault is not None \
-                        and fault["fault"] in AFTER_FAULTS:
+                if after == KEEP and not close and kind in AFTER_FAULTS:
                     after = self.after_fault(sock, reader, fault)
             except (OSError, ssl.SSLError) as e:
                 self.log(f"{peer}: write failed: {e}")
@@ -807,6 +916,11 @@ class Server:
             if silent > 0 and served >= silent:
                 self.log(f"{peer}: silent close after {served} responses")
                 return CLOSE_HARD
+
+    def drop(self, peer, fault, when):
+        """End a connection whose request took drop_request: nothing handled, nothing sent."""
+        self.log(f"{peer}: request dropped {when}, {fault['how']}")
+        return RESET if fault["how"] == "rst" else CLOSE_NOW
 
     def serve_forever(self, listener):
         while True:

@@ -279,6 +279,7 @@ class Batches:
         with self.lock:
             now = self.clock.now_us()
             return [{"id": b.id, "requests": b.n, "deleted": b.deleted, "body_bytes": b.size,
+                     "sha256": b.sha256, "created_at": rfc3339(b.created_us),
                      "processing_status": b.record(now, "", self.cancel_delay_us)[
                          "processing_status"]}
                     for b in reversed(self.live)]

@@ -16,6 +16,7 @@ BAD_CHUNK_SIZE_LINES = {"nonhex": b"zz", "overflow": b"fffffffffffffffffffff"}
 BAD_CHUNK_FIRST = 16                    # bad_chunk: the first chunk holds at most this many bytes
 MAX_FAULT_MS = 600_000
 MAX_FAULT_BYTES = 64 * 1024 * 1024
+MAX_REQUEST_OFFSET = 1 << 40            # drop_request.after_bytes: any offset into a request
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 402: "billing_error",
                403: "permission_error", 404: "not_found_error", 408: "timeout_error",
                409: "conflict_error", 413: "request_too_large", 429: "rate_limit_error",
@@ -37,6 +38,13 @@ FAULT_FIELDS = {
     "status": {"status": ("status", True), "type": ("text", False), "message": ("text", False),
                "retry_after": ("header", False), "retry_after_ms": ("header", False),
                "should_retry": ("header", False)},
+    "status_after_handling": {"status": ("status", True), "type": ("text", False),
+                              "message": ("text", False), "retry_after": ("header", False),
+                              "retry_after_ms": ("header", False),
+                              "should_retry": ("header", False)},
+    "drop_request": {"after_bytes": ("offset", True), "how": ("how", False)},
+    "lose_response": {"how": ("how", False)},
+    "cut_response": {"bytes": ("count", True)},
     "handshake_close": {},
     "handshake_stall": {"ms": ("ms", True)},
     "late_bytes": {"data": ("ascii", True), "delay_ms": ("ms", True)},
@@ -47,6 +55,11 @@ FAULT_FIELDS = {
 }
 # Faults that act after the response, on the connection it leaves open.
 AFTER_FAULTS = ("late_bytes", "extra_response", "idle_close")
+# Faults whose response replaces the real one: the request is NOT handled (nothing created,
+# canceled, deleted). Every other request fault except drop_request follows the handling.
+REPLACING_FAULTS = ("status", "html", "body")
+# Faults on the request side: taken as soon as the request line is read (see mock_api.py).
+REQUEST_SIDE_FAULTS = ("drop_request",)
 # Header names the "body" fault may not set: the server writes them itself.
 RESERVED_HEADERS = ("content-length", "transfer-encoding", "connection")
 
@@ -77,6 +90,9 @@ def normalize_fault(obj, tls):
         if vkind == "count":
             if not _is_int(value) or not 0 <= value <= MAX_FAULT_BYTES:
                 raise FaultError(f"{kind}.{name}: expected an integer 0..{MAX_FAULT_BYTES}")
+        elif vkind == "offset":
+            if not _is_int(value) or not 0 <= value <= MAX_REQUEST_OFFSET:
+                raise FaultError(f"{kind}.{name}: expected an integer 0..{MAX_REQUEST_OFFSET}")
         elif vkind == "ms":
             if not (_is_int(value) or isinstance(value, float)) or not 0 <= value <= MAX_FAULT_MS:
                 raise FaultError(f"{kind}.{name}: expected a number of ms 0..{MAX_FAULT_MS}")
@@ -121,11 +137,11 @@ def normalize_fault(obj, tls):
         raise FaultError('stall: give either "before_ms", or "at_byte" and "ms"')
     if kind == "html":
         out.setdefault("status", 502)
-    if kind == "idle_close":
+    if kind in ("idle_close", "drop_request", "lose_response"):
         out.setdefault("how", "fin")
     if kind == "body":
         out.setdefault("content_type", "application/json")
-    if kind == "status":
+    if kind in ("status", "status_after_handling"):
         out.setdefault("type", ERROR_TYPES.get(out["status"], "api_error"))
     if kind == "handshake_close" and not tls:
         raise FaultError("handshake_close: this server does not speak TLS")
@@ -183,6 +199,29 @@ class FaultQueue:
     def take_request(self, path):
         return self._take(lambda f: f["fault"] not in CONNECTION_FAULTS
                           and path.startswith(f["path_prefix"]))
+
+    def take_request_side(self, path):
+        """The first queued request fault matching `path` when it is a request-side one
+        (REQUEST_SIDE_FAULTS), taken; else None and the queue is left as it was."""
+        with self._lock:
+            for i, f in enumerate(self._items):
+                if f["fault"] in CONNECTION_FAULTS or not path.startswith(f["path_prefix"]):
+                    continue
+                if f["fault"] not in REQUEST_SIDE_FAULTS:
+                    return None
+                f["times"] -= 1
+                if f["times"] == 0:
+                    del self._items[i]
+                taken = dict(f)
+                del taken["times"]
+                return taken
+        return None
+
+    def has_request_side(self):
+        """Is a request-side fault queued? (Then request lines are read byte by byte, so that
+        nothing past a drop_request's byte N is taken off the connection.)"""
+        with self._lock:
+            return any(f["fault"] in REQUEST_SIDE_FAULTS for f in self._items)
 
     def take_connection(self):
         return self._take(lambda f: f["fault"] in CONNECTION_FAULTS)

@@ -95,6 +95,20 @@ def close_draining(sock, seconds=3.0):
             pass
 
 
+def close_now(sock):
+    """FIN without TLS close_notify, then close without reading anything more: bytes the peer
+    sent that were not read, or sends later, get an RST from the kernel (after the FIN)."""
+    try:
+        sock.shutdown(socket.SHUT_WR)       # on an SSLSocket: drops TLS, no close_notify
+    except (OSError, ValueError):
+        pass
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+
 def close_abort(sock):
     """RST: wait for what was written to leave, then close with SO_LINGER {1, 0}."""
     try:
@@ -140,21 +154,60 @@ class BadRequest(Exception):
         self.message = message
 
 
+class LimitReached(Exception):
+    """The request reached the byte where a drop_request fault stops reading it."""
+
+
 class Reader:
-    """Buffered reads over a socket (plain or TLS), for request heads and bodies."""
+    """Buffered reads over a socket (plain or TLS), for request heads and bodies.
+
+    `delivered` counts the bytes handed to the parser on this connection. With `limit` set
+    (absolute, in delivered bytes: a drop_request's byte N), the reader never takes a byte past
+    it off the connection and raises LimitReached where the parser would need one. With `probe`
+    set (a callable, while a request line is read), each fill first waits until the connection
+    is readable and then, when probe() is true, takes one byte only: nothing of a request is
+    taken off the connection before its request line says which fault applies."""
 
     def __init__(self, sock):
         self.sock = sock
         self.buf = bytearray()
+        self.delivered = 0
+        self.limit = None
+        self.probe = None
+
+    def _wait_readable(self):
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return
+        try:
+            readable, _, _ = select.select([self.sock], [], [], self.sock.gettimeout())
+        except (OSError, ValueError) as e:
+            raise ConnectionGone(str(e)) from None
+        if not readable:
+            raise ConnectionGone("timed out")
 
     def _fill(self):
+        size = 65536
+        if self.limit is not None:
+            size = min(size, self.limit - self.delivered - len(self.buf))
+            if size <= 0:
+                raise LimitReached()
+        elif self.probe is not None:
+            self._wait_readable()
+            if self.probe():
+                size = 1
         try:
-            data = self.sock.recv(65536)
+            data = self.sock.recv(size)
         except (socket.timeout, OSError, ssl.SSLError) as e:
             raise ConnectionGone(str(e)) from None
         if not data:
             raise ConnectionGone("peer closed")
         self.buf += data
+
+    def _deliver(self, n):
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        self.delivered += n
+        return data
 
     def wait_request(self, timeout):
         """True when bytes of a next request (or the peer's EOF) are here or arrive within
@@ -173,8 +226,10 @@ class Reader:
         while True:
             nl = self.buf.find(b"\n", start)
             if nl >= 0:
-                line = bytes(self.buf[:nl])
-                del self.buf[:nl + 1]
+                if self.limit is not None and self.delivered + nl + 1 > self.limit:
+                    self.skip(self.limit - self.delivered)
+                    raise LimitReached()
+                line = self._deliver(nl + 1)[:-1]
                 return line[:-1] if line.endswith(b"\r") else line
             if len(self.buf) > limit:
                 raise BadRequest(431, "header line too long")
@@ -182,13 +237,21 @@ class Reader:
             self._fill()
 
     def read(self, n):
+        if self.limit is not None and self.delivered + n > self.limit:
+            self.skip(self.limit - self.delivered)
+            raise LimitReached()
         if n > 1 << 20:
             return self.read_large(n)
         while len(self.buf) < n:
             self._fill()
-        data = bytes(self.buf[:n])
-        del self.buf[:n]
-        return data
+        return self._deliver(n)
+
+    def skip(self, n):
+        """Take n more bytes off the connection and drop them (up to a drop_request's byte N)."""
+        while n > 0:
+            if not self.buf:
+                self._fill()
+            n -= len(self._deliver(min(n, len(self.buf))))
 
     def read_large(self, n):
         """n bytes straight into one buffer (a 100 MB create body arrives at socket speed)."""
@@ -207,6 +270,7 @@ class Reader:
             raise ConnectionGone(str(e)) from None
         finally:
             view.release()
+        self.delivered += n
         return bytes(out)
 
 
@@ -241,18 +305,35 @@ class Request:
         return "close" in tokens
 
 
-def read_request(reader):
+def read_request(reader, on_line=None, probe=None):
     """Parse one request (head and body). Raises ConnectionGone before the first byte of a
-    request or on a broken connection, BadRequest on a malformed one."""
-    line = reader.readline(MAX_REQUEST_LINE)
-    while line == b"":                  # RFC 9112 2.2: ignore empty lines before a request
+    request or on a broken connection, BadRequest on a malformed one.
+
+    on_line(target): called once the request line is read and valid; returns None, or N: then
+    the request is read up to its byte N at most (counted from the first byte of its request
+    line), and LimitReached is raised where more would be needed. probe: Reader.probe while the
+    request line is read."""
+    reader.limit = None
+    reader.probe = probe
+    try:
+        start = reader.delivered
         line = reader.readline(MAX_REQUEST_LINE)
+        while line == b"":              # RFC 9112 2.2: ignore empty lines before a request
+            start = reader.delivered
+            line = reader.readline(MAX_REQUEST_LINE)
+    finally:
+        reader.probe = None
     try:
         method, target, version = line.decode("ascii").split(" ")
     except (UnicodeDecodeError, ValueError):
         raise BadRequest(400, "malformed request line") from None
     if version not in ("HTTP/1.1", "HTTP/1.0"):
         raise BadRequest(505 if version.startswith("HTTP/") else 400, "unsupported HTTP version")
+    stop = on_line(target) if on_line is not None else None
+    if stop is not None:
+        reader.limit = start + stop
+        if reader.delivered > reader.limit:     # byte N lies inside the request line
+            raise LimitReached()
 
     headers = []
     total = 0
@@ -344,6 +425,9 @@ class Framing:
 # CLOSE_DRAIN: FIN (no close_notify), then read and drop what the peer still sends for a while.
 KEEP, CLOSE, CLOSE_HARD, RESET = "keep", "close", "close-hard", "reset"
 CLOSE_DRAIN = "close-drain"
+# CLOSE_NOW: FIN (no close_notify), then closed at once without reading: the kernel answers
+# what the peer still sends (or sent and was not read) with RST.
+CLOSE_NOW = "close-now"
 
 
 class Stream:

@@ -170,7 +170,9 @@ class MockServer:
         return self._ok("POST", "/_mock/clock", {"advance_ms": ms})
 
     def created_batches(self):
-        """The batches created through the API, newest first (id, requests, status, ...)."""
+        """Every batch created through the API since start, newest first, deleted ones too:
+        {"id", "requests", "deleted", "body_bytes", "sha256" (of the create body as received),
+        "created_at", "processing_status"}. The same sha256 twice: one body made two batches."""
         return self._ok("GET", "/_mock/batches")["batches"]
 
     def create_request(self, batch_id):

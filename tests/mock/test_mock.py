@@ -51,10 +51,10 @@ RECORD_KEYS = {"id", "type", "processing_status", "request_counts", "created_at"
 COUNT_KEYS = {"processing", "succeeded", "errored", "canceled", "expired"}
 
 
-def counters(connections, handshakes, requests, faults_applied=0):
+def counters(connections, handshakes, requests, faults_applied=0, creates=0):
     """The /_mock/stats object with these values."""
     return {"connections": connections, "handshakes": handshakes, "requests": requests,
-            "faults_applied": faults_applied}
+            "faults_applied": faults_applied, "creates": creates}
 
 
 def read_raw_response(f):
@@ -2652,6 +2652,509 @@ class ResultsTest(unittest.TestCase):
         sock.close()
         self.assertGreater(sizes.count(1), len(data) * 0.8)
         self.assertEqual(json.loads(split_head(data)[1])["custom_id"], "s")
+
+
+# -- request-side faults and faults that follow the handling ---------------------------------------
+
+
+class Wire:
+    """One client connection whose TCP ending stays visible: plain, or TLS with the TLS layer in
+    memory (ssl.MemoryBIO). send() reports a failed write instead of raising; wait_end() reads
+    until the server's FIN or RST, or a timeout."""
+
+    def __init__(self, port, ctx=None):
+        self.sock = socket.create_connection((HOST, port), timeout=10)
+        self.plain = b""
+        self.notified = False           # TLS close_notify received
+        self.end = None                 # "fin" or "rst" once seen
+        self.tls = None
+        if ctx is None:
+            return
+        self.inc, self.out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = ctx.wrap_bio(self.inc, self.out, server_hostname=HOST)
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self._flush()
+                data = self.sock.recv(65536)
+                if not data:
+                    raise ConnectionError("EOF during the handshake")
+                self.inc.write(data)
+        self._flush()
+
+    def _flush(self):
+        data = self.out.read()
+        if data:
+            self.sock.sendall(data)
+
+    def send(self, data):
+        """None when every byte was written, else the write's exception."""
+        try:
+            if self.tls is None:
+                self.sock.sendall(data)
+            else:
+                for i in range(0, len(data), 1 << 20):
+                    self.tls.write(data[i:i + (1 << 20)])
+                    self._flush()
+        except (BrokenPipeError, ConnectionResetError) as e:
+            return e
+        return None
+
+    def wait_end(self, timeout=10.0):
+        """Read until the server's FIN or RST (self.end), or `timeout` s of silence (end None).
+        Returns self.end; the plaintext received accumulates in self.plain."""
+        self.sock.settimeout(timeout)
+        while self.end is None:
+            try:
+                data = self.sock.recv(1 << 20)
+            except ConnectionResetError:
+                self.end = "rst"
+                break
+            except socket.timeout:
+                return None
+            if not data:
+                self.end = "fin"
+                break
+            if self.tls is None:
+                self.plain += data
+                continue
+            self.inc.write(data)
+            was = self.notified
+            try:
+                while not self.notified:
+                    got = self.tls.read(1 << 20)
+                    self.plain += got
+                    self.notified = not got     # b"" (or SSLZeroReturnError): close_notify
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLZeroReturnError:
+                self.notified = True
+            if self.notified and not was:
+                try:
+                    self.tls.unwrap()           # answer with our close_notify
+                except ssl.SSLError:
+                    pass
+                try:
+                    self._flush()
+                except OSError:
+                    pass
+        return self.end
+
+    def close(self):
+        self.sock.close()
+
+
+class RequestSideFaultTest(unittest.TestCase):
+    """drop_request (reads a request up to byte N, then FIN or RST; nothing handled, nothing
+    answered), lose_response, cut_response, status_after_handling (handled, then the answer is
+    lost, cut or replaced), the creates counter, and which faults handle the request."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ambc-mock-reqfaults-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["bash", GEN_CERTS, certs], check=True, timeout=30)
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+        tls = ["--cert", os.path.join(certs, "server.pem"),
+               "--key", os.path.join(certs, "server.key")]
+        cls.srv = MockServer(cls.tmp, "reqfaults", [*tls, "--batches", "10", "--chunked",
+                                                    "never"])
+        cls.addClassCleanup(cls.srv.stop)
+        cls.plain = MockServer(cls.tmp, "reqfaults-plain", ["--batches", "10"])
+        cls.addClassCleanup(cls.plain.stop)
+        cls.serial = 0
+
+    def setUp(self):
+        for server in (self.srv, self.plain):
+            self.assertEqual(server.clear_faults(), [])
+            server.reset_stats()
+
+    def unique_body(self, n=2, filler=""):
+        """A valid create body never sent before (its SHA-256 is new)."""
+        type(self).serial += 1
+        tag = f"u{os.getpid()}-{self.serial}"
+        return create_body([req_item(f"{tag}-{i}", system=filler) for i in range(n)])
+
+    @staticmethod
+    def create_request(body, extra=None, chunked=None):
+        """(head bytes, whole request bytes) of a create; chunked: the body's pieces."""
+        lines = ["POST /v1/messages/batches HTTP/1.1", "Host: localhost",
+                 f"x-api-key: {API_KEY}", "anthropic-version: 2023-06-01",
+                 "content-type: application/json", *(extra or [])]
+        if chunked is None:
+            lines.append(f"content-length: {len(body)}")
+            wire = body
+        else:
+            lines.append("transfer-encoding: chunked")
+            wire = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in chunked) + b"0\r\n\r\n"
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        return head, head + wire
+
+    def wire(self, server=None):
+        server = server or self.srv
+        w = Wire(server.port, self.ctx if server is self.srv else None)
+        self.addCleanup(w.close)
+        return w
+
+    def created(self, server=None):
+        return (server or self.srv).created_batches()
+
+    def assert_no_answer(self, w, how):
+        self.assertEqual(w.wait_end(), how)
+        self.assertEqual(w.plain, b"")
+        self.assertFalse(w.notified)            # no close_notify either
+
+    # -- drop_request ----------------------------------------------------------------------------
+
+    def test_drop_request_anywhere_creates_nothing_answers_nothing(self):
+        body = self.unique_body()
+        head, req = self.create_request(body)
+        line = req.index(b"\r\n") + 2
+        offsets = [0, 1, line - 1, line, line + 1, len(head) - 2, len(head) - 1, len(head),
+                   len(head) + 1, len(head) + len(body) // 2, len(req) - 1, len(req),
+                   len(req) + 1, len(req) + 10_000]
+        before = self.created()
+        for i, n in enumerate(offsets):
+            how = ("fin", "rst")[i % 2]
+            with self.subTest(after_bytes=n, how=how):
+                self.srv.add_faults({"fault": "drop_request", "after_bytes": n, "how": how})
+                w = self.wire()
+                w.send(req)                     # may fail once the server has closed
+                self.assert_no_answer(w, how)
+                w.close()
+        self.assertEqual(self.created(), before)
+        self.assertEqual(self.srv.faults(), [])
+        st = self.srv.stats()
+        self.assertEqual((st["creates"], st["requests"], st["faults_applied"]),
+                         (0, len(offsets), len(offsets)))
+        # The same request without a fault creates its batch: the drops were not "bad bodies".
+        w = self.wire()
+        self.assertIsNone(w.send(self.create_request(body, ["Connection: close"])[1]))
+        w.wait_end()
+        self.assertTrue(w.plain.startswith(b"HTTP/1.1 200 OK\r\n"), w.plain[:100])
+        self.assertEqual(self.srv.stats()["creates"], 1)
+
+    def test_drop_request_reads_exactly_up_to_byte_n(self):
+        """The server closes when byte N arrives, not before: N-1 bytes sent, it waits."""
+        body = self.unique_body()
+        head, req = self.create_request(body)
+        line = req.index(b"\r\n") + 2
+        chunked_head, chunked = self.create_request(body, chunked=[body[:7], body[7:]])
+        cases = [(self.srv, req, line + 5, "fin"),               # inside the headers
+                 (self.srv, req, len(head) + 10, "rst"),         # inside the body
+                 (self.srv, req, len(req) - 1, "fin"),           # one byte before its end
+                 (self.plain, req, len(head) + 1, "rst"),
+                 (self.plain, chunked, len(chunked_head) + 5, "fin"),     # in a chunk line
+                 (self.plain, chunked, len(chunked) - 3, "fin")]          # in the last chunk
+        for server, data, n, how in cases:
+            with self.subTest(tls=server is self.srv, n=n, size=len(data), how=how):
+                server.add_faults({"fault": "drop_request", "after_bytes": n, "how": how})
+                w = self.wire(server)
+                self.assertIsNone(w.send(data[:n - 1]))
+                self.assertIsNone(w.wait_end(0.3))               # still reading
+                self.assertIsNone(w.send(data[n - 1:n]))
+                t0 = time.monotonic()
+                self.assert_no_answer(w, how)
+                self.assertLess(time.monotonic() - t0, 2.0)
+                w.close()
+        self.assertEqual((self.srv.stats()["creates"], self.plain.stats()["creates"]), (0, 0))
+
+    def test_expect_continue(self):
+        """Expect: 100-continue: a drop inside the head comes before the 100 Continue, one in the
+        body after it; lose_response sends the 100 Continue (not part of the response), then
+        nothing."""
+        body = self.unique_body()
+        head, req = self.create_request(body, ["Expect: 100-continue"])
+        cont = b"HTTP/1.1 100 Continue\r\n\r\n"
+        for fault, interim in (({"fault": "drop_request", "after_bytes": len(head) - 1}, b""),
+                               ({"fault": "drop_request", "after_bytes": len(head) + 9}, cont),
+                               ({"fault": "lose_response"}, cont)):
+            with self.subTest(fault=fault):
+                self.srv.add_faults(fault)
+                w = self.wire()
+                self.assertIsNone(w.send(head))
+                if interim:
+                    self.assertIsNone(w.wait_end(0.3))
+                    self.assertEqual(w.plain, interim)
+                    self.assertIsNone(w.send(body))
+                self.assertEqual(w.wait_end(), "fin")
+                self.assertEqual(w.plain, interim)
+        self.assertEqual(self.created()[0]["sha256"], hashlib.sha256(body).hexdigest())
+        self.assertEqual(self.srv.stats()["creates"], 1)
+
+    def test_drop_request_mid_body_fails_the_clients_write(self):
+        """A body far larger than the socket buffers: the client's write fails (the server
+        closed after byte N), its read sees the FIN or the RST; nothing created."""
+        filler = "x" * (1 << 20)
+        body = self.unique_body(32, filler)                      # 32 MB
+        head, req = self.create_request(body)
+        for how in ("fin", "rst"):
+            with self.subTest(how=how):
+                self.srv.add_faults({"fault": "drop_request", "after_bytes": len(head) + 100_000,
+                                     "how": how})
+                w = self.wire()
+                err = w.send(req)
+                self.assertIsInstance(err, (BrokenPipeError, ConnectionResetError))
+                # (Once a write has met the RST, Linux reports the end to reads as EOF.)
+                self.assertIn(w.wait_end(), ("fin", "rst"))
+                self.assertEqual(w.plain, b"")
+                w.close()
+        self.assertEqual(self.srv.stats()["creates"], 0)
+
+    def test_drop_request_queue_rules(self):
+        """FIFO with the other request faults, times, path_prefix; never on /_mock/; a request
+        a drop took is never answered, even when its head is bad or too large."""
+        srv = self.srv
+        body = self.unique_body()
+        head, req = self.create_request(body)
+        srv.add_faults({"fault": "status", "status": 503},
+                       {"fault": "drop_request", "after_bytes": 0, "times": 2},
+                       {"fault": "drop_request", "after_bytes": 0,
+                        "path_prefix": "/v1/messages/batches/msgbatch_"},
+                       {"fault": "drop_request", "after_bytes": 0, "path_prefix": "/"})
+        self.assertEqual(srv.faults()[1], {"fault": "drop_request", "after_bytes": 0,
+                                           "how": "fin", "times": 2,
+                                           "path_prefix": "/v1/messages/batches"})
+        self.assertEqual(srv.stats()["requests"], 0)             # /_mock/: never taken
+        # 1: the 503 comes first (a drop behind it waits); not handled.
+        w = self.wire()
+        w.send(req.replace(b"content-type", b"Connection: close\r\ncontent-type"))
+        w.wait_end()
+        self.assertTrue(w.plain.startswith(b"HTTP/1.1 503 "), w.plain[:40])
+        # 2, 3: the drop, twice.
+        for _ in range(2):
+            w = self.wire()
+            w.send(req)
+            self.assert_no_answer(w, "fin")
+        # 4: a list request does not match the msgbatch_ prefix: the "/" drop takes it.
+        w = self.wire()
+        w.send(raw_request("/v1/messages/batches?limit=1"))
+        self.assert_no_answer(w, "fin")
+        # 5: a retrieve takes the msgbatch_ one.
+        w = self.wire()
+        w.send(raw_request("/v1/messages/batches/msgbatch_x"))
+        self.assert_no_answer(w, "fin")
+        self.assertEqual(srv.faults(), [])
+        self.assertEqual(srv.stats()["creates"], 0)
+        # A head the server would refuse (bad header line, over the edge's limit): no answer.
+        for bad in (b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\nbad header\r\n\r\n",
+                    b"POST /v1/messages/batches HTTP/1.1\r\nHost: x\r\n"
+                    b"content-length: 268435457\r\n\r\n{"):
+            srv.add_faults({"fault": "drop_request", "after_bytes": 1 << 30})
+            w = self.wire()
+            w.send(bad)
+            self.assert_no_answer(w, "fin")
+        # Queued while a request is being read (after its request line): it takes the drop
+        # once read whole, and is dropped all the same.
+        w = self.wire()
+        w.send(req[:len(head) + 5])
+        time.sleep(0.2)
+        srv.add_faults({"fault": "drop_request", "after_bytes": 5})
+        w.send(req[len(head) + 5:])
+        self.assert_no_answer(w, "fin")
+        # Keep-alive: the request before the dropped one is answered, then the drop.
+        srv.add_faults({"fault": "drop_request", "after_bytes": 3,
+                        "path_prefix": "/v1/messages/batches/msgbatch_"})
+        w = self.wire()
+        w.send(raw_request("/v1/messages/batches?limit=1")
+               + raw_request("/v1/messages/batches/msgbatch_y"))
+        self.assertEqual(w.wait_end(), "fin")
+        self.assertTrue(w.plain.startswith(b"HTTP/1.1 200 OK\r\n"))
+        self.assertEqual(w.plain.count(b"HTTP/1.1 "), 1)
+        st = srv.stats()
+        self.assertEqual((st["requests"], st["faults_applied"], st["creates"]), (10, 9, 0))
+
+    # -- faults that follow the handling ----------------------------------------------------------
+
+    def test_lose_response(self):
+        for server, how in ((self.srv, "fin"), (self.srv, "rst"), (self.plain, "fin")):
+            with self.subTest(tls=server is self.srv, how=how):
+                before = {b["id"] for b in self.created(server)}
+                body = self.unique_body()
+                head, req = self.create_request(body)
+                fault = {"fault": "lose_response"} if how == "fin" else \
+                    {"fault": "lose_response", "how": "rst"}
+                server.reset_stats()
+                server.add_faults(fault)
+                w = self.wire(server)
+                self.assertIsNone(w.send(req))
+                self.assert_no_answer(w, how)
+                w.close()
+                new = [b for b in self.created(server) if b["id"] not in before]
+                self.assertEqual(len(new), 1)                    # exactly one batch
+                self.assertEqual(new[0]["sha256"], hashlib.sha256(body).hexdigest())
+                self.assertEqual((new[0]["requests"], new[0]["body_bytes"]), (2, len(body)))
+                self.assertEqual(server.stats()["creates"], 1)
+
+    def test_cut_response(self):
+        srv = self.srv
+        body = self.unique_body()
+        _, req = self.create_request(body)
+        srv.add_faults({"fault": "cut_response", "bytes": 30})
+        w = self.wire()
+        self.assertIsNone(w.send(req))
+        self.assertEqual(w.wait_end(), "fin")
+        self.assertEqual(len(w.plain), 30)
+        self.assertTrue(w.plain.startswith(b"HTTP/1.1 200 OK\r\n"))
+        self.assertFalse(w.notified)                             # FIN without close_notify
+        self.assertEqual(self.created()[0]["sha256"], hashlib.sha256(body).hexdigest())
+        # bytes past the response: the whole answer, then FIN; the batch it names exists.
+        body = self.unique_body()
+        _, req = self.create_request(body)
+        srv.add_faults({"fault": "cut_response", "bytes": 1_000_000})
+        w = self.wire()
+        w.send(req)
+        self.assertEqual(w.wait_end(), "fin")
+        self.assertFalse(w.notified)
+        head, rest = split_head(w.plain)
+        status, fields = head_fields(head)
+        self.assertEqual((status, fields["connection"]), (200, ["keep-alive"]))
+        self.assertEqual(len(rest), int(fields["content-length"][0]))
+        self.assertEqual(json.loads(rest)["id"], self.created()[0]["id"])
+        self.assertEqual(srv.stats()["creates"], 2)
+
+    def test_status_after_handling(self):
+        srv = self.srv
+        conn = http.client.HTTPSConnection(HOST, srv.port, context=self.ctx, timeout=10)
+        self.addCleanup(conn.close)
+
+        def post(body):
+            conn.request("POST", "/v1/messages/batches", body=body,
+                         headers={**AUTH, "content-type": "application/json"})
+            resp = conn.getresponse()
+            return resp, json.loads(resp.read())
+
+        body = self.unique_body()
+        srv.add_faults({"fault": "status_after_handling", "status": 503, "retry_after_ms": 20,
+                        "should_retry": True, "message": "try later"},
+                       {"fault": "status_after_handling", "status": 529},
+                       {"fault": "status", "status": 503})
+        self.assertEqual(srv.faults()[1]["type"], "overloaded_error")
+        resp, err = post(body)
+        self.assertEqual(resp.status, 503)
+        self.assertEqual(err["error"], {"type": "api_error", "message": "try later"})
+        self.assertEqual(err["request_id"], resp.getheader("request-id"))
+        self.assertEqual((resp.getheader("retry-after-ms"), resp.getheader("x-should-retry")),
+                         ("20", "true"))
+        self.assertEqual(self.created()[0]["sha256"], hashlib.sha256(body).hexdigest())
+        body2 = self.unique_body()
+        resp, err = post(body2)                                  # same connection: kept alive
+        self.assertEqual((resp.status, err["error"]["type"]), (529, "overloaded_error"))
+        self.assertEqual(self.created()[0]["sha256"], hashlib.sha256(body2).hexdigest())
+        # The plain status fault still does not handle: nothing created.
+        n = len(self.created())
+        resp, err = post(self.unique_body())
+        self.assertEqual(resp.status, 503)
+        self.assertEqual(len(self.created()), n)
+        self.assertEqual(srv.stats()["creates"], 2)
+        # A retrieve that takes status_after_handling: answered with the error.
+        srv.add_faults({"fault": "status_after_handling", "status": 500})
+        conn.request("GET", "/v1/messages/batches/" + self.created()[0]["id"], headers=AUTH)
+        resp = conn.getresponse()
+        self.assertEqual((resp.status, json.loads(resp.read())["error"]["type"]),
+                         (500, "api_error"))
+
+    def test_invalid_request_side_faults_rejected(self):
+        bad = [{"fault": "drop_request"}, {"fault": "drop_request", "after_bytes": -1},
+               {"fault": "drop_request", "after_bytes": 1.5},
+               {"fault": "drop_request", "after_bytes": 1, "how": "close"},
+               {"fault": "drop_request", "after_bytes": 1, "bytes": 1},
+               {"fault": "lose_response", "bytes": 1}, {"fault": "lose_response", "how": "x"},
+               {"fault": "cut_response"}, {"fault": "cut_response", "bytes": -1},
+               {"fault": "status_after_handling"},
+               {"fault": "status_after_handling", "status": 42},
+               {"fault": "status_after_handling", "status": 500, "body": "x"}]
+        for fault in bad:
+            with self.subTest(fault=fault):
+                status, body = self.srv.control("POST", "/_mock/faults", [fault])
+                self.assertEqual(status, 400)
+                self.assertEqual(self.srv.faults(), [])
+        self.assertEqual(self.srv.add_faults({"fault": "drop_request", "after_bytes": 1 << 30},
+                                             {"fault": "lose_response"}),
+                         [{"fault": "drop_request", "after_bytes": 1 << 30, "how": "fin",
+                           "times": 1, "path_prefix": "/v1/messages/batches"},
+                          {"fault": "lose_response", "how": "fin", "times": 1,
+                           "path_prefix": "/v1/messages/batches"}])
+
+    # -- handled or not, for every request fault ---------------------------------------------------
+
+    HANDLED = [
+        ({"fault": "close_after", "bytes": 20}, True),
+        ({"fault": "reset_after", "bytes": 20}, True),
+        ({"fault": "stall", "before_ms": 10}, True),
+        ({"fault": "stall", "at_byte": 20, "ms": 10}, True),
+        ({"fault": "drip", "interval_ms": 0}, True),
+        ({"fault": "bad_chunk", "kind": "nonhex"}, True),
+        ({"fault": "conflicting_length"}, True),
+        ({"fault": "huge_headers", "bytes": 1000}, True),
+        ({"fault": "body_longer", "extra": 10}, True),
+        ({"fault": "body_shorter", "missing": 10}, True),
+        ({"fault": "invalid_json"}, True),
+        ({"fault": "late_bytes", "data": "x", "delay_ms": 10}, True),
+        ({"fault": "extra_response", "delay_ms": 10}, True),
+        ({"fault": "idle_close", "after_ms": 10}, True),
+        ({"fault": "cut_response", "bytes": 20}, True),
+        ({"fault": "lose_response"}, True),
+        ({"fault": "status_after_handling", "status": 429}, True),
+        ({"fault": "html"}, False),
+        ({"fault": "status", "status": 429}, False),
+        ({"fault": "body", "status": 200, "body": "{}"}, False),
+        ({"fault": "drop_request", "after_bytes": 1 << 20}, False),
+    ]
+
+    def test_which_faults_handle_the_request(self):
+        """Each request fault on a create, over TLS: a batch exists afterwards exactly when the
+        documentation says the fault handles the request; creates counts exactly that."""
+        expected = 0
+        for fault, handled in self.HANDLED:
+            with self.subTest(fault=fault["fault"]):
+                body = self.unique_body()
+                # Connection: close, so that every answer ends the connection (the faults that
+                # follow a response then do not act; the handling comes before them anyway).
+                _, req = self.create_request(body, ["Connection: close"])
+                self.srv.add_faults(fault)
+                w = self.wire()
+                w.send(req)
+                self.assertIsNotNone(w.wait_end())
+                w.close()
+                shas = [b["sha256"] for b in self.created()]
+                self.assertEqual(hashlib.sha256(body).hexdigest() in shas, handled)
+                expected += handled
+        self.assertEqual(self.srv.stats()["creates"], expected)
+
+    def test_creates_and_no_duplicates_after_a_sweep(self):
+        """A sweep of faults over creates, each body sent until the mock says 200 (a naive
+        retrying client): the batches list shows, by body hash, which bodies were created twice."""
+        srv = self.plain
+        before = {b["id"] for b in self.created(srv)}
+        faults = [{"fault": "drop_request", "after_bytes": 150}, {"fault": "lose_response"},
+                  {"fault": "status", "status": 529}, {"fault": "cut_response", "bytes": 5},
+                  {"fault": "status_after_handling", "status": 503}]
+        bodies = []
+        for fault in faults:
+            body = self.unique_body()
+            bodies.append(body)
+            _, req = self.create_request(body, ["Connection: close"])
+            srv.add_faults(fault)
+            for attempt in range(3):
+                w = self.wire(srv)
+                w.send(req)
+                w.wait_end()
+                w.close()
+                if w.plain.startswith(b"HTTP/1.1 200 OK\r\n"):
+                    break
+        new = [b for b in self.created(srv) if b["id"] not in before]
+        self.assertEqual(srv.stats()["creates"], len(new))
+        per_body = [sum(b["sha256"] == hashlib.sha256(x).hexdigest() for b in new)
+                    for x in bodies]
+        # drop and status: once (retried safely); lose, cut, status_after_handling: twice.
+        self.assertEqual(per_body, [1, 2, 1, 2, 2])
+        for b in new:
+            self.assertEqual((b["requests"], b["deleted"]), (2, False))
+            self.assertRegex(b["created_at"], TS_RE)
 
 
 def _us(ts):

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""The emulated board: ambc's firmware on QEMU mps2-an385 lists every batch from the mock API
-over verified TLS, and its records must equal the POSIX CLI's for the same walk.
+"""The emulated board: ambc's firmware on QEMU mps2-an385 creates a batch, waits for it to end,
+then lists every batch from the mock API over verified TLS; the batch must be exactly the
+requests the firmware wrote (the mock keeps the body it received; Python's json reads it), and
+the records must equal the POSIX CLI's for the same walk, run after the firmware's.
 
 Steps: build the firmware (or reuse it; incremental), make a private network namespace, start
 the mock API over TLS on the namespace's loopback, run the CLI and then QEMU inside it (QEMU's
@@ -21,6 +23,7 @@ fetchable. Environment:
                  Default 5 (31 MIPS, about what a 25-50 MHz Cortex-M3 executes); "off" lets
                  QEMU's virtual clock follow the host's (the CPU then runs at host speed)
 """
+import json
 import os
 import shutil
 import subprocess
@@ -37,6 +40,7 @@ SKIP = 77
 BATCHES = int(os.environ.get("AMBC_QEMU_BATCHES", "57"))
 LIMIT = int(os.environ.get("AMBC_QEMU_LIMIT", "10"))
 ICOUNT = os.environ.get("AMBC_QEMU_ICOUNT", "5")
+CREATE = 5  # requests in the batch the firmware creates
 QEMU_TIMEOUT = 60
 
 
@@ -109,7 +113,7 @@ def cli_records(ns, cli, port, ca):
 
 
 def qemu_run(ns, qemu, fw, port, ca):
-    append = f"port={port} ca={ca} key=test-key limit={LIMIT}"
+    append = f"port={port} ca={ca} key=test-key limit={LIMIT} create={CREATE}"
     cmd = ns.cmd(qemu, "-M", "mps2-an385", "-cpu", "cortex-m3", "-nographic", "-monitor", "none",
                  "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
                  "-kernel", fw, "-append", append,
@@ -135,6 +139,42 @@ def measurements(lines):
                 k, _, v = word.partition("=")
                 m[k] = int(v)
     return m
+
+
+def ns_control(ns, port, ca, path):
+    """GET a /_mock/ control endpoint from inside the namespace (the mock listens only there)."""
+    code = ("import json, ssl, sys, urllib.request\n"
+            "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+            "print(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=10).read().decode())")
+    r = subprocess.run(ns.cmd(sys.executable, "-c", code, f"https://localhost:{port}{path}", ca),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    if r.returncode != 0:
+        raise AssertionError(f"control GET {path} failed: {r.stderr}")
+    return json.loads(r.stdout)
+
+
+def check_created(ctl, out):
+    """The firmware's create and wait: one new batch, made of what reading_source() writes."""
+    created = [json.loads(line.split(" ", 1)[1]) for line in out if line.startswith("created: ")]
+    ended = [json.loads(line.split(" ", 1)[1]) for line in out if line.startswith("ended: ")]
+    made = ctl("/_mock/batches")["batches"]
+    if len(created) != 1 or len(ended) != 1 or len(made) != 1:
+        raise AssertionError(f"one batch created and waited for: {created} {ended} {made}")
+    if created[0]["id"] != made[0]["id"] or ended[0]["id"] != made[0]["id"]:
+        raise AssertionError(f"the firmware's batch is not the mock's: {created} {made}")
+    if ended[0]["processing_status"] != "ended" or \
+            ended[0]["request_counts"]["succeeded"] != CREATE:
+        raise AssertionError(f"the wait did not end with every request done: {ended[0]}")
+    body = json.loads(ctl(f"/_mock/batches/{made[0]['id']}/request")["body"])
+    want = [{"custom_id": f"reading-{i:03d}", "params": {
+        "model": "claude-haiku-4-5", "max_tokens": 64,
+        "system": "You read sensor values. Answer \"ok\" or \"check\".",
+        "messages": [{"role": "user",
+                      "content": f"Vibration (mm/s): {(i * 7) // 10 % 10}.{(i * 7) % 10}"}]}}
+        for i in range(CREATE)]
+    if body != {"requests": want}:
+        raise AssertionError(f"the create body is not what the firmware wrote: {body}")
+    return made[0]["id"]
 
 
 def main():
@@ -163,7 +203,6 @@ def main():
         mock = mockctl.MockServer(work, "mock", [
             "--cert", os.path.join(certs, "server.pem"), "--key", os.path.join(certs, "server.key"),
             "--batches", str(BATCHES)], prefix=ns.cmd())
-        expected = cli_records(ns, cli, mock.port, ca)
         r, wall = qemu_run(ns, qemu, fw, mock.port, ca)
         out = r.stdout.splitlines()
         print("\n".join(line for line in out if not line.startswith("{")))
@@ -172,8 +211,11 @@ def main():
         if r.returncode != 0:
             raise AssertionError(f"firmware exit status {r.returncode}")
         records = [line for line in out if line.startswith("{")]
-        if len(expected) != BATCHES:
-            raise AssertionError(f"the CLI listed {len(expected)} batches, the store has {BATCHES}")
+        new_id = check_created(lambda path: ns_control(ns, mock.port, ca, path), out)
+        expected = cli_records(ns, cli, mock.port, ca)
+        if len(expected) != BATCHES + 1 or json.loads(expected[0])["id"] != new_id:
+            raise AssertionError(f"the CLI listed {len(expected)} batches, the store has "
+                                 f"{BATCHES} and the new one first")
         if records != expected:
             for i, (a, b) in enumerate(zip(records, expected)):
                 if a != b:
@@ -182,12 +224,14 @@ def main():
             raise AssertionError(f"firmware records ({len(records)}) differ from the CLI's "
                                  f"({len(expected)})")
         m = measurements(out)
-        pages = (BATCHES + LIMIT - 1) // LIMIT
-        if m.get("records") != BATCHES or m.get("pages") != pages:
+        pages = (BATCHES + 1 + LIMIT - 1) // LIMIT
+        if m.get("records") != BATCHES + 1 or m.get("pages") != pages:
             raise AssertionError(f"measurements disagree: {m}")
         if m.get("arena_in_use_at_end") != 0:
             raise AssertionError("mbedTLS arena not empty after ambc_tls_free")
-        summary = (f"records compared equal: {len(records)} ({pages} pages of {LIMIT}); "
+        summary = (f"batch of {CREATE} created ({m['create_ms']} ms) and waited for "
+                   f"({m['polls']} polls, {m['wait_ms']} ms), body as written; "
+                   f"records compared equal: {len(records)} ({pages} pages of {LIMIT}); "
                    f"handshakes {m['handshakes']}; emulated walk {m['walk_ms']} ms, first record "
                    f"after {m['first_record_ms']} ms (icount shift {ICOUNT}; QEMU wall {wall:.1f} s); arena peak {m['arena_peak']} of "
                    f"{m['arena_size']} B; stack {m['stack_used']} of {m['stack_size']} B")

@@ -37,8 +37,14 @@ SLACK = 64  # bytes: tiny files may move a few instructions without meaning anyt
 # found elsewhere): a timeout cut short by a deadline reported as the deadline, and the
 # oracle's finding (a value's verdict must not depend on how the body was sliced). Not growth
 # to absorb: behaviour the API requires. Issue 14's profiles put the budget on minimal-list.
+# Raised for issue 12 (16024 -> 19960, +3936 B): four operations the core did not have:
+# create with its request writer (core/create.c 906 B, core/request_writer.c 1918 B), wait
+# (core/wait.c 388 B), cancel and delete (core/batches.c beside the slimmer client.c, +588 B);
+# issue 14's feature switches let a build leave each of them out. Then 19960 -> 20064
+# (+104 B): two findings of the create suite: raw params checked as UTF-8 before upload, and a
+# wait that decides about a 404 when its grace ends rather than a whole sleep later.
 CORE_TEXT_BUDGET = 10 * 1024
-CORE_TEXT_CEILING = 16024
+CORE_TEXT_CEILING = 20064
 
 
 def components(root, build):

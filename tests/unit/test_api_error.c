@@ -236,8 +236,10 @@ static void test_nul_replaced_not_cut(void **state)
           "\\u0000\"},\"request_id\":\"req_\\u00001\"}",
           0, 500, NULL);
     assert_true(err.from_body);
-    assert_string_equal(err.message, "before\xEF\xBF\xBD" "after\xEF\xBF\xBD");
-    assert_string_equal(err.request_id, "req_\xEF\xBF\xBD" "1");
+    assert_string_equal(err.message, "before\xEF\xBF\xBD"
+                                     "after\xEF\xBF\xBD");
+    assert_string_equal(err.request_id, "req_\xEF\xBF\xBD"
+                                        "1");
 }
 
 static void test_request_id_truncation_flagged(void **state)

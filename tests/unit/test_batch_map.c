@@ -39,10 +39,21 @@ static const char example[] =
     "}";
 
 /* The keys of a record, in the order the tests build it, with a valid value each. */
-static const char *const keys[15] = {
-    "id",          "type",       "processing_status", "request_counts", "created_at",
-    "expires_at",  "ended_at",   "cancel_initiated_at", "archived_at",  "results_url",
-    "processing",  "succeeded",  "errored",           "canceled",       "expired"};
+static const char *const keys[15] = {"id",
+                                     "type",
+                                     "processing_status",
+                                     "request_counts",
+                                     "created_at",
+                                     "expires_at",
+                                     "ended_at",
+                                     "cancel_initiated_at",
+                                     "archived_at",
+                                     "results_url",
+                                     "processing",
+                                     "succeeded",
+                                     "errored",
+                                     "canceled",
+                                     "expired"};
 static const char *const values[15] = {"\"msgbatch_1\"",
                                        "\"message_batch\"",
                                        "\"ended\"",
@@ -272,7 +283,7 @@ static const struct {
     {0, "1", NULL, AMBC_ERR_JSON_TYPE, "id"},
     {0, "[\"a\"]", NULL, AMBC_ERR_JSON_TYPE, "id"},
     {0, "\"ab\\u0000c\"", NULL, AMBC_ERR_JSON_NUL, "id"},
-    {-1, NULL, "\"id\":\"b\"", AMBC_ERR_JSON_SHAPE, "id"},     /* a key twice */
+    {-1, NULL, "\"id\":\"b\"", AMBC_ERR_JSON_SHAPE, "id"},       /* a key twice */
     {-1, NULL, "\"\\u0069d\":\"b\"", AMBC_ERR_JSON_SHAPE, "id"}, /* twice, once escaped */
     {1, "\"message_batch_deleted\"", NULL, AMBC_ERR_JSON_SHAPE, "type"},
     {1, "\"message_batch\\u0000\"", NULL, AMBC_ERR_JSON_SHAPE, "type"},
@@ -353,11 +364,21 @@ static void test_not_a_record(void **state)
 /* Issue 11, item 9: a record missing any key the API promises is refused, naming the key. */
 static void test_every_key_is_required(void **state)
 {
-    static const char *const names[15] = {
-        "id",         "type",       "processing_status", "request_counts",
-        "created_at", "expires_at", "ended_at",          "cancel_initiated_at",
-        "archived_at", "results_url", "request_counts.processing", "request_counts.succeeded",
-        "request_counts.errored", "request_counts.canceled", "request_counts.expired"};
+    static const char *const names[15] = {"id",
+                                          "type",
+                                          "processing_status",
+                                          "request_counts",
+                                          "created_at",
+                                          "expires_at",
+                                          "ended_at",
+                                          "cancel_initiated_at",
+                                          "archived_at",
+                                          "results_url",
+                                          "request_counts.processing",
+                                          "request_counts.succeeded",
+                                          "request_counts.errored",
+                                          "request_counts.canceled",
+                                          "request_counts.expired"};
     int k;
     (void)state;
     for (k = 0; k < 15; k++) {
@@ -425,8 +446,8 @@ static void test_string_limits_exact(void **state)
         assert_int_equal(strlen(b.results_url), CONFIG_AMBC_URL_MAX - 1);
         assert_int_equal(b.request_counts.expired, 4294967295u);
         assert_true(parser.rec_len <= AMBC_RECORD_BUF_SIZE);
-        printf("worst-case record: %u of %u bytes of the record buffer\n",
-               (unsigned)parser.rec_len, (unsigned)AMBC_RECORD_BUF_SIZE);
+        printf("worst-case record: %u of %u bytes of the record buffer\n", (unsigned)parser.rec_len,
+               (unsigned)AMBC_RECORD_BUF_SIZE);
     }
 }
 
@@ -446,6 +467,41 @@ static void test_first_error_within_a_value(void **state)
              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     assert_int_equal(parse(with(0, v, NULL), &b), AMBC_ERR_STRING_TOO_LONG);
     assert_int_equal(parse_bytewise(json, &b), AMBC_ERR_STRING_TOO_LONG);
+}
+
+/* What DELETE answers: id and type only; the type must be message_batch_deleted. */
+static void test_deleted_record(void **state)
+{
+    static const struct {
+        const char *text;
+        ambc_status_t want;
+        const char *field;
+    } cases[] = {
+        {"{\"id\":\"msgbatch_1\",\"type\":\"message_batch_deleted\"}", AMBC_OK, NULL},
+        {"{\"t\\u0079pe\":\"message_batch_delet\\u0065d\",\"x\":{\"y\":[1]},\"id\":\"m\"}", AMBC_OK,
+         NULL},
+        {"{\"id\":\"m\",\"type\":\"message_batch\"}", AMBC_ERR_JSON_SHAPE, "type"},
+        {"{\"id\":\"m\"}", AMBC_ERR_JSON_MISSING, "type"},
+        {"{\"type\":\"message_batch_deleted\"}", AMBC_ERR_JSON_MISSING, "id"},
+        {"{\"id\":\"m\\u0000\",\"type\":\"message_batch_deleted\"}", AMBC_ERR_JSON_NUL, "id"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ambc_batch_t b;
+        ambc_status_t st;
+        ambc_page_parser_init(&parser, AMBC_PAGE_DELETED, NULL, &b, keep, NULL);
+        st = ambc_page_parser_feed(&parser, (const uint8_t *)cases[i].text, strlen(cases[i].text));
+        if (st == AMBC_OK) {
+            st = ambc_page_parser_finish(&parser);
+        }
+        assert_int_equal(st, cases[i].want);
+        if (st == AMBC_OK) {
+            assert_int_equal(b.present, AMBC_BATCH_F_ID | AMBC_BATCH_F_TYPE);
+        } else {
+            assert_string_equal(ambc_page_parser_error_field(&parser), cases[i].field);
+        }
+    }
 }
 
 static void test_invalid_args(void **state)
@@ -471,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_every_key_is_required),
         cmocka_unit_test(test_string_limits_exact),
         cmocka_unit_test(test_first_error_within_a_value),
+        cmocka_unit_test(test_deleted_record),
         cmocka_unit_test(test_invalid_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,166 +10,23 @@
 #include <cmocka.h>
 
 #include "ambc/ambc.h"
-
-/* ---- a scripted server -------------------------------------------------------------- */
-
-#define DROP ((const char *)1) /* the server closes without answering this request */
-
-typedef struct {
-    const char *script[64]; /* one response per request, in order; DROP closes instead */
-    size_t nscript, next;
-    const char *cur;
-    size_t cur_len, cur_off;
-    bool peer_closed; /* recv gives orderly close once cur is drained */
-    bool close_after; /* the server closes after every response */
-    size_t chunk;     /* bytes per recv */
-    int connects, closes;
-    int connect_calls;
-    int fail_connect_call; /* this connect call (1-based) fails with AMBC_ERR_NET_CONNECT */
-    bool connected;
-    const char *late;    /* bytes that arrive after the current response, in a later read */
-    bool fail_send;      /* the next send fails as on a connection the peer reset */
-    uint32_t request_ms; /* the clock moves this much per request */
-    bool waits;          /* a recv with nothing to read takes its whole timeout */
-    char sent[32768];
-    size_t sent_len, req_start;
-    char last_request[4096];
-} fake_t;
-
-static ambc_status_t f_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
-{
-    fake_t *f = ctx;
-    (void)host;
-    (void)port;
-    (void)t;
-    if (++f->connect_calls == f->fail_connect_call) {
-        return AMBC_ERR_NET_CONNECT;
-    }
-    f->connects++;
-    f->connected = true;
-    f->peer_closed = false;
-    f->cur = NULL;
-    return AMBC_OK;
-}
-
-static void next_response(fake_t *f)
-{
-    const char *r = f->next < f->nscript ? f->script[f->next++] : DROP;
-    if (r == DROP) {
-        f->cur = NULL;
-        f->peer_closed = true;
-        return;
-    }
-    f->cur = r;
-    f->cur_len = strlen(r);
-    f->cur_off = 0;
-    f->peer_closed = f->close_after;
-}
-
-static uint64_t fake_now;
-
-static ambc_status_t f_send(void *ctx, const uint8_t *d, size_t n, size_t *sent, uint32_t t)
-{
-    fake_t *f = ctx;
-    (void)t;
-    assert_true(f->connected);
-    if (f->fail_send) {
-        f->fail_send = false;
-        return AMBC_ERR_NET_CLOSED;
-    }
-    assert_true(f->sent_len + n < sizeof(f->sent));
-    memcpy(f->sent + f->sent_len, d, n);
-    f->sent_len += n;
-    *sent = n;
-    f->sent[f->sent_len] = '\0';
-    if (strstr(f->sent + f->req_start, "\r\n\r\n") != NULL) { /* a whole request head */
-        size_t len = f->sent_len - f->req_start;
-        memcpy(f->last_request, f->sent + f->req_start, len < 4095 ? len : 4095);
-        f->last_request[len < 4095 ? len : 4095] = '\0';
-        f->req_start = f->sent_len;
-        fake_now += f->request_ms;
-        next_response(f);
-    }
-    return AMBC_OK;
-}
-
-static ambc_status_t f_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, uint32_t t)
-{
-    fake_t *f = ctx;
-    size_t n;
-    (void)t;
-    *got = 0;
-    if (f->cur != NULL && f->cur_off < f->cur_len) {
-        n = f->cur_len - f->cur_off;
-        n = n < cap ? n : cap;
-        n = f->chunk && n > f->chunk ? f->chunk : n;
-        memcpy(buf, f->cur + f->cur_off, n);
-        f->cur_off += n;
-        *got = n;
-        return AMBC_OK;
-    }
-    if (f->late != NULL) { /* the response is over: now the stray bytes come */
-        f->cur = f->late;
-        f->cur_len = strlen(f->late);
-        f->cur_off = 0;
-        f->late = NULL;
-        return f_recv(ctx, buf, cap, got, t);
-    }
-    if (!f->peer_closed && f->waits) {
-        fake_now += t;
-    }
-    return f->peer_closed ? AMBC_OK : AMBC_ERR_NET_TIMEOUT;
-}
-
-static void f_close(void *ctx)
-{
-    fake_t *f = ctx;
-    f->closes++;
-    f->connected = false;
-}
-
-static const ambc_stream_ops_t fake_ops = {f_connect, f_send, f_recv, f_close};
-
-/* A clock that moves 1 ms per reading and by exactly the slept time; sleeps are logged. */
-static uint32_t sleeps[16];
-static int nsleeps;
-
-static uint64_t now_ms(void *ctx)
-{
-    (void)ctx;
-    return ++fake_now;
-}
-static void sleep_ms(void *ctx, uint32_t ms)
-{
-    (void)ctx;
-    fake_now += ms;
-    if (nsleeps < 16) {
-        sleeps[nsleeps] = ms;
-    }
-    nsleeps++;
-}
-static uint32_t rnd(void *ctx)
-{
-    (void)ctx;
-    return 4;
-}
-static const ambc_clock_t fake_clock = {now_ms, sleep_ms, rnd, NULL};
+#include "fake_server.h"
 
 /* ---- fixtures ----------------------------------------------------------------------- */
 
-static fake_t fake;
 static ambc_client_t client;
 static char pages[64][4096];
 
 /* A whole MessageBatch with this id (every key the API sends). */
 #define RECORD_FMT                                                                                 \
-    "{\"id\":\"%s\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\"request_counts\":" \
-    "{\"processing\":0,\"succeeded\":1,\"errored\":0,\"canceled\":0,\"expired\":0},"            \
-    "\"created_at\":\"2026-01-02T05:15:44.018546Z\",\"expires_at\":\"2026-01-03T05:15:44.018546Z\"," \
+    "{\"id\":\"%s\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\"request_"         \
+    "counts\":"                                                                                    \
+    "{\"processing\":0,\"succeeded\":1,\"errored\":0,\"canceled\":0,\"expired\":0},"               \
+    "\"created_at\":\"2026-01-02T05:15:44.018546Z\",\"expires_at\":\"2026-01-03T05:15:44."         \
+    "018546Z\","                                                                                   \
     "\"ended_at\":null,\"cancel_initiated_at\":null,\"archived_at\":null,\"results_url\":null}"
 
-static const char *page_response(int slot, const char *ids[], size_t n, bool has_more,
-                                 bool chunked)
+static const char *page_response(int slot, const char *ids[], size_t n, bool has_more, bool chunked)
 {
     char body[3000];
     size_t len = 0, i;
@@ -181,15 +38,19 @@ static const char *page_response(int slot, const char *ids[], size_t n, bool has
         len += (size_t)sprintf(body + len, "],\"has_more\":%s,\"first_id\":null,\"last_id\":null}",
                                has_more ? "true" : "false");
     } else {
-        len += (size_t)sprintf(body + len, "],\"has_more\":%s,\"first_id\":\"%s\",\"last_id\":\"%s\"}",
-                               has_more ? "true" : "false", ids[0], ids[n - 1]);
+        len +=
+            (size_t)sprintf(body + len, "],\"has_more\":%s,\"first_id\":\"%s\",\"last_id\":\"%s\"}",
+                            has_more ? "true" : "false", ids[0], ids[n - 1]);
     }
     if (chunked) {
-        sprintf(pages[slot], "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ntransfer-encoding: chunked\r\n\r\n"
-                             "%zx\r\n%s\r\n0\r\n\r\n", slot, len, body);
-    } else {
-        sprintf(pages[slot], "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ncontent-length: %zu\r\n\r\n%s",
+        sprintf(pages[slot],
+                "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ntransfer-encoding: chunked\r\n\r\n"
+                "%zx\r\n%s\r\n0\r\n\r\n",
                 slot, len, body);
+    } else {
+        sprintf(pages[slot],
+                "HTTP/1.1 200 OK\r\nrequest-id: req_%d\r\ncontent-length: %zu\r\n\r\n%s", slot, len,
+                body);
     }
     return pages[slot];
 }
@@ -206,8 +67,7 @@ static const char *single_response(int slot, const char *id)
 static void setup_client(ambc_client_options_t *opt)
 {
     ambc_stream_t s = {&fake_ops, &fake};
-    memset(&fake, 0, sizeof(fake));
-    nsleeps = 0;
+    fake_reset();
     assert_int_equal(ambc_client_init(&client, opt, s, &fake_clock), AMBC_OK);
 }
 
@@ -350,7 +210,7 @@ static void test_stale_keepalive_reconnects_once(void **state)
     (void)state;
     setup_client(&opt);
     fake.script[fake.nscript++] = page_response(0, p1, 1, false, false);
-    fake.script[fake.nscript++] = DROP; /* the server had closed the idle connection */
+    fake.script[fake.nscript++] = FAKE_DROP; /* the server had closed the idle connection */
     fake.script[fake.nscript++] = page_response(1, p2, 1, false, false);
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
@@ -358,7 +218,7 @@ static void test_stale_keepalive_reconnects_once(void **state)
     assert_int_equal(fake.connects, 2);
     assert_int_equal(ambc_client_stats(&client).reconnects, 1);
     /* a connection that closes without answering, every time, fails after its retries */
-    fake.script[fake.nscript++] = DROP;
+    fake.script[fake.nscript++] = FAKE_DROP;
     ambc_client_close(&client);
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page),
                      AMBC_ERR_NET_CLOSED);
@@ -414,8 +274,8 @@ static const char *api_error(int slot, int status, const char *extra_headers)
 {
     static const char body[] =
         "{\"type\":\"error\",\"error\":{\"type\":\"x\",\"message\":\"m\"},\"request_id\":\"r\"}";
-    sprintf(pages[slot], "HTTP/1.1 %d E\r\n%scontent-length: %zu\r\n\r\n%s", status,
-            extra_headers, strlen(body), body);
+    sprintf(pages[slot], "HTTP/1.1 %d E\r\n%scontent-length: %zu\r\n\r\n%s", status, extra_headers,
+            strlen(body), body);
     return pages[slot];
 }
 
@@ -466,8 +326,7 @@ static void test_connect_failure_does_not_reuse_old_headers(void **state)
     (void)state;
     setup_client(&opt);
     /* a 529 asking for 300 ms that closes the connection, then a refused connect */
-    fake.script[fake.nscript++] =
-        api_error(0, 529, "retry-after-ms: 300\r\nconnection: close\r\n");
+    fake.script[fake.nscript++] = api_error(0, 529, "retry-after-ms: 300\r\nconnection: close\r\n");
     fake.script[fake.nscript++] = page_response(1, ids, 1, false, false);
     fake.fail_connect_call = 2;
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
@@ -577,7 +436,7 @@ static void test_key_wiped_after_send(void **state)
     fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
     assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
     assert_non_null(strstr(fake.sent, "sk-ant-very-secret")); /* it was sent ... */
-    for (i = 0; i + 18 <= sizeof(client); i++) {             /* ... and is nowhere in RAM */
+    for (i = 0; i + 18 <= sizeof(client); i++) {              /* ... and is nowhere in RAM */
         assert_true(memcmp((const char *)&client + i, "sk-ant-very-secret", 18) != 0);
     }
 }
@@ -594,7 +453,6 @@ static void test_retrieve_encodes_id(void **state)
     assert_string_equal(b.id, "a b");
     assert_int_equal(b.processing_status, AMBC_BATCH_ENDED);
 }
-
 
 /* Issue 11, item 3: bytes that arrive after a complete response, in a later read, belong to no
  * request. Before the connection is reused they are found and it is replaced; they never
@@ -718,8 +576,7 @@ static void test_walk_cap_and_deadline(void **state)
     fake.request_ms = 300;
     p.max_pages = 0;
     p.walk_timeout_ms = 1000;
-    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen),
-                     AMBC_ERR_DEADLINE);
+    assert_int_equal(ambc_batches_list_each(&client, &p, true, collect, &seen), AMBC_ERR_DEADLINE);
     assert_in_range(ambc_client_stats(&client).requests, 3, 4);
     /* neither applies to one page, nor to a walk that ends by itself */
     setup_client(&opt);
@@ -791,7 +648,7 @@ static void test_busy_from_callback(void **state)
     fake.script[fake.nscript++] = page_response(0, p1, 2, false, true);
     assert_int_equal(ambc_batches_list_page(&client, NULL, reenter, &seen, &page), AMBC_OK);
     assert_int_equal(seen.n, 2);
-    assert_int_equal(fake.next, 1); /* nothing else was sent */
+    assert_int_equal(fake.next, 1);                        /* nothing else was sent */
     assert_int_equal(ambc_client_close(&client), AMBC_OK); /* and it is usable again */
 }
 
@@ -811,6 +668,53 @@ static void test_error_names_the_key(void **state)
                      AMBC_ERR_JSON_MISSING);
     assert_string_equal(ambc_client_error_field(&client), "processing_status");
     assert_int_equal(seen.n, 0);
+}
+
+/* Cancel: a POST without a body (Content-Length: 0) to the batch's /cancel path, the batch
+ * as the answer; delete: DELETE, the deleted-batch record as the answer; both flavours. */
+static void test_cancel_and_delete(void **state)
+{
+    static const char deleted[] = "HTTP/1.1 200 OK\r\ncontent-length: 49\r\n\r\n"
+                                  "{\"id\":\"a b\",\"type\":\"message_batch_deleted\",\"x\":1}";
+    static const char refused[] =
+        "HTTP/1.1 400 Bad\r\nrequest-id: req_del\r\ncontent-length: 109\r\n\r\n"
+        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+        "\"still processing\"},\"request_id\":\"req_del\"}";
+    ambc_client_options_t opt = {.api_key = "k"};
+    ambc_batch_t b;
+    ambc_batch_deleted_t d;
+    int beta;
+    (void)state;
+    for (beta = 0; beta < 2; beta++) {
+        opt.beta = beta != 0;
+        setup_client(&opt);
+        fake.script[fake.nscript++] = single_response(0, "a b");
+        assert_int_equal(ambc_batches_cancel(&client, "a b", &b), AMBC_OK);
+        assert_string_equal(b.id, "a b");
+        assert_non_null(strstr(fake.last_request, beta ? "POST /v1/messages/batches/a%20b/cancel"
+                                                         "?beta=true HTTP/1.1\r\n"
+                                                       : "POST /v1/messages/batches/a%20b/cancel"
+                                                         " HTTP/1.1\r\n"));
+        assert_non_null(strstr(fake.last_request, "\r\nContent-Length: 0\r\n"));
+        assert_null(strstr(fake.last_request, "content-type"));
+        fake.script[fake.nscript++] = deleted;
+        assert_int_equal(ambc_batches_delete(&client, "a b", &d), AMBC_OK);
+        assert_string_equal(d.id, "a b");
+        assert_non_null(strstr(fake.last_request, beta ? "DELETE /v1/messages/batches/a%20b"
+                                                         "?beta=true HTTP/1.1\r\n"
+                                                       : "DELETE /v1/messages/batches/a%20b "
+                                                         "HTTP/1.1\r\n"));
+        assert_null(strstr(fake.last_request, "Content-Length"));
+        fake.script[fake.nscript++] = refused;
+        assert_int_equal(ambc_batches_delete(&client, "a b", &d), AMBC_ERR_API);
+        assert_int_equal(ambc_client_last_error(&client)->type, AMBC_API_ERROR_INVALID_REQUEST);
+        assert_string_equal(ambc_client_last_error(&client)->request_id, "req_del");
+    }
+    /* ids are checked before a byte is sent */
+    assert_int_equal(ambc_batches_cancel(&client, "", &b), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(ambc_batches_delete(&client, NULL, &d), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(ambc_batches_delete(&client, "a", NULL), AMBC_ERR_INVALID_ARG);
+    assert_int_equal(fake.whole_requests, 3);
 }
 
 /* One list call with these options against a server that answers one page. */
@@ -954,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_retrieve_beta),
         cmocka_unit_test(test_busy_from_callback),
         cmocka_unit_test(test_error_names_the_key),
+        cmocka_unit_test(test_cancel_and_delete),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, fake_teardown);
 }

@@ -82,7 +82,8 @@ static const char example_page[] =
     "\"processing_status\":\"in_progress\",\"request_counts\":{\"processing\":100,"
     "\"succeeded\":50,\"errored\":30,\"canceled\":10,\"expired\":10},"
     "\"ended_at\":\"2024-08-20T18:37:24.100435Z\",\"created_at\":\"2024-08-20T18:37:24.100435Z\","
-    "\"expires_at\":\"2024-08-20T18:37:24.100435Z\",\"archived_at\":\"2024-08-20T18:37:24.100435Z\","
+    "\"expires_at\":\"2024-08-20T18:37:24.100435Z\",\"archived_at\":\"2024-08-20T18:37:24."
+    "100435Z\","
     "\"cancel_initiated_at\":\"2024-08-20T18:37:24.100435Z\",\"results_url\":"
     "\"https://api.anthropic.com/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF/results\"}],"
     "\"has_more\":true,\"first_id\":\"msgbatch_013Zva2CMHLNnXjNJJKqJ2EF\","
@@ -187,8 +188,8 @@ static void test_empty_page(void **state)
     (void)state;
     assert_int_equal(run(body, strlen(body), 0, AMBC_PAGE_LIST, &page, &sink), AMBC_OK);
     check_page(&page, &sink, NULL, 0, false);
-    assert_int_equal(page.present, AMBC_PAGE_F_DATA | AMBC_PAGE_F_HAS_MORE |
-                                       AMBC_PAGE_F_FIRST_ID | AMBC_PAGE_F_LAST_ID);
+    assert_int_equal(page.present, AMBC_PAGE_F_DATA | AMBC_PAGE_F_HAS_MORE | AMBC_PAGE_F_FIRST_ID |
+                                       AMBC_PAGE_F_LAST_ID);
 }
 
 /* Issue 11, item 1: page keys and ids are decoded before they are compared or kept. */
@@ -287,7 +288,8 @@ static void test_first_error_by_position_wins(void **state)
 {
     static const char *const bodies[] = {
         /* an id too long, then invalid JSON: too long */
-        "{\"data\":[{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
+        "{\"data\":[{\"id\":"
+        "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""
         ",,\"x\":1}],\"has_more\":false}",
         /* invalid JSON inside what passes by unseen, before a bad known value: invalid */
         "{\"data\":[{\"x\":[1,,2],\"created_at\":null}],\"has_more\":false}",
@@ -321,8 +323,8 @@ static const struct {
     {"{\"data\":[\"msgbatch\"],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
     {"{\"data\":[null],\"has_more\":false}", AMBC_ERR_JSON_SHAPE},
     {"{\"data\":[{}],\"has_more\":false}", AMBC_ERR_JSON_MISSING},
-    {"{\"data\":[]}", AMBC_ERR_JSON_MISSING},           /* no has_more */
-    {"{\"has_more\":false}", AMBC_ERR_JSON_MISSING},    /* no data */
+    {"{\"data\":[]}", AMBC_ERR_JSON_MISSING},        /* no has_more */
+    {"{\"has_more\":false}", AMBC_ERR_JSON_MISSING}, /* no data */
     {"{\"data\":[],\"has_more\":false,\"last_id\":\"\\u0000\"}", AMBC_ERR_JSON_NUL},
     {"{\"data\":[],\"has_more\":false,\"first_id\":\"a\",\"f\\u0069rst_id\":null}",
      AMBC_ERR_JSON_SHAPE},
@@ -394,8 +396,7 @@ static void test_invalid_init(void **state)
     ambc_page_t page;
     (void)state;
     ambc_page_parser_init(&parser, AMBC_PAGE_LIST, NULL, &record, collect, NULL);
-    assert_int_equal(ambc_page_parser_feed(&parser, (const uint8_t *)"{", 1),
-                     AMBC_ERR_INVALID_ARG);
+    assert_int_equal(ambc_page_parser_feed(&parser, (const uint8_t *)"{", 1), AMBC_ERR_INVALID_ARG);
     ambc_page_parser_init(&parser, AMBC_PAGE_LIST, &page, &record, NULL, NULL);
     assert_int_equal(ambc_page_parser_finish(&parser), AMBC_ERR_INVALID_ARG);
 }

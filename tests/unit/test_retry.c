@@ -12,8 +12,7 @@
 static const ambc_retry_policy_t policy = {500, 8000, 60000};
 
 static ambc_http_response_t resp_with(uint16_t status, const char *retry_after,
-                                      int64_t retry_after_ms, int8_t should_retry,
-                                      const char *date)
+                                      int64_t retry_after_ms, int8_t should_retry, const char *date)
 {
     ambc_http_response_t r;
     memset(&r, 0, sizeof(r));
@@ -47,15 +46,22 @@ static void test_which_statuses_retry(void **state)
 
 static void test_which_failures_retry(void **state)
 {
-    static const ambc_status_t yes[] = {AMBC_ERR_NET_RESOLVE,   AMBC_ERR_NET_CONNECT,
-                                        AMBC_ERR_NET_TIMEOUT,   AMBC_ERR_NET_CLOSED,
-                                        AMBC_ERR_NET_IO,        AMBC_ERR_TLS_HANDSHAKE,
-                                        AMBC_ERR_TLS_IO,        AMBC_ERR_HTTP_TRUNCATED};
-    static const ambc_status_t no[] = {
-        AMBC_OK,           AMBC_ERR_TLS_VERIFY,        AMBC_ERR_TLS_HOSTNAME,
-        AMBC_ERR_TLS_EXPIRED, AMBC_ERR_TLS_CA,         AMBC_ERR_HTTP_CHUNK_SIZE,
-        AMBC_ERR_JSON_INVALID, AMBC_ERR_RECORD_TOO_LARGE, AMBC_ERR_ABORTED,
-        AMBC_ERR_DEADLINE, AMBC_ERR_INVALID_ARG,       AMBC_ERR_HTTP_EXTRA_DATA};
+    static const ambc_status_t yes[] = {AMBC_ERR_NET_RESOLVE, AMBC_ERR_NET_CONNECT,
+                                        AMBC_ERR_NET_TIMEOUT, AMBC_ERR_NET_CLOSED,
+                                        AMBC_ERR_NET_IO,      AMBC_ERR_TLS_HANDSHAKE,
+                                        AMBC_ERR_TLS_IO,      AMBC_ERR_HTTP_TRUNCATED};
+    static const ambc_status_t no[] = {AMBC_OK,
+                                       AMBC_ERR_TLS_VERIFY,
+                                       AMBC_ERR_TLS_HOSTNAME,
+                                       AMBC_ERR_TLS_EXPIRED,
+                                       AMBC_ERR_TLS_CA,
+                                       AMBC_ERR_HTTP_CHUNK_SIZE,
+                                       AMBC_ERR_JSON_INVALID,
+                                       AMBC_ERR_RECORD_TOO_LARGE,
+                                       AMBC_ERR_ABORTED,
+                                       AMBC_ERR_DEADLINE,
+                                       AMBC_ERR_INVALID_ARG,
+                                       AMBC_ERR_HTTP_EXTRA_DATA};
     ambc_http_response_t close_framed = resp_with(200, "", -1, -1, "");
     size_t i;
     (void)state;

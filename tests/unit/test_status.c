@@ -15,7 +15,7 @@ static void test_every_code_named_uniquely(void **state)
     static const char *seen[200];
     int code, n = 0, i;
     (void)state;
-    for (code = -199; code <= 0; code++) {
+    for (code = -199; code <= 1; code++) {
         const char *s = ambc_strerror((ambc_status_t)code);
         assert_non_null(s);
         if (strncmp(s, "AMBC_ERR_?", 10) == 0) {
@@ -30,6 +30,7 @@ static void test_every_code_named_uniquely(void **state)
     }
     assert_true(n >= 40);
     assert_string_equal(ambc_strerror(AMBC_OK), "AMBC_OK: success");
+    assert_non_null(strstr(ambc_strerror(AMBC_END), "no more requests"));
     assert_string_equal(ambc_strerror((ambc_status_t)7), "AMBC_ERR_?: unknown status");
     assert_non_null(strstr(ambc_strerror(AMBC_ERR_RECORD_TOO_LARGE), "RECORD_TOO_LARGE"));
 }

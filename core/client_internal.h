@@ -1,0 +1,61 @@
+/* Internal: what the calls (batches.c, create.c, wait.c) share with the client (client.c). */
+#ifndef AMBC_CORE_CLIENT_INTERNAL_H
+#define AMBC_CORE_CLIENT_INTERNAL_H
+
+#include "ambc/ambc.h"
+
+#define AMBC_BATCHES_PATH "/v1/messages/batches"
+
+/* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time; the rest share one call. */
+#define LOG(c, level, event, text, num)                                                            \
+    do {                                                                                           \
+        if ((level) <= CONFIG_AMBC_LOG_LEVEL) {                                                    \
+            client_log_event((c), (level), (event), (text), (int64_t)(num));                       \
+        }                                                                                          \
+    } while (0)
+
+void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
+                      const char *text, int64_t num);
+
+/* One call's request: what to send, and how to judge a failure. */
+struct client_call {
+    const char *method;
+    const char *path; /* percent-encoded already */
+    const ambc_http_field_t *query;
+    size_t nquery;
+    int64_t content_length; /* -1: no body and no Content-Length (GET); 0: "Content-Length: 0" */
+    /* Sends the body after the head (c->request is free for staging then); sets c->body_sent
+     * once the last byte has left. NULL: no body. */
+    ambc_status_t (*send_body)(ambc_client_t *c, void *ctx);
+    /* Whether a failed attempt may be tried again; may also change *st to what the failure
+     * means for this call. NULL: the SDKs' rules (ambc_retry_allowed). */
+    bool (*may_retry)(ambc_client_t *c, void *ctx, ambc_status_t *st,
+                      const ambc_http_response_t *resp);
+    void *ctx; /* the call's own state, for its callbacks */
+};
+typedef struct client_call client_call_t;
+
+/* One request with its retries, within the client's total deadline and c->call_deadline.
+ * The response body goes to the page parser in c->mode (c->page, c->on_batch, ...). */
+ambc_status_t client_request(ambc_client_t *c, const client_call_t *call);
+
+/* AMBC_ERR_BUSY when a call is running already, else marks one as running. */
+ambc_status_t client_enter(ambc_client_t *c);
+/* Marks the call as ended; returns st. */
+ambc_status_t client_leave(ambc_client_t *c, ambc_status_t st);
+
+void client_disconnect(ambc_client_t *c);
+/* Milliseconds left before the request's deadline, at most limit (0: passed). */
+uint32_t client_time_left(const ambc_client_t *c, uint32_t limit);
+/* All of data on the connection, within the I/O timeout and the deadline. */
+ambc_status_t client_send(ambc_client_t *c, const uint8_t *data, size_t len);
+
+bool client_valid_id(const char *id);
+/* ambc_batches_retrieve inside a call already running (the wait's polls). */
+ambc_status_t client_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out);
+/* The beta flavour's `?beta=true` into q[0]: 1 pair, or 0 in the GA flavour. */
+size_t client_beta_query(const ambc_client_t *c, ambc_http_field_t *q);
+/* v in decimal into out (at least 11 bytes), NUL-terminated; returns the length. */
+size_t client_format_u32(uint32_t v, char *out);
+
+#endif
