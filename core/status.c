@@ -125,6 +125,18 @@ const char *ambc_strerror(ambc_status_t status)
     case AMBC_ERR_OUTCOME_UNKNOWN:
         return "AMBC_ERR_OUTCOME_UNKNOWN: the connection failed after the whole body was sent: "
                "the batch may exist";
+    case AMBC_ERR_RESULTS_NOT_READY:
+        return "AMBC_ERR_RESULTS_NOT_READY: the batch has no results_url yet (not ended)";
+    case AMBC_ERR_RESULTS_ORIGIN:
+        return "AMBC_ERR_RESULTS_ORIGIN: results_url is not on the client's origin: key not sent";
+    case AMBC_ERR_RESULTS_URL:
+        return "AMBC_ERR_RESULTS_URL: results_url is not a URL ambc can request as it is";
+    case AMBC_ERR_RESULTS_CHANGED:
+        return "AMBC_ERR_RESULTS_CHANGED: the resumed download differs from the bytes delivered";
+    case AMBC_ERR_RESULTS_TRAILING:
+        return "AMBC_ERR_RESULTS_TRAILING: bytes after the JSON value on a results line";
+    case AMBC_ERR_RESULTS_UTF8:
+        return "AMBC_ERR_RESULTS_UTF8: a text or thinking value is not valid UTF-8";
     }
     return "AMBC_ERR_?: unknown status";
 }

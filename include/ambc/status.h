@@ -11,7 +11,8 @@
  *  -80 ..  -99  the network port (stream and clock)
  * -100 .. -119  TLS
  * -120 .. -139  the API answered with an error (details in ambc_api_error_t), or a walk
- * -140 .. -159  creating a batch: the caller's requests, and what became of an upload
+ * -140 .. -149  creating a batch: the caller's requests, and what became of an upload
+ * -150 .. -159  results: the batch's results_url, a resumed download, the lines
  *
  * One status is positive and no error: AMBC_END, which a request source returns to say that
  * there are no more requests (ambc never returns it from a call).
@@ -105,6 +106,16 @@ typedef enum {
                                            time: the upload was broken off before its last byte */
     AMBC_ERR_OUTCOME_UNKNOWN = -146,  /**< the connection failed after the whole body was sent
                                            and before a whole response: the batch may exist */
+
+    /* results */
+    AMBC_ERR_RESULTS_NOT_READY = -150, /**< the batch has no results_url yet (not ended) */
+    AMBC_ERR_RESULTS_ORIGIN = -151,    /**< results_url is not on the client's scheme, host and
+                                            port: the API key is not sent there */
+    AMBC_ERR_RESULTS_URL = -152,       /**< results_url is not a URL ambc can request as it is */
+    AMBC_ERR_RESULTS_CHANGED = -153,   /**< a resumed download's bytes differ from (or end
+                                            before) those delivered before the cut */
+    AMBC_ERR_RESULTS_TRAILING = -154,  /**< bytes after the JSON value on a results line */
+    AMBC_ERR_RESULTS_UTF8 = -155,      /**< a text or thinking value is not valid UTF-8 */
 } ambc_status_t;
 
 /**
