@@ -17,6 +17,15 @@
 void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
                       const char *text, int64_t num);
 
+/* A call's own consumer of a 2xx response body (the results download), instead of the page
+ * parser. The context is the call's ctx. */
+typedef struct {
+    void (*begin)(ambc_client_t *c, void *ctx); /* the headers are in; the body follows */
+    ambc_status_t (*feed)(ambc_client_t *c, void *ctx, const uint8_t *data, size_t len);
+    ambc_status_t (*finish)(ambc_client_t *c, void *ctx);          /* the body is complete */
+    const char *(*error_field)(const ambc_client_t *c, void *ctx); /* what a failure was about */
+} client_body_t;
+
 /* One call's request: what to send, and how to judge a failure. */
 struct client_call {
     const char *method;
@@ -31,7 +40,10 @@ struct client_call {
      * means for this call. NULL: the SDKs' rules (ambc_retry_allowed). */
     bool (*may_retry)(ambc_client_t *c, void *ctx, ambc_status_t *st,
                       const ambc_http_response_t *resp);
-    void *ctx; /* the call's own state, for its callbacks */
+    void *ctx;                 /* the call's own state, for its callbacks */
+    const char *accept;        /* the accept header; NULL: application/json */
+    uint32_t total_ms;         /* deadline of the request with its retries; 0: total_timeout_ms */
+    const client_body_t *body; /* NULL: the page parser in c->mode */
 };
 typedef struct client_call client_call_t;
 

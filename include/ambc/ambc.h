@@ -61,6 +61,7 @@
 #include "ambc/http.h"
 #include "ambc/log.h"
 #include "ambc/port.h"
+#include "ambc/results.h"
 #include "ambc/retry.h"
 #include "ambc/status.h"
 #include "ambc/time.h"
@@ -128,7 +129,8 @@ typedef struct {
     uint32_t requests;     /**< requests sent */
     uint32_t reconnects;   /**< requests re-sent because a kept-alive connection was closed */
     uint32_t retries;      /**< attempts made after a retryable failure (policy in retry.h) */
-    uint32_t resumed;      /**< records skipped, by id, on a retried page: delivered before */
+    uint32_t resumed;      /**< records skipped, by id, on a retried page, and results lines
+                                skipped on a resumed download: delivered before */
     uint32_t idle_dropped; /**< kept-alive connections dropped before reuse because something
                                 was already waiting on them (stray bytes, a close, an error) */
 } ambc_client_stats_t;
@@ -136,7 +138,7 @@ typedef struct {
 struct client_call;
 
 /** The client. Caller-allocated; every field is private. */
-typedef struct {
+typedef struct ambc_client {
     ambc_client_options_t opt;
     ambc_stream_t stream;
     const ambc_clock_t *clock;
@@ -147,6 +149,7 @@ typedef struct {
     bool body_sent;    /* this attempt's request body has left whole (its last byte sent) */
     uint8_t mode;      /* ambc_page_mode_t of the current request */
     ambc_page_t *page; /* the current request's page metadata (caller's) */
+    const struct client_call *call; /* the request being made (during client_request only) */
     ambc_batch_fn on_batch;
     void *on_batch_ctx;
     uint64_t deadline;      /* now_ms value the current request must finish by */
@@ -160,7 +163,8 @@ typedef struct {
     union {
         ambc_page_parser_t page;
         ambc_api_error_parser_t error;
-        ambc_request_writer_t writer; /* while a create body is being sent */
+        ambc_request_writer_t writer;  /* while a create body is being sent */
+        ambc_results_parser_t results; /* a results download */
     } body;
     ambc_batch_t record;
     char request[CONFIG_AMBC_REQUEST_BUF_SIZE];
