@@ -864,45 +864,52 @@ static void test_changed_prefix_is_an_error(void **state)
     sink_free(&s);
 }
 
+/* One download of an ended batch, answered with `response`, by a default client. */
+static ambc_status_t download_once(const char *response, sink_t *s)
+{
+    ambc_client_options_t opt = {0};
+    static ambc_batch_t b;
+    ambc_results_params_t p = params_for(s, &b);
+    b = ended_batch("https://api.example/v1/messages/batches/msgbatch_1/results");
+    setup(&opt);
+    fake.script[fake.nscript++] = response;
+    return ambc_batches_results(&client, NULL, &p);
+}
+
 static void test_bad_line_named_by_the_download(void **state)
 {
     static const char body[] = LINE_EXPIRED "\n\n{\"custom_id\":\"x\",\"result\":{\"type\":1}}\n";
-    ambc_client_options_t opt = {0};
-    ambc_batch_t b = ended_batch("https://api.example/v1/messages/batches/msgbatch_1/results");
     sink_t s = {0};
-    ambc_results_params_t p = params_for(&s, &b);
+    char *r = http_200(body, sizeof(body) - 1, false);
     (void)state;
-    setup(&opt);
-    fake.script[fake.nscript++] = keep(http_200(body, sizeof(body) - 1, false));
-    assert_int_equal(ambc_batches_results(&client, NULL, &p), AMBC_ERR_JSON_TYPE);
+    assert_int_equal(download_once(r, &s), AMBC_ERR_JSON_TYPE);
     assert_int_equal(ambc_client_error_index(&client), 3);
     assert_string_equal(ambc_client_error_field(&client), "result.type");
     assert_int_equal(ambc_client_stats(&client).retries, 0);
     assert_int_equal(fake.closes, 1); /* the connection is not reused after a protocol error */
+    free(r);
     sink_free(&s);
 }
 
 static void test_api_error_and_busy(void **state)
 {
-    ambc_client_options_t opt = {0};
-    ambc_batch_t b = ended_batch("https://api.example/v1/messages/batches/msgbatch_1/results");
     sink_t s = {0};
-    ambc_results_params_t p = params_for(&s, &b);
+    char *r = http_200(LINE_EXPIRED, strlen(LINE_EXPIRED), false);
     (void)state;
-    setup(&opt);
-    fake.script[fake.nscript++] =
-        "HTTP/1.1 404 Not Found\r\nrequest-id: req_9\r\ncontent-length: 68\r\n\r\n"
-        "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"gone\"}}";
-    assert_int_equal(ambc_batches_results(&client, NULL, &p), AMBC_ERR_API);
+    assert_int_equal(
+        download_once("HTTP/1.1 404 Not Found\r\nrequest-id: req_9\r\ncontent-length: 68\r\n\r\n"
+                      "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":"
+                      "\"gone\"}}",
+                      &s),
+        AMBC_ERR_API);
     assert_int_equal(ambc_client_last_error(&client)->http_status, 404);
     assert_string_equal(ambc_client_last_error(&client)->request_id, "req_9");
     /* a callback may not use the client that is downloading */
-    setup(&opt);
-    fake.script[fake.nscript++] = keep(http_200(LINE_EXPIRED, strlen(LINE_EXPIRED), false));
     s.call_back = &client;
     s.call_back_st = AMBC_OK;
-    assert_int_equal(ambc_batches_results(&client, NULL, &p), AMBC_OK);
+    assert_int_equal(download_once(r, &s), AMBC_OK);
     assert_int_equal(s.call_back_st, AMBC_ERR_BUSY);
+    free(r);
     sink_free(&s);
 }
 
