@@ -442,8 +442,9 @@ static ambc_status_t text_chunk(ambc_results_parser_t *p, const member_t *m,
 {
     bool thinking = m->kind == K_THINK_CH;
     ambc_result_chunk_t ch;
-    if (!utf8_valid(p, (const unsigned char *)ev->text, ev->len) ||
-        (!ev->partial && p->u8_need > 0)) {
+    /* a part of valid UTF-8 ends on a character boundary (json.h), so one that does not is
+     * refused before it is handed over: every chunk is UTF-8 on its own */
+    if (!utf8_valid(p, (const unsigned char *)ev->text, ev->len) || p->u8_need > 0) {
         return fail(p, AMBC_ERR_RESULTS_UTF8, m->path);
     }
     if (thinking) {
