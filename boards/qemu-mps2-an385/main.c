@@ -18,6 +18,7 @@
  *   beta=1     the beta flavour
  *   create=N   first create a batch of N requests (1..100) written from flash with the params
  *              writer, wait for it to end, then list (the new batch comes first)
+ *   results=1  after the wait, stream the batch's results (results_demo.c)
  * A real device keeps these (and the CA certificates) in flash.
  *
  * Output: `created: ` and `ended: ` lines with the new batch (create=N), record lines, then
@@ -42,6 +43,7 @@
 
 #include "board.h"
 #include "lan9118.h"
+#include "results_demo.h"
 
 enum { EXIT_USAGE = 2, EXIT_NET = 3, EXIT_API = 4, EXIT_PROTOCOL = 5 };
 
@@ -66,6 +68,7 @@ typedef struct {
     uint16_t limit;
     uint16_t create; /* requests in a batch to create first, 0: none */
     bool beta;
+    bool results; /* stream the created batch's results after the wait */
     const char *ca_path;
     const char *api_key;
     const char *host;
@@ -227,6 +230,8 @@ static ambc_status_t on_poll(void *ctx, const ambc_batch_t *b, uint32_t polls, u
     return AMBC_OK;
 }
 
+static const ambc_batch_t *ended; /* the created batch as the wait left it */
+
 /* Create a batch of n requests and wait for it to end; the batch is printed both times. */
 static ambc_status_t create_and_wait(uint16_t n, uint32_t *create_ms, uint32_t *wait_ms,
                                      uint32_t *polls)
@@ -260,6 +265,7 @@ static ambc_status_t create_and_wait(uint16_t n, uint32_t *create_ms, uint32_t *
     if (st == AMBC_OK) {
         board_puts("ended: ");
         print_json(&b);
+        ended = &b;
     }
     return st;
 }
@@ -310,6 +316,8 @@ static bool parse_word(char *w, fw_args_t *a)
         return parse_u16(v, 1, 100, &a->create);
     } else if (strcmp(w, "beta") == 0) {
         a->beta = strcmp(v, "1") == 0;
+    } else if (strcmp(w, "results") == 0) {
+        a->results = strcmp(v, "1") == 0;
     } else {
         return false;
     }
@@ -495,6 +503,9 @@ int main(void)
     if (st == AMBC_OK && a.create > 0) {
         uint32_t create_ms = 0, wait_ms = 0, polls = 0;
         st = create_and_wait(a.create, &create_ms, &wait_ms, &polls);
+        if (st == AMBC_OK && a.results) {
+            st = results_demo_run(&client, ended);
+        }
         board_puts("ambc-fw: create");
         measure("requests", a.create);
         measure("create_ms", create_ms);

@@ -112,8 +112,8 @@ def cli_records(ns, cli, port, ca):
     return r.stdout.splitlines()
 
 
-def qemu_run(ns, qemu, fw, port, ca):
-    append = f"port={port} ca={ca} key=test-key limit={LIMIT} create={CREATE}"
+def qemu_run(ns, qemu, fw, port, ca, extra="", timeout=QEMU_TIMEOUT):
+    append = f"port={port} ca={ca} key=test-key limit={LIMIT} create={CREATE}{extra}"
     cmd = ns.cmd(qemu, "-M", "mps2-an385", "-cpu", "cortex-m3", "-nographic", "-monitor", "none",
                  "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
                  "-kernel", fw, "-append", append,
@@ -123,10 +123,10 @@ def qemu_run(ns, qemu, fw, port, ca):
     t0 = time.monotonic()
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           timeout=QEMU_TIMEOUT)
+                           timeout=timeout)
     except subprocess.TimeoutExpired as e:  # subprocess.run has killed QEMU (its own pid)
         out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout
-        raise AssertionError(f"QEMU still running after {QEMU_TIMEOUT} s; its output:\n"
+        raise AssertionError(f"QEMU still running after {timeout} s; its output:\n"
                              f"{out or ''}") from None
     return r, time.monotonic() - t0
 

@@ -1,0 +1,151 @@
+/* Streaming a batch's results on the board (see results_demo.h). */
+#include "results_demo.h"
+
+#include <string.h>
+
+#include "board.h"
+#include "mbedtls/sha256.h"
+
+typedef struct {
+    mbedtls_sha256_context sha; /* the text of line `line`, so far */
+    uint32_t line;              /* the line whose text is being hashed, 0: none yet */
+    uint32_t lines;
+    uint32_t bytes;
+    uint32_t line_bytes; /* bytes of the line being received */
+    uint32_t max_line;   /* the longest line, bytes (its ending included) */
+} demo_t;
+
+static demo_t demo;
+
+static void start_text(demo_t *d, uint32_t line)
+{
+    mbedtls_sha256_init(&d->sha);
+    mbedtls_sha256_starts_ret(&d->sha, 0);
+    d->line = line;
+}
+
+static ambc_status_t on_chunk(void *ctx, const ambc_result_chunk_t *ch)
+{
+    demo_t *d = ctx;
+    if (ch->kind != AMBC_CHUNK_TEXT) {
+        return AMBC_OK;
+    }
+    if (d->line != ch->line) {
+        start_text(d, ch->line);
+    }
+    mbedtls_sha256_update_ret(&d->sha, (const unsigned char *)ch->data, ch->len);
+    return AMBC_OK;
+}
+
+/* Server text in a JSON string: printed when it is plain printable ASCII, else "?". */
+static void put_plain(const char *key, const char *s)
+{
+    const char *p;
+    for (p = s; *p != '\0'; p++) {
+        if (*p < 0x20 || *p > 0x7E || *p == '"' || *p == '\\') {
+            s = "?";
+            break;
+        }
+    }
+    board_puts(",\"");
+    board_puts(key);
+    board_puts("\":\"");
+    board_puts(s);
+    board_puts("\"");
+}
+
+static void put_count(const char *key, uint32_t v)
+{
+    board_puts(",\"");
+    board_puts(key);
+    board_puts("\":");
+    board_put_u32(v);
+}
+
+static ambc_status_t on_result(void *ctx, const ambc_result_t *r)
+{
+    static const char hex[] = "0123456789abcdef";
+    demo_t *d = ctx;
+    unsigned char sum[32];
+    char text[65];
+    size_t i;
+    if (d->line != r->line) {
+        start_text(d, r->line); /* no text in this line: the hash of nothing */
+    }
+    mbedtls_sha256_finish_ret(&d->sha, sum);
+    mbedtls_sha256_free(&d->sha);
+    d->line = 0;
+    for (i = 0; i < 32; i++) {
+        text[2 * i] = hex[sum[i] >> 4];
+        text[2 * i + 1] = hex[sum[i] & 15u];
+    }
+    text[64] = '\0';
+    board_puts("result: {\"line\":");
+    board_put_u32(r->line);
+    put_plain("custom_id", r->custom_id);
+    put_plain("type", r->type_text);
+    put_plain("stop_reason", r->stop_reason);
+    put_count("blocks", r->blocks);
+    put_count("output_tokens", (uint32_t)r->usage.output_tokens);
+    put_count("text_bytes", (uint32_t)r->text_bytes);
+    put_plain("text_sha256", text);
+    board_puts("}\n");
+    d->lines++;
+    return AMBC_OK;
+}
+
+/* Every body byte once: counted, and the lines measured. */
+static ambc_status_t on_bytes(void *ctx, const uint8_t *data, size_t len)
+{
+    demo_t *d = ctx;
+    const uint8_t *end = data + len;
+    d->bytes += (uint32_t)len;
+    while (data < end) {
+        const uint8_t *nl = memchr(data, '\n', (size_t)(end - data));
+        d->line_bytes += (uint32_t)((nl != NULL ? nl + 1 : end) - data);
+        if (nl == NULL) {
+            break;
+        }
+        d->max_line = d->line_bytes > d->max_line ? d->line_bytes : d->max_line;
+        d->line_bytes = 0;
+        data = nl + 1;
+    }
+    return AMBC_OK;
+}
+
+static void measure(const char *key, uint32_t value)
+{
+    board_puts(" ");
+    board_puts(key);
+    board_puts("=");
+    board_put_u32(value);
+}
+
+ambc_status_t results_demo_run(ambc_client_t *c, const ambc_batch_t *b)
+{
+    ambc_results_params_t p;
+    ambc_status_t st;
+    uint32_t t0;
+    memset(&demo, 0, sizeof(demo));
+    memset(&p, 0, sizeof(p));
+    p.handler.on_result = on_result;
+    p.handler.on_chunk = on_chunk;
+    p.handler.ctx = &demo;
+    p.on_bytes = on_bytes;
+    p.bytes_ctx = &demo;
+    p.batch = b;
+    t0 = board_ms();
+    st = ambc_batches_results(c, NULL, &p);
+    if (demo.line_bytes > demo.max_line) { /* a last line without its ending */
+        demo.max_line = demo.line_bytes;
+    }
+    board_puts("ambc-fw: results");
+    measure("results_status", (uint32_t)-st);
+    measure("results_lines", demo.lines);
+    measure("results_bytes", demo.bytes);
+    measure("results_max_line", demo.max_line);
+    measure("results_ms", board_ms() - t0);
+    measure("results_parser_bytes", (uint32_t)sizeof(ambc_results_parser_t));
+    board_puts("\n");
+    return st;
+}
