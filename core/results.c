@@ -133,15 +133,29 @@ static ambc_status_t fail(ambc_results_parser_t *p, ambc_status_t st, const char
 
 /* ---- UTF-8 ------------------------------------------------------------------------------- */
 
-/* Check text and thinking as UTF-8 across parts (json_util.h), runs of ASCII at a time. */
+/* Check text and thinking as UTF-8 across parts (json_util.h), ASCII 8 bytes at a time. */
 static bool utf8_valid(ambc_results_parser_t *p, const unsigned char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (s[i] >= 0x80u || p->u8_need > 0) {
-            if (!json_utf8_byte(&p->u8_need, &p->u8_lo, &p->u8_hi, s[i])) {
-                return false;
+    size_t i = 0;
+    while (i < n) {
+        if (p->u8_need == 0) {
+            uint64_t w;
+            while (n - i >= 8) {
+                memcpy(&w, s + i, sizeof(w));
+                if (w & 0x8080808080808080u) {
+                    break;
+                }
+                i += 8;
             }
+            while (i < n && s[i] < 0x80u) {
+                i++;
+            }
+            if (i == n) {
+                break;
+            }
+        }
+        if (!json_utf8_byte(&p->u8_need, &p->u8_lo, &p->u8_hi, s[i++])) {
+            return false;
         }
     }
     return true;
