@@ -6,8 +6,8 @@
 #  2. memory versus page size: docs/memory-vs-page-size.png (gnuplot);
 #  3. end to end: ambc vs the official TypeScript SDK listing 5000 batches from the mock;
 #  4. create: ambc vs the same SDK creating a batch of 100,000 requests (~100 MB) on the mock;
-#  5. results: the line mapper alone from memory, then ambc vs the same SDK reading two 1 GB-class
-#     results files (16 lines of 64 MiB, 100,000 lines of 10 kB) from the mock.
+#  5. results: the line mapper alone from memory, then ambc vs the same SDK reading a 1 GB-class
+#     results file (100,000 lines of 10 kB) and files of one line of 1, 4 and 16 MiB.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"

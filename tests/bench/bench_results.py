@@ -1,14 +1,19 @@
 """Results: `ambc results ID --summary --json` against the official TypeScript SDK
 (@anthropic-ai/sdk, `for await (const r of await client.messages.batches.results(id))`:
 sdk_results.mjs --count), both reading the same results files from the mock over TLS on
-loopback. Two 1 GB-class files: 16 lines of 64 MiB of text (the line size that breaks clients),
-and 100,000 lines of 10 kB (records per second). Alternating runs; wall time, CPU time, peak RSS
-(GNU time -v); MB/s and records/s from the wall time; and the mock's own time to serve each file
-to a reader that only counts bytes (the ceiling of any client here). Both clients must report
-the same number of records and the same total of text bytes.
+loopback. The 1 GB-class file: 100,000 lines of 10 kB of text (MB/s and records/s; RUNS
+alternating runs, median). Then files of one line each, of every size in SIZES (one run each):
+how each client's time and RAM grow with the line size. Wall time, CPU time, peak RSS (GNU time
+-v); MB/s and records/s from the wall time; and the mock's own time to serve each file to a
+reader that only counts bytes (the ceiling of any client here). Both clients must report the
+same number of records and the same total of text bytes.
 
-usage: bench_results.py CLI NODE_DIR [runs=3] [big_lines=16] [big_bytes=67108864]
-                        [many_lines=100000] [many_bytes=10000]
+The SDK's line decoder copies its whole buffer on every read and searches it from the start for
+a newline: its time grows with the square of the line size (a 64 MiB line takes it tens of
+minutes), so the default SIZES stop at 16 MiB; add 67108864 to see it.
+
+usage: bench_results.py CLI NODE_DIR [runs=3] [many_lines=100000] [many_bytes=10000]
+                        [SIZES=1048576,4194304,16777216]
 (exit 77 without node, the SDK in NODE_DIR or GNU time)
 """
 import http.client
@@ -73,9 +78,10 @@ def serve_time(port, ca, batch_id):
 
 def main():
     cli, node_dir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    args = [int(a) for a in sys.argv[3:]]
-    runs, big_lines, big_bytes, many_lines, many_bytes = \
-        args + [3, 16, 64 << 20, 100_000, 10_000][len(args):]
+    args = [int(a) for a in sys.argv[3:6]]
+    runs, many_lines, many_bytes = args + [3, 100_000, 10_000][len(args):]
+    sizes = [int(a) for a in (sys.argv[6] if len(sys.argv) > 6 else
+                              "1048576,4194304,16777216").split(",")]
     sdk_pkg = require_sdk(node_dir, os.path.join(HERE, "sdk_results.mjs"),
                           "ctest -R integration.results_sdk")
     tmp = tempfile.mkdtemp(prefix="ambc-bench-results-")
@@ -87,16 +93,21 @@ def main():
                                            "--key", os.path.join(tmp, "server.key"),
                                            "--api-key", KEY, "--batches", "3",
                                            "--results-base", "auto", "--chunked", "never",
-                                           "--batch-duration-ms", "1000"], cafile=ca)
-        files = {"big": (big_lines, big_bytes), "many": (many_lines, many_bytes)}
-        ids = {name: create(mock.port, ca, n, size) for name, (n, size) in files.items()}
+                                           "--batch-duration-ms", "1000",
+                                           # the SDK stalls over 30 s (the default) reading
+                                           # a 64 MiB line: its socket must stay open
+                                           "--idle-timeout", "3600"], cafile=ca)
+        # name: (lines, text bytes per line, runs)
+        files = {"many": (many_lines, many_bytes, runs)}
+        files.update({f"1x{size}": (1, size, 1) for size in sizes})
+        ids = {name: create(mock.port, ca, n, size) for name, (n, size, _) in files.items()}
         mock.advance(60_000)
         env = dict(os.environ, ANTHROPIC_API_KEY=KEY,
                    ANTHROPIC_BASE_URL=f"https://localhost:{mock.port}", NODE_EXTRA_CA_CERTS=ca)
         tfile = os.path.join(tmp, "time.txt")
         summaries = os.path.join(tmp, "summaries.jsonl")
         table = []
-        for name, (n, size) in files.items():
+        for name, (n, size, file_runs) in files.items():
             served, nbytes = serve_time(mock.port, ca, ids[name])   # also warms the mock
             served = min(served, serve_time(mock.port, ca, ids[name])[0])
             print(f"{name}: {n} lines of {size} text bytes, file {nbytes / 1e6:.1f} MB; the "
@@ -108,11 +119,11 @@ def main():
                            "--count"],
             }
             rows = {k: [] for k in cmds}
-            for r in range(runs):
+            for r in range(file_runs):
                 for client, cmd in cmds.items():
                     p = subprocess.run(["/usr/bin/time", "-v", "-o", tfile, *cmd], env=env,
                                        cwd=node_dir, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True, timeout=1800)
+                                       stderr=subprocess.PIPE, text=True, timeout=7200)
                     if p.returncode != 0:
                         sys.exit(f"{client} failed ({p.returncode}): {p.stderr[-2000:]}")
                     if client == "ambc":
@@ -135,13 +146,13 @@ def main():
         node_version = subprocess.check_output(["node", "--version"], text=True).strip()
         with open(sdk_pkg) as f:
             sdk_version = json.load(f)["version"]
-        print(f"\nmedian of {runs} alternating runs, mock over TLS on loopback (node "
-              f"{node_version}, @anthropic-ai/sdk {sdk_version}); both read every record and "
-              f"the same text bytes")
-        print(f"{'file':5} {'client':7} {'wall s':>8} {'cpu s':>8} {'max RSS KB':>11} "
+        print(f"\nmany: median of {runs} alternating runs; 1xN (one line of N text bytes): one "
+              f"run. Mock over TLS on loopback (node {node_version}, @anthropic-ai/sdk "
+              f"{sdk_version}); both read every record and the same text bytes")
+        print(f"{'file':10} {'client':7} {'wall s':>8} {'cpu s':>8} {'max RSS KB':>11} "
               f"{'MB/s':>8} {'records/s':>10}")
         for name, client, w, c, rss, mbs, rps in table:
-            print(f"{name:5} {client:7} {w:8.2f} {c:8.2f} {rss:11.0f} {mbs:8.1f} {rps:10.0f}")
+            print(f"{name:10} {client:7} {w:8.2f} {c:8.2f} {rss:11.0f} {mbs:8.1f} {rps:10.0f}")
     finally:
         if mock is not None:
             mock.stop()
