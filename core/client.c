@@ -11,10 +11,16 @@
 #define MAX_HEADERS 9
 
 void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
-                      const char *text, int64_t num)
+                      const char *text, int64_t num, ambc_status_t status)
 {
     if (c->opt.log != NULL) {
-        c->opt.log(c->opt.log_ctx, level, event, text, num);
+        ambc_log_event_t ev;
+        ev.level = level;
+        ev.event = event;
+        ev.text = text;
+        ev.num = num;
+        ev.status = status;
+        c->opt.log(c->opt.log_ctx, &ev);
     }
 }
 
@@ -83,7 +89,7 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
 void client_disconnect(ambc_client_t *c)
 {
     if (c->connected) {
-        LOG(c, AMBC_LOG_DEBUG, "close", "", 0);
+        LOG(c, AMBC_LOG_DEBUG, "close", "", 0, AMBC_OK);
         c->stream.ops->close(c->stream.ctx);
         c->connected = false;
     }
@@ -147,7 +153,7 @@ static ambc_status_t deliver(void *ctx, const ambc_batch_t *b)
     if (c->skip_until[0] != '\0') {
         c->stats.resumed++;
         if (strcmp(b->id, c->skip_until) == 0) {
-            LOG(c, AMBC_LOG_INFO, "resume", c->skip_until, c->stats.resumed);
+            LOG(c, AMBC_LOG_INFO, "resume", c->skip_until, c->stats.resumed, AMBC_OK);
             c->skip_until[0] = '\0'; /* caught up: the next record is new */
         }
         return AMBC_OK;
@@ -168,7 +174,7 @@ static bool body_is_error(const ambc_http_response_t *resp)
 static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
 {
     ambc_client_t *c = (ambc_client_t *)ctx;
-    LOG(c, AMBC_LOG_INFO, "response", resp->request_id, resp->status);
+    LOG(c, AMBC_LOG_INFO, "response", resp->request_id, resp->status, AMBC_OK);
     c->got_headers = true;
     if (body_is_error(resp)) {
         ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
@@ -236,7 +242,7 @@ static ambc_status_t connect_stream(ambc_client_t *c)
 {
     uint32_t wait = client_time_left(c, c->opt.connect_timeout_ms);
     ambc_status_t st = AMBC_ERR_DEADLINE;
-    LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
+    LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port, AMBC_OK);
     if (wait != 0) {
         st =
             past_deadline(c, c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait));
@@ -258,7 +264,7 @@ static bool still_idle(ambc_client_t *c)
     if (st == AMBC_ERR_NET_TIMEOUT) {
         return true;
     }
-    LOG(c, AMBC_LOG_INFO, "stale", st == AMBC_OK && n > 0 ? "bytes waiting" : ambc_strerror(st), n);
+    LOG(c, AMBC_LOG_INFO, "stale", st == AMBC_OK && n > 0 ? "bytes waiting" : "", n, st);
     c->stats.idle_dropped++;
     client_disconnect(c);
     return false;
@@ -486,10 +492,10 @@ static bool wait_to_retry(ambc_client_t *c, const ambc_http_response_t *resp, ui
     policy.retry_after_cap_ms = c->opt.retry_after_cap_ms;
     wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));
     if (client_time_left(c, UINT32_MAX) <= wait) {
-        LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(AMBC_ERR_DEADLINE), st);
+        LOG(c, AMBC_LOG_ERROR, "deadline", "", wait, st);
         return false; /* a retry would outlive the deadline: report the real failure */
     }
-    LOG(c, AMBC_LOG_WARN, "retry", ambc_strerror(st), wait);
+    LOG(c, AMBC_LOG_WARN, "retry", "", wait, st);
     c->clock->sleep_ms(c->clock->ctx, wait);
     c->stats.retries++;
     return true;
@@ -517,7 +523,7 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
         c->got_headers = false;
         c->body_sent = false;
         if (st == AMBC_OK) {
-            LOG(c, AMBC_LOG_DEBUG, "request", call->path, retries + 1);
+            LOG(c, AMBC_LOG_DEBUG, "request", call->path, retries + 1, AMBC_OK);
             st = exchange(c, call, len);
         }
         if (st == AMBC_OK && c->skip_until[0] != '\0') {
@@ -529,7 +535,7 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
         resp = c->got_headers ? &c->resp : NULL;
         if (!may_retry(c, call, &st, resp) || retries >= c->opt.max_retries ||
             !wait_to_retry(c, resp, retries, st)) {
-            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
+            LOG(c, AMBC_LOG_ERROR, "error", "", retries + 1, st);
             c->err_field = parser_error_field(c);
             return st;
         }

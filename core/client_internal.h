@@ -7,15 +7,15 @@
 #define AMBC_BATCHES_PATH "/v1/messages/batches"
 
 /* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time; the rest share one call. */
-#define LOG(c, level, event, text, num)                                                            \
+#define LOG(c, level, event, text, num, status)                                                    \
     do {                                                                                           \
         if ((level) <= CONFIG_AMBC_LOG_LEVEL) {                                                    \
-            client_log_event((c), (level), (event), (text), (int64_t)(num));                       \
+            client_log_event((c), (level), (event), (text), (int64_t)(num), (status));             \
         }                                                                                          \
     } while (0)
 
 void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
-                      const char *text, int64_t num);
+                      const char *text, int64_t num, ambc_status_t status);
 
 /* One call's request: what to send, and how to judge a failure. */
 struct client_call {

@@ -4,10 +4,13 @@
  * one JSON object, UTF-8 of texts) and nothing is kept but a byte count and a running hash,
  * so the same writer serves the counting pass and the sending pass of ambc_batches_create().
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "ambc/create.h"
 #include "request_writer.h"
+
+#if defined(CONFIG_AMBC_OP_CREATE) /* Kconfig feature switch: off, none of this exists */
 
 /* What the current request has (parts). */
 enum {
@@ -436,3 +439,5 @@ ambc_status_t ambc_params_end(ambc_request_writer_t *w)
     w->parts = (uint8_t)(w->parts | P_DONE);
     return st == AMBC_OK ? put_str(w, "}]}") : st;
 }
+
+#endif /* CONFIG_AMBC_OP_CREATE */

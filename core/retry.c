@@ -1,4 +1,5 @@
 /* The SDKs' retry policy (see include/ambc/retry.h). */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "ambc/retry.h"
@@ -72,6 +73,7 @@ static int64_t parse_seconds_ms(const char *s)
     return (any && *s == '\0') ? ms + (below_ms ? 1 : 0) : -1;
 }
 
+#if defined(CONFIG_AMBC_RETRY_AFTER_HTTP_DATE)
 /* An HTTP-date retry-after, relative to the response's own date header. */
 static int64_t date_wait_ms(const ambc_http_response_t *resp)
 {
@@ -83,6 +85,14 @@ static int64_t date_wait_ms(const ambc_http_response_t *resp)
     }
     return (until - now) * 1000;
 }
+#else
+/* Kconfig: HTTP dates are not understood; the backoff is used, as for any unreadable value. */
+static int64_t date_wait_ms(const ambc_http_response_t *resp)
+{
+    (void)resp;
+    return -1;
+}
+#endif
 
 int64_t ambc_retry_server_wait_ms(const ambc_http_response_t *resp, uint32_t cap_ms)
 {

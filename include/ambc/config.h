@@ -5,9 +5,11 @@
  * The build normally generates these from the root Kconfig (CMake runs kconfiglib's
  * genconfig; ESP-IDF and Zephyr generate their own sdkconfig.h / autoconf.h). Point
  * AMBC_KCONFIG_HEADER at that header (-DAMBC_KCONFIG_HEADER=\"ambc_kconfig.h\") and
- * its values win. Every value missing there falls back to the default below, so a
- * build with no Kconfig tooling at all also works. Only ints live here: Kconfig
- * emits no line for a bool that is off, so a bool cannot be back-filled safely.
+ * its values win. Every number missing there falls back to the default below, so a
+ * build with no Kconfig tooling at all also works. Feature switches (bools) are different:
+ * Kconfig emits no line for a bool that is off, so they are back-filled only when no Kconfig
+ * tool made the configuration (CONFIG_AMBC_KCONFIG, which every Kconfig tool emits as 1, is
+ * absent): then every feature is on.
  *
  * These defaults must equal the Kconfig defaults: tests/scripts/check_config_defaults.py
  * fails the suite when they drift.
@@ -17,6 +19,28 @@
 
 #ifdef AMBC_KCONFIG_HEADER
 #include AMBC_KCONFIG_HEADER
+#endif
+
+/* Feature switches (Kconfig menu "Features"): what a build without Kconfig gets. */
+#ifndef CONFIG_AMBC_KCONFIG
+#define CONFIG_AMBC_OP_LIST               1
+#define CONFIG_AMBC_OP_RETRIEVE           1
+#define CONFIG_AMBC_OP_CREATE             1
+#define CONFIG_AMBC_OP_CANCEL             1
+#define CONFIG_AMBC_OP_DELETE             1
+#define CONFIG_AMBC_OP_WAIT               1
+#define CONFIG_AMBC_STRERROR_FULL         1
+#define CONFIG_AMBC_API_ERROR_BODY        1
+#define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1
+#define CONFIG_AMBC_RFC3339_FORMAT        1
+#endif
+#if defined(CONFIG_AMBC_OP_WAIT) && !defined(CONFIG_AMBC_OP_RETRIEVE)
+#error "CONFIG_AMBC_OP_WAIT needs CONFIG_AMBC_OP_RETRIEVE (a wait polls with retrieve)"
+#endif
+#if defined(CONFIG_AMBC_STRERROR_FULL) + defined(CONFIG_AMBC_STRERROR_NAMES) +                     \
+        defined(CONFIG_AMBC_STRERROR_NONE) !=                                                      \
+    1
+#error "exactly one of CONFIG_AMBC_STRERROR_FULL, _NAMES, _NONE must be set"
 #endif
 
 /**
@@ -98,7 +122,7 @@
 /**
  * Largest header section, bytes.
  * Total bytes of the status line and headers (and of trailers). More is
- * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 256..1048576, default 32768.
+ * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 4096..1048576, default 32768.
  */
 #ifndef CONFIG_AMBC_HTTP_HEADERS_MAX
 #define CONFIG_AMBC_HTTP_HEADERS_MAX 32768
@@ -371,11 +395,12 @@
 /**
  * Most verbose log level compiled in.
  * 0 none, 1 error, 2 warn, 3 info, 4 debug. Calls above it are compiled out (less flash); at
- * run time nothing is logged unless the application sets ambc_client_options_t.log. The key is
- * never logged at any level. Range 0..4, default 4.
+ * run time nothing is logged unless the application sets ambc_client_options_t.log. A log event
+ * carries its status as a number, never as text, so logging links no ambc_strerror() text. The
+ * key is never logged at any level. Range 0..4, default 1.
  */
 #ifndef CONFIG_AMBC_LOG_LEVEL
-#define CONFIG_AMBC_LOG_LEVEL 4
+#define CONFIG_AMBC_LOG_LEVEL 1
 #endif
 #if CONFIG_AMBC_LOG_LEVEL > 4
 #error "CONFIG_AMBC_LOG_LEVEL must be in 0..4"

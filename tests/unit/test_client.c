@@ -315,6 +315,76 @@ static void test_retry_decisions_and_waits(void **state)
     assert_int_equal(sleeps[0], 500);
 }
 
+typedef struct {
+    char events[16][24];
+    char texts[16][64];
+    int64_t nums[16];
+    ambc_status_t statuses[16];
+    int n;
+} log_seen_t;
+
+static void record_log(void *ctx, const ambc_log_event_t *ev)
+{
+    log_seen_t *l = ctx;
+    assert_non_null(ev->text);
+    assert_null(strstr(ev->text, "SECRET")); /* the key, never */
+    if (l->n < 16) {
+        snprintf(l->events[l->n], sizeof(l->events[0]), "%s", ev->event);
+        snprintf(l->texts[l->n], sizeof(l->texts[0]), "%s", ev->text);
+        l->nums[l->n] = ev->num;
+        l->statuses[l->n] = ev->status;
+    }
+    l->n++;
+}
+
+static int find_event(const log_seen_t *l, const char *event)
+{
+    int i;
+    for (i = 0; i < l->n && i < 16; i++) {
+        if (strcmp(l->events[i], event) == 0) {
+            return i;
+        }
+    }
+    fail_msg("no log event %s", event);
+    return -1;
+}
+
+/* Issue 16: a log event carries the status as a number, never ambc_strerror() text (the core
+ * links none of it); retry and error events name the failure, progress events AMBC_OK. */
+static void test_log_events_carry_the_status(void **state)
+{
+    log_seen_t l = {0};
+    ambc_client_options_t opt = {.api_key = "sk-SECRET", .log = record_log, .log_ctx = &l};
+    const char *ids[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    int i;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = api_error(0, 529, "");
+    fake.script[fake.nscript++] = page_response(1, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    i = find_event(&l, "retry");
+    assert_int_equal(l.statuses[i], AMBC_ERR_API);
+    assert_int_equal(l.nums[i], 500);
+    assert_string_equal(l.texts[i], "");
+    i = find_event(&l, "response");
+    assert_int_equal(l.nums[i], 529);
+    assert_int_equal(l.statuses[i], AMBC_OK);
+    i = find_event(&l, "connect");
+    assert_int_equal(l.statuses[i], AMBC_OK);
+    assert_int_equal(find_event(&l, "request") >= 0, 1);
+    l.n = 0;
+    fake.script[fake.nscript++] = api_error(2, 404, "");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    i = find_event(&l, "error");
+    assert_int_equal(l.statuses[i], AMBC_ERR_API);
+    assert_int_equal(l.nums[i], 1); /* the attempt */
+    for (i = 0; i < l.n; i++) {
+        assert_null(strstr(l.texts[i], "AMBC_")); /* no status text anywhere */
+    }
+}
+
 /* Found in review: a connect failure after an API error decided its retry with the API error's
  * headers (a stale retry-after), because they were only reset once a response was read. */
 static void test_connect_failure_does_not_reuse_old_headers(void **state)
@@ -840,6 +910,7 @@ int main(void)
         cmocka_unit_test(test_page_cut_midway_resumes_exactly_once),
         cmocka_unit_test(test_resume_point_gone_is_an_error),
         cmocka_unit_test(test_retry_decisions_and_waits),
+        cmocka_unit_test(test_log_events_carry_the_status),
         cmocka_unit_test(test_connect_failure_does_not_reuse_old_headers),
         cmocka_unit_test(test_gives_up_after_max_retries),
         cmocka_unit_test(test_retry_never_outlives_the_deadline),
