@@ -34,11 +34,12 @@
 extern "C" {
 #endif
 
+/** How much a log event matters; CONFIG_AMBC_LOG_LEVEL keeps this level and those above. */
 typedef enum {
-    AMBC_LOG_ERROR = 1,
-    AMBC_LOG_WARN = 2,
-    AMBC_LOG_INFO = 3,
-    AMBC_LOG_DEBUG = 4,
+    AMBC_LOG_ERROR = 1, /**< a call failed */
+    AMBC_LOG_WARN = 2,  /**< a failure that is retried */
+    AMBC_LOG_INFO = 3,  /**< connections, responses, resumes */
+    AMBC_LOG_DEBUG = 4, /**< every request and close */
 } ambc_log_level_t;
 
 /** One log event. Valid only during the hook's call. */

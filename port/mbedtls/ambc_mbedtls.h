@@ -82,6 +82,7 @@ typedef struct {
  * private. Do not copy or move it after ambc_tls_init: mbedTLS holds pointers into it.
  */
 typedef struct {
+    /** @privatesection */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
@@ -109,15 +110,15 @@ typedef struct {
  * @param cfg   the configuration; read during the call, except server_name and clock, which
  *              are kept by pointer. CA data (ca_pem, files) is parsed into t and need not be
  *              kept.
- * @return AMBC_OK;
- *         AMBC_ERR_INVALID_ARG (NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
- *           ca_pem_len 0);
- *         AMBC_ERR_TLS_CA (a CA source could not be read or parsed, a path was given to an
- *           mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded; a
- *           bundle in which only some certificates fail to parse is accepted);
- *         AMBC_ERR_TLS_SETUP (PSA crypto, the random generator or the SSL context could
- *           not be set up, e.g. out of memory).
- *         After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
+ * @retval AMBC_OK t is set up; connect through ambc_tls_stream().
+ * @retval AMBC_ERR_INVALID_ARG NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
+ *         ca_pem_len 0.
+ * @retval AMBC_ERR_TLS_CA a CA source could not be read or parsed, a path was given to an
+ *         mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded (a bundle in
+ *         which only some certificates fail to parse is accepted).
+ * @retval AMBC_ERR_TLS_SETUP PSA crypto, the random generator or the SSL context could not be
+ *         set up, e.g. out of memory.
+ * After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
  */
 ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower,
                             const ambc_tls_config_t *cfg);
