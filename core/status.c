@@ -81,7 +81,6 @@
 /* clang-format on */
 
 #define CODE(name, meaning) name,
-static const int16_t codes[] = {STATUS_LIST(CODE)};
 
 #if defined(CONFIG_AMBC_STRERROR_FULL)
 #define TEXT(name, meaning) #name ": " meaning "\0"
@@ -90,10 +89,11 @@ static const int16_t codes[] = {STATUS_LIST(CODE)};
 #define TEXT(name, meaning) #name "\0"
 #define UNKNOWN             "AMBC_ERR_?"
 #endif
-static const char texts[] = STATUS_LIST(TEXT);
 
 const char *ambc_strerror(ambc_status_t status)
 {
+    static const int16_t codes[] = {STATUS_LIST(CODE)};
+    static const char texts[] = STATUS_LIST(TEXT);
     const char *t = texts;
     size_t i;
     for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {

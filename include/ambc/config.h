@@ -23,16 +23,16 @@
 
 /* Feature switches (Kconfig menu "Features"): what a build without Kconfig gets. */
 #ifndef CONFIG_AMBC_KCONFIG
-#define CONFIG_AMBC_OP_LIST               1
-#define CONFIG_AMBC_OP_RETRIEVE           1
-#define CONFIG_AMBC_OP_CREATE             1
-#define CONFIG_AMBC_OP_CANCEL             1
-#define CONFIG_AMBC_OP_DELETE             1
-#define CONFIG_AMBC_OP_WAIT               1
-#define CONFIG_AMBC_STRERROR_FULL         1
-#define CONFIG_AMBC_API_ERROR_BODY        1
-#define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1
-#define CONFIG_AMBC_RFC3339_FORMAT        1
+#define CONFIG_AMBC_OP_LIST               1 /**< ambc_batches_list*, _list_page, _list_each */
+#define CONFIG_AMBC_OP_RETRIEVE           1 /**< ambc_batches_retrieve */
+#define CONFIG_AMBC_OP_CREATE             1 /**< ambc_batches_create, the request writer */
+#define CONFIG_AMBC_OP_CANCEL             1 /**< ambc_batches_cancel */
+#define CONFIG_AMBC_OP_DELETE             1 /**< ambc_batches_delete */
+#define CONFIG_AMBC_OP_WAIT               1 /**< ambc_batches_wait (needs RETRIEVE) */
+#define CONFIG_AMBC_STRERROR_FULL         1 /**< "NAME: meaning" (or _NAMES, _NONE) */
+#define CONFIG_AMBC_API_ERROR_BODY        1 /**< API errors read their body (type, message) */
+#define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1 /**< retry-after as an HTTP date understood */
+#define CONFIG_AMBC_RFC3339_FORMAT        1 /**< ambc_rfc3339_format */
 #endif
 #if defined(CONFIG_AMBC_OP_WAIT) && !defined(CONFIG_AMBC_OP_RETRIEVE)
 #error "CONFIG_AMBC_OP_WAIT needs CONFIG_AMBC_OP_RETRIEVE (a wait polls with retrieve)"

@@ -44,11 +44,11 @@ typedef enum {
 
 /** One log event. Valid only during the hook's call. */
 typedef struct {
-    ambc_log_level_t level;
-    const char *event;    /**< static text naming what happened (the list above) */
-    const char *text;     /**< static or the client's; never NULL, "" when there is none */
-    int64_t num;          /**< the event's number (see the list above) */
-    ambc_status_t status; /**< the status the event is about; AMBC_OK for progress events */
+    ambc_log_level_t level; /**< how much it matters */
+    const char *event;      /**< static text naming what happened (the list above) */
+    const char *text;       /**< static or the client's; never NULL, "" when there is none */
+    int64_t num;            /**< the event's number (see the list above) */
+    ambc_status_t status;   /**< the status the event is about; AMBC_OK for progress events */
 } ambc_log_event_t;
 
 /** Log hook (ambc_client_options_t.log); ctx is ambc_client_options_t.log_ctx. */

@@ -22,7 +22,7 @@ block = re.search(r"^#ifndef CONFIG_AMBC_KCONFIG\n(.*?)^#endif", text, re.M | re
 if block is None:
     print("config.h has no '#ifndef CONFIG_AMBC_KCONFIG' block of feature defaults")
     sys.exit(1)
-fallback.update(re.findall(r"^#define (CONFIG_AMBC_\w+) +(\S+)$", block.group(1), re.M))
+fallback.update(re.findall(r"^#define (CONFIG_AMBC_\w+) +(\S+)(?: +/\*.*\*/)?$", block.group(1), re.M))
 gen.pop("CONFIG_AMBC_KCONFIG", None)  # the marker itself, never back-filled
 
 bad = 0
