@@ -518,6 +518,7 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
     for (retries = 0;; retries++) {
         size_t len = 0;
         const ambc_http_response_t *resp;
+        bool again;
         ambc_status_t st = write_request(c, call, &len);
         /* headers are this attempt's only: a connect failure must not see the last ones */
         c->got_headers = false;
@@ -533,8 +534,11 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
             return st;
         }
         resp = c->got_headers ? &c->resp : NULL;
-        if (!may_retry(c, call, &st, resp) || retries >= c->opt.max_retries ||
-            !wait_to_retry(c, resp, retries, st)) {
+        again = may_retry(c, call, &st, resp);
+        if (!again && st == AMBC_OK) {
+            return st; /* the call's rule found the failure harmless (create: its batch came) */
+        }
+        if (!again || retries >= c->opt.max_retries || !wait_to_retry(c, resp, retries, st)) {
             LOG(c, AMBC_LOG_ERROR, "error", "", retries + 1, st);
             c->err_field = parser_error_field(c);
             return st;

@@ -153,6 +153,14 @@ static bool may_retry(ambc_client_t *c, void *ctx, ambc_status_t *st,
     if (*st == AMBC_ERR_SOURCE_CHANGED) {
         return false;
     }
+    if (c->last_delivered[0] != '\0') {
+        /* The answer's batch object arrived whole before the failure (a cut in the framing
+         * after it, bytes after it): the batch exists and the caller has it. A retry would make
+         * a second one, whatever the policy. */
+        LOG(c, AMBC_LOG_WARN, "created", c->last_delivered, 0, *st);
+        *st = AMBC_OK;
+        return false;
+    }
     if (c->opt.create_retry == AMBC_CREATE_RETRY_LIKE_SDKS) {
         return ambc_retry_allowed(*st, resp);
     }

@@ -480,10 +480,9 @@ typedef struct {
  * @retval AMBC_ERR_TIME_INVALID a timestamp of the new batch that is not RFC 3339.
  * @retval AMBC_ERR_NUMBER_RANGE a request count that is not a uint32_t.
  * @return Also every status of @ref ambc_request_statuses (AMBC_ERR_API: a 400 naming the
- *         request, a 413, ...; AMBC_ERR_RESUME_LOST when AMBC_CREATE_RETRY_LIKE_SDKS retried
- *         after an answer that was cut after its record: a second batch was made, and out
- *         holds the first), and any other status the source or the progress callback
- *         returned.
+ *         request, a 413, ...), and any other status the source or the progress callback
+ *         returned. An answer cut after its whole batch object is AMBC_OK with out filled,
+ *         under either policy: the batch exists, and a retry would make a second one.
  */
 ambc_status_t ambc_batches_create(ambc_client_t *c, const ambc_create_params_t *p,
                                   ambc_batch_t *out);
