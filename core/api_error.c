@@ -46,7 +46,7 @@ const char *ambc_api_error_type_name(ambc_api_error_type_t type)
 
 ambc_api_error_type_t ambc_api_error_type_from_text(const char *text, size_t len)
 {
-    unsigned i = find_name(type_names, text, len);
+    unsigned i = (text != NULL) ? find_name(type_names, text, len) : AMBC_API_ERROR_UNKNOWN;
     /* "none" and "unknown" name no type the API sends */
     return i > AMBC_API_ERROR_NONE && i < AMBC_API_ERROR_UNKNOWN ? (ambc_api_error_type_t)i
                                                                  : AMBC_API_ERROR_UNKNOWN;
@@ -202,7 +202,13 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
                                 uint16_t http_status, const char *request_id,
                                 bool request_id_truncated)
 {
+    if (p == NULL) {
+        return;
+    }
     memset(p, 0, sizeof(*p));
+    if (err == NULL) {
+        return; /* nothing to fill: the parser stays inert (p->err NULL) */
+    }
     memset(err, 0, sizeof(*err));
     p->err = err;
     err->http_status = http_status;
@@ -217,6 +223,9 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
 
 void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len)
 {
+    if ((p == NULL) || (p->err == NULL)) {
+        return;
+    }
     if (!p->failed && ambc_json_scan_feed(&p->scan, (const char *)data, len) != AMBC_OK) {
         p->failed = true;
     }
@@ -224,8 +233,11 @@ void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data,
 
 void ambc_api_error_parser_finish(ambc_api_error_parser_t *p)
 {
-    ambc_api_error_t *e = p->err;
+    ambc_api_error_t *e = (p != NULL) ? p->err : NULL;
     uint8_t need = BIT(K_TYPE) | BIT(K_ERROR) | BIT(K_ERROR_TYPE);
+    if (e == NULL) {
+        return;
+    }
     if (!p->failed && ambc_json_scan_finish(&p->scan) == AMBC_OK && (p->seen & need) == need) {
         e->from_body = true;
         e->type = ambc_api_error_type_from_text(e->type_text, strlen(e->type_text));
@@ -249,7 +261,13 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
                                 bool request_id_truncated)
 {
     size_t n = request_id != NULL ? strlen(request_id) : 0;
+    if (p == NULL) {
+        return;
+    }
     memset(p, 0, sizeof(*p));
+    if (err == NULL) {
+        return;
+    }
     memset(err, 0, sizeof(*err));
     p->err = err;
     err->http_status = http_status;

@@ -36,7 +36,7 @@ static ambc_status_t list_page(ambc_client_t *c, const ambc_list_params_t *p, am
                                void *ctx, ambc_page_t *page)
 {
     ambc_http_field_t q[MAX_QUERY];
-    char limit[12];
+    char limit[U32_TEXT_BUF];
     size_t n = client_beta_query(c, q);
     if (p->limit > 0) {
         client_format_u32(p->limit, limit);
@@ -87,7 +87,7 @@ ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *para
 {
     array_sink_t a = {out, cap, 0};
     ambc_status_t st;
-    if (out == NULL || count == NULL) {
+    if ((out == NULL) || (cap == 0u) || (count == NULL)) {
         return AMBC_ERR_INVALID_ARG;
     }
     st = ambc_batches_list_page(c, params, to_array, &a, page);

@@ -3,6 +3,7 @@
  * stream (connect or reuse, send the head and any body, route the response body to the page
  * parser or the error parser). The calls themselves are in batches.c, create.c and wait.c.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "client_internal.h"
@@ -38,12 +39,51 @@ static bool has_crlf(const char *s)
     return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
 
+/* Bytes of the Host value: the host, and ":port" unless the port is 443 (0 means 443). */
+static size_t host_value_len(const ambc_client_options_t *o)
+{
+    char port[U32_TEXT_BUF];
+    size_t n = strlen((o->host != NULL) ? o->host : AMBC_DEFAULT_HOST);
+    if ((o->port != 0u) && (o->port != 443u)) {
+        n += 1u + client_format_u32(o->port, port);
+    }
+    return n;
+}
+
+/* The options' strings: no CR or LF in a header value, and the composed values within the
+ * limits of ambc.h (AMBC_API_KEY_LEN_MAX, AMBC_HOST_LEN_MAX, AMBC_BETA_LEN_MAX). */
+static bool options_ok(const ambc_client_options_t *o)
+{
+    size_t beta_len = (o->extra_betas != NULL) ? strlen(o->extra_betas) : 0u;
+    if (o->beta) {
+        beta_len += sizeof(AMBC_BATCHES_BETA) - 1u + ((o->extra_betas != NULL) ? 1u : 0u);
+    }
+    if ((o->api_key == NULL) || (o->api_key[0] == '\0') ||
+        (strlen(o->api_key) > AMBC_API_KEY_LEN_MAX) || (host_value_len(o) > AMBC_HOST_LEN_MAX) ||
+        (beta_len > AMBC_BETA_LEN_MAX)) {
+        return false;
+    }
+    return !has_crlf(o->api_key) && !has_crlf(o->anthropic_version) && !has_crlf(o->extra_betas) &&
+           !has_crlf(o->workspace_id) && !has_crlf(o->host);
+}
+
+/* ambc_client_init() clears the client up to body in one memset: body, record, request and rx
+ * need no clearing, so they must stay the last members, in that order (padding aside). A
+ * member added among or after them would be left as it was; the compiler refuses it. */
+#define MEMBER_END(m) (offsetof(ambc_client_t, m) + sizeof(((ambc_client_t *)0)->m))
+AMBC_STATIC_ASSERT(offsetof(ambc_client_t, record) - MEMBER_END(body) < sizeof(uint64_t),
+                   client_record_follows_body);
+AMBC_STATIC_ASSERT(offsetof(ambc_client_t, request) - MEMBER_END(record) < sizeof(uint64_t),
+                   client_request_follows_record);
+AMBC_STATIC_ASSERT(offsetof(ambc_client_t, rx) - MEMBER_END(request) < sizeof(uint64_t),
+                   client_rx_follows_request);
+AMBC_STATIC_ASSERT(sizeof(ambc_client_t) - MEMBER_END(rx) < sizeof(uint64_t), client_rx_is_last);
+
 ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
                                ambc_stream_t stream, const ambc_clock_t *clock)
 {
-    if (c == NULL || opt == NULL || stream.ops == NULL || clock == NULL || opt->api_key == NULL ||
-        opt->api_key[0] == '\0' || has_crlf(opt->api_key) || has_crlf(opt->anthropic_version) ||
-        has_crlf(opt->extra_betas) || has_crlf(opt->workspace_id) || has_crlf(opt->host)) {
+    if ((c == NULL) || (opt == NULL) || (stream.ops == NULL) || (clock == NULL) ||
+        !options_ok(opt)) {
         return AMBC_ERR_INVALID_ARG;
     }
     memset(c, 0, offsetof(ambc_client_t, body));
@@ -109,22 +149,23 @@ ambc_status_t ambc_client_close(ambc_client_t *c)
 
 const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c)
 {
-    return &c->error;
+    return (c != NULL) ? &c->error : NULL;
 }
 
 const char *ambc_client_error_field(const ambc_client_t *c)
 {
-    return c->err_field;
+    return (c != NULL) ? c->err_field : NULL;
 }
 
 uint32_t ambc_client_error_index(const ambc_client_t *c)
 {
-    return c->err_index;
+    return (c != NULL) ? c->err_index : UINT32_MAX;
 }
 
 ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
 {
-    return c->stats;
+    static const ambc_client_stats_t none = {0};
+    return (c != NULL) ? c->stats : none;
 }
 
 /* ---- one exchange ------------------------------------------------------------------- */
@@ -340,9 +381,9 @@ static ambc_status_t exchange(ambc_client_t *c, const client_call_t *call, size_
  * key for a bearer header and is wiped as soon as the request is written. */
 typedef struct {
     ambc_http_field_t headers[MAX_HEADERS];
-    char host[96];
-    char beta[96];
-    char auth[7 + CONFIG_AMBC_API_KEY_MAX];
+    char host[CONFIG_AMBC_HOST_MAX];
+    char beta[CONFIG_AMBC_BETA_MAX];
+    char auth[sizeof("Bearer ") - 1u + CONFIG_AMBC_API_KEY_MAX];
 } head_t;
 
 /* Concatenates n strings into dst (cap bytes), NUL-terminated; false when they do not fit.
@@ -369,8 +410,9 @@ static ambc_status_t key_value(const ambc_client_t *c, head_t *h, const char **v
         *value = c->opt.api_key;
         return AMBC_OK;
     }
-    /* h->auth holds "Bearer " and a key of up to CONFIG_AMBC_API_KEY_MAX - 1 bytes */
+    /* h->auth holds "Bearer " and a key of up to AMBC_API_KEY_LEN_MAX bytes (options_ok) */
     if (!join(h->auth, sizeof(h->auth), parts, 2)) {
+        AMBC_ASSERT(false);
         return AMBC_ERR_INVALID_ARG;
     }
     *value = h->auth;
@@ -400,6 +442,7 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body,
                                 o->beta && o->extra_betas != NULL ? "," : "",
                                 o->extra_betas != NULL ? o->extra_betas : ""};
         if (!join(h->beta, sizeof(h->beta), parts, 3)) {
+            AMBC_ASSERT(false); /* options_ok() measured it */
             return AMBC_ERR_BUFFER_TOO_SMALL;
         }
         h->headers[k++] = (ambc_http_field_t){"anthropic-beta", h->beta};
@@ -413,7 +456,7 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body,
 
 size_t client_format_u32(uint32_t v, char *out)
 {
-    char rev[10];
+    char rev[U32_TEXT_BUF - 1u];
     size_t d = 0, i;
     do {
         rev[d++] = (char)('0' + v % 10u);
@@ -429,14 +472,18 @@ size_t client_format_u32(uint32_t v, char *out)
 /* Host header: the name, with the port unless it is 443. */
 static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
 {
-    char port[12];
+    char port[1u + U32_TEXT_BUF]; /* ":" and the number */
     const char *parts[2] = {c->opt.host, port};
     port[0] = '\0';
     if (c->opt.port != 443) {
         port[0] = ':';
         client_format_u32(c->opt.port, port + 1);
     }
-    return join(h->host, sizeof(h->host), parts, 2) ? AMBC_OK : AMBC_ERR_INVALID_ARG;
+    if (!join(h->host, sizeof(h->host), parts, 2)) {
+        AMBC_ASSERT(false); /* options_ok() measured it */
+        return AMBC_ERR_INVALID_ARG;
+    }
+    return AMBC_OK;
 }
 
 /* Write the request head into c->request (again for every attempt: it is wiped after

@@ -114,8 +114,13 @@ int64_t ambc_retry_server_wait_ms(const ambc_http_response_t *resp, uint32_t cap
 uint32_t ambc_retry_wait_ms(const ambc_retry_policy_t *p, const ambc_http_response_t *resp,
                             uint32_t retries, uint32_t rnd)
 {
-    int64_t server = ambc_retry_server_wait_ms(resp, p->retry_after_cap_ms);
-    uint64_t base = p->initial_ms;
+    int64_t server;
+    uint64_t base;
+    if (p == NULL) {
+        return 0; /* no policy: no wait */
+    }
+    server = ambc_retry_server_wait_ms(resp, p->retry_after_cap_ms);
+    base = p->initial_ms;
     if (server > 0) {
         return (uint32_t)server;
     }

@@ -19,6 +19,14 @@
  *
  * Threads: a client is used by one thread at a time.
  *
+ * Arguments, in every public call of ambc (this header and the others in include/ambc/): a
+ * NULL where an object is required, or a value outside its documented range, is answered
+ * before anything else is touched. A call that returns ambc_status_t returns
+ * AMBC_ERR_INVALID_ARG and changes nothing (no request, no sticky error); a getter returns a
+ * neutral value (NULL, 0, false, UINT32_MAX, a fixed text); a void call does nothing.
+ * tests/unit/test_public_args.c holds every call to this rule. Internal invariants use
+ * AMBC_ASSERT (config.h), compiled away unless the build maps it.
+ *
  * Example: list every batch, newest first
  * @code
  * static ambc_status_t print_batch(void *ctx, const ambc_batch_t *b)
@@ -101,20 +109,36 @@ typedef enum {
     AMBC_KEY_BEARER,        /**< `authorization: Bearer KEY` */
 } ambc_key_header_t;
 
+/** Longest api_key, bytes (Kconfig AMBC_API_KEY_MAX less its NUL); checked by
+ *  ambc_client_init() (AMBC_ERR_INVALID_ARG). */
+#define AMBC_API_KEY_LEN_MAX (CONFIG_AMBC_API_KEY_MAX - 1u)
+/** Longest Host value, bytes: host, and ":port" unless the port is 443 (Kconfig AMBC_HOST_MAX
+ *  less its NUL); checked by ambc_client_init() (AMBC_ERR_INVALID_ARG). */
+#define AMBC_HOST_LEN_MAX (CONFIG_AMBC_HOST_MAX - 1u)
+/** Longest anthropic-beta value, bytes: AMBC_BATCHES_BETA and a comma when beta is set, then
+ *  extra_betas (Kconfig AMBC_BETA_MAX less its NUL); checked by ambc_client_init()
+ *  (AMBC_ERR_INVALID_ARG). With beta set, extra_betas may have AMBC_BETA_LEN_MAX - 27 bytes. */
+#define AMBC_BETA_LEN_MAX (CONFIG_AMBC_BETA_MAX - 1u)
+
 /**
  * Client options. Every string is the caller's, NUL-terminated, and must stay valid and
  * unchanged for the client's lifetime (the client keeps the pointers, not copies).
  * Zero / NULL fields take the default given.
  */
 typedef struct {
-    const char *host;              /**< API host name; NULL: "api.anthropic.com" */
+    const char *host;              /**< API host name; NULL: "api.anthropic.com". With ":port"
+                                        at most AMBC_HOST_LEN_MAX bytes */
     uint16_t port;                 /**< 0: 443 */
-    const char *api_key;           /**< required; never logged, wiped from the request buffer */
+    const char *api_key;           /**< required, at most AMBC_API_KEY_LEN_MAX bytes; never
+                                        logged, wiped from the request buffer */
     const char *anthropic_version; /**< NULL: "2023-06-01" */
     ambc_key_header_t key_header;  /**< AMBC_KEY_X_API_KEY by default */
     bool beta;                     /**< beta flavour: `?beta=true` and the batches beta header */
-    const char *extra_betas;       /**< more `anthropic-beta` values, comma-separated; or NULL */
-    const char *workspace_id;      /**< `anthropic-workspace-id`, or NULL */
+    const char *extra_betas;       /**< more `anthropic-beta` values, comma-separated; or NULL.
+                                        The whole value: at most AMBC_BETA_LEN_MAX bytes */
+    const char *workspace_id;      /**< `anthropic-workspace-id`, or NULL. It and a
+                                        non-default anthropic_version are bounded only by the
+                                        request buffer (AMBC_ERR_BUFFER_TOO_SMALL per request) */
     uint32_t connect_timeout_ms;   /**< 0: CONFIG_AMBC_CONNECT_TIMEOUT_MS (includes TLS) */
     uint32_t io_timeout_ms;        /**< 0: CONFIG_AMBC_IO_TIMEOUT_MS (idle, per read/write) */
     uint32_t total_timeout_ms;     /**< 0: CONFIG_AMBC_TOTAL_TIMEOUT_MS: one request, all its
@@ -185,11 +209,11 @@ typedef struct {
  * returned only when the retries are spent or the next one would pass the deadline.
  *
  * @retval AMBC_ERR_INVALID_ARG the request cannot be written from the client's options: a host
- *         of 96 bytes or more with its port, a Bearer key of CONFIG_AMBC_API_KEY_MAX bytes or
- *         more, a host or header value the request writer refuses (a control byte); or the
- *         stream refused its arguments (an empty host).
- * @retval AMBC_ERR_BUFFER_TOO_SMALL the request head does not fit CONFIG_AMBC_REQUEST_BUF_SIZE,
- *         or the `anthropic-beta` value (the batches beta and extra_betas) is 96 bytes or more.
+ *         or header value the request writer refuses (a control byte); or the stream refused
+ *         its arguments (an empty host). The lengths were checked by ambc_client_init().
+ * @retval AMBC_ERR_BUFFER_TOO_SMALL the request head does not fit CONFIG_AMBC_REQUEST_BUF_SIZE
+ *         (a check in config.h keeps the longest key, host, beta value and id within it; a long
+ *         workspace_id or anthropic_version can still overflow it).
  * @retval AMBC_ERR_STATE the stream was not set up (e.g. an ambc_tls_t without ambc_tls_init()).
  * @retval AMBC_ERR_DEADLINE the request's total_timeout_ms (or the walk's or the wait's
  *         deadline) passed before it finished.
@@ -246,7 +270,9 @@ typedef struct {
  * @param clock  the port's clock; kept by pointer.
  * @retval AMBC_OK the client is ready; nothing was sent.
  * @retval AMBC_ERR_INVALID_ARG c, opt, stream.ops or clock NULL; no or an empty API key; a CR
- *         or LF in the key, host, anthropic_version, extra_betas or workspace_id.
+ *         or LF in the key, host, anthropic_version, extra_betas or workspace_id; a key, Host
+ *         value or anthropic-beta value over AMBC_API_KEY_LEN_MAX, AMBC_HOST_LEN_MAX or
+ *         AMBC_BETA_LEN_MAX bytes.
  */
 ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
                                ambc_stream_t stream, const ambc_clock_t *clock);
@@ -263,8 +289,8 @@ ambc_status_t ambc_client_close(ambc_client_t *c);
 
 /**
  * @brief The API error of the last call that returned AMBC_ERR_API.
- * @param c the client; must not be NULL.
- * @return The client's error record, valid until the next call on c.
+ * @param c the client.
+ * @return The client's error record, valid until the next call on c; NULL when c is NULL.
  */
 const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c);
 
@@ -274,15 +300,15 @@ const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c);
  *        AMBC_ERR_JSON_MISSING it is the missing key; for AMBC_ERR_STRING_TOO_LONG,
  *        AMBC_ERR_TIME_INVALID, AMBC_ERR_JSON_TYPE, AMBC_ERR_JSON_NUL and the like, the key whose
  *        value was refused. NULL otherwise.
- * @param c the client; must not be NULL.
- * @return A static string, valid for the program's lifetime; or NULL.
+ * @param c the client.
+ * @return A static string, valid for the program's lifetime; or NULL (also when c is NULL).
  */
 const char *ambc_client_error_field(const ambc_client_t *c);
 
 /**
  * @brief Counters since init.
- * @param c the client; must not be NULL.
- * @return A copy of the counters.
+ * @param c the client.
+ * @return A copy of the counters; all 0 when c is NULL.
  */
 ambc_client_stats_t ambc_client_stats(const ambc_client_t *c);
 
@@ -324,11 +350,11 @@ ambc_status_t ambc_batches_list_page(ambc_client_t *c, const ambc_list_params_t 
  * @param c      the client.
  * @param params NULL for the defaults.
  * @param out    cap records; out[0..*count) are filled.
- * @param cap    records out can hold.
+ * @param cap    records out can hold (at least 1).
  * @param count  receives how many records were stored.
  * @param page   receives the page metadata.
  * @retval AMBC_OK the page was read whole into out[0 .. *count).
- * @retval AMBC_ERR_INVALID_ARG out or count NULL, or as for ambc_batches_list_page().
+ * @retval AMBC_ERR_INVALID_ARG out or count NULL, cap 0, or as for ambc_batches_list_page().
  * @retval AMBC_ERR_BUSY called from a callback of a call running on this client.
  * @retval AMBC_ERR_BUFFER_TOO_SMALL the page holds more than cap records (pass cap >= limit
  *         to avoid it); out holds the first cap. Also as in @ref ambc_request_statuses.
@@ -490,8 +516,8 @@ ambc_status_t ambc_batches_create(ambc_client_t *c, const ambc_create_params_t *
 /**
  * @brief The request (0-based) the last create's failure was about (a custom_id, params,
  *        the count or the size), or UINT32_MAX.
- * @param c the client; must not be NULL.
- * @return The request's index, or UINT32_MAX.
+ * @param c the client.
+ * @return The request's index, or UINT32_MAX (also when c is NULL).
  */
 uint32_t ambc_client_error_index(const ambc_client_t *c);
 

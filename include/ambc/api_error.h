@@ -74,8 +74,9 @@ typedef struct {
 
 /**
  * @brief Start on the body of a response with an error status.
- * @param p           caller-owned parser state.
- * @param err         caller-owned record, reset here; written during feed/finish.
+ * @param p           caller-owned parser state (NULL: nothing is done).
+ * @param err         caller-owned record, reset here; written during feed/finish. NULL
+ *                    leaves the parser inert: feed and finish then do nothing.
  * @param http_status the response's status.
  * @param request_id  the response's request-id header, "" or NULL if none; copied.
  * @param request_id_truncated whether the HTTP layer already had to truncate it.
@@ -88,7 +89,8 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
  * @brief Feed the next slice of the body. Never fails: a body that is not the error shape
  *        just stops being parsed.
  * @param p    the parser, set up by ambc_api_error_parser_init().
- * @param data len bytes of the body, read during the call only.
+ * @param data len bytes of the body, read during the call only (NULL with len > 0: the
+ *             body counts as not an error object).
  * @param len  any length, 0 included.
  */
 void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len);

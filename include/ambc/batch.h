@@ -229,6 +229,9 @@ void ambc_page_parser_init(ambc_page_parser_t *p, ambc_page_mode_t mode, ambc_pa
  * @param p    the parser, set up by ambc_page_parser_init().
  * @param data len bytes of the body, read during the call only.
  * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG p NULL, or data NULL with len > 0 (the parser is unchanged); or
+ *         the parser was set up with a NULL page (list mode), record or on_batch, or an unknown
+ *         mode.
  * @retval AMBC_OK the bytes were taken.
  * @retval AMBC_ERR_JSON_INVALID not JSON.
  * @retval AMBC_ERR_JSON_DEPTH nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH anywhere, unknown
@@ -249,6 +252,7 @@ ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, 
 /**
  * @brief End of body.
  * @param p the parser.
+ * @retval AMBC_ERR_INVALID_ARG p NULL, or set up as ambc_page_parser_feed() says.
  * @retval AMBC_OK the body was one complete page (with `data` and `has_more`) or one complete
  *         batch object.
  * @retval AMBC_ERR_JSON_UNEXPECTED_END the body stopped early.

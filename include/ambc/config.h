@@ -256,6 +256,33 @@
 #endif
 
 /**
+ * Longest Host value, bytes including the NUL.
+ * Bounds the stack copy of the Host header value: the host name, and ":port" unless the port
+ * is 443. ambc_client_init() refuses a longer one with AMBC_ERR_INVALID_ARG (AMBC_HOST_LEN_MAX
+ * in ambc.h). Range 16..256, default 96.
+ */
+#ifndef CONFIG_AMBC_HOST_MAX
+#define CONFIG_AMBC_HOST_MAX 96
+#endif
+#if CONFIG_AMBC_HOST_MAX < 16 || CONFIG_AMBC_HOST_MAX > 256
+#error "CONFIG_AMBC_HOST_MAX must be in 16..256"
+#endif
+
+/**
+ * Longest anthropic-beta value, bytes including the NUL.
+ * Bounds the stack copy of the anthropic-beta header value: the batches beta (when
+ * ambc_client_options_t.beta is set), a comma, and extra_betas. ambc_client_init() refuses a
+ * longer one with AMBC_ERR_INVALID_ARG (AMBC_BETA_LEN_MAX in ambc.h). Range 32..512, default
+ * 96.
+ */
+#ifndef CONFIG_AMBC_BETA_MAX
+#define CONFIG_AMBC_BETA_MAX 96
+#endif
+#if CONFIG_AMBC_BETA_MAX < 32 || CONFIG_AMBC_BETA_MAX > 512
+#error "CONFIG_AMBC_BETA_MAX must be in 32..512"
+#endif
+
+/**
  * Retries after a failed attempt.
  * As the official SDKs: 2 retries (3 attempts). x-should-retry decides alone when present;
  * otherwise 408, 409, 429, 5xx and connection failures are retried. Default for
@@ -419,6 +446,50 @@
 #endif
 #if CONFIG_AMBC_LWIP_RING_SIZE < 256 || CONFIG_AMBC_LWIP_RING_SIZE > 65536
 #error "CONFIG_AMBC_LWIP_RING_SIZE must be in 256..65536"
+#endif
+
+/**
+ * @brief Bytes of the longest request head besides the key, Host and anthropic-beta values and
+ *        the batch id: request line, header names, the default anthropic-version, user-agent,
+ *        Content-Length (test_client.c writes that head and checks this bound).
+ *
+ * Cross-option check (as lwIP's opt.h does): the request buffer must hold the longest request
+ * head the limits allow, the key, Host and anthropic-beta values and a percent-encoded batch id
+ * at their longest, plus these bytes.
+ */
+#define AMBC_REQUEST_HEAD_FIXED 256
+#if CONFIG_AMBC_REQUEST_BUF_SIZE < CONFIG_AMBC_API_KEY_MAX + CONFIG_AMBC_HOST_MAX +                \
+                                       CONFIG_AMBC_BETA_MAX + 3 * CONFIG_AMBC_ID_MAX +             \
+                                       AMBC_REQUEST_HEAD_FIXED
+#error                                                                                             \
+    "CONFIG_AMBC_REQUEST_BUF_SIZE cannot hold the longest request head: raise it, or lower AMBC_API_KEY_MAX, AMBC_HOST_MAX, AMBC_BETA_MAX or AMBC_ID_MAX"
+#endif
+
+/**
+ * @def AMBC_STATIC_ASSERT
+ * @brief A compile-time check in C99 (no _Static_assert): a file-scope typedef of an array
+ *        whose size is negative when cond is false, so the build stops naming `name`.
+ */
+#define AMBC_STATIC_ASSERT(cond, name) typedef char ambc_static_assert_##name[(cond) ? 1 : -1]
+
+/**
+ * @def AMBC_ASSERT
+ * @brief Checks an internal invariant (never a caller's argument: those are checked at every
+ *        public call and answered with AMBC_ERR_INVALID_ARG or a neutral value).
+ *
+ * Compiled away by default, as coreJSON_ASSERT and LWIP_ASSERT are in release builds. Define
+ * AMBC_ASSERT(x) before this header is read (on the compiler's command line, or in the header
+ * named by AMBC_KCONFIG_HEADER) to map it to the platform's own (configASSERT, __ASSERT_NO_MSG,
+ * assert), or define AMBC_ASSERT_TRAP to 1 to stop at the first broken invariant; the test
+ * builds with sanitizers do that. The expression has no side effects, so removing it changes
+ * nothing else.
+ */
+#ifndef AMBC_ASSERT
+#if defined(AMBC_ASSERT_TRAP) && AMBC_ASSERT_TRAP
+#define AMBC_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#else
+#define AMBC_ASSERT(x) ((void)0)
+#endif
 #endif
 
 #endif /* AMBC_CONFIG_H */

@@ -108,6 +108,7 @@ void ambc_request_writer_init(ambc_request_writer_t *w, ambc_body_sink_fn sink, 
  * @brief Begin request `index` (ambc calls it before it asks the source).
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param index the request's index, 0-based.
+ * @retval AMBC_ERR_INVALID_ARG w NULL, or set up without a sink.
  * @retval AMBC_OK begun.
  * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
  *         (in the second pass of a create, a network status; in the first,
@@ -119,6 +120,7 @@ ambc_status_t ambc_request_begin(ambc_request_writer_t *w, uint32_t index);
  * @brief End the request begun (ambc calls it after the source returned AMBC_OK): it must have a
  *        custom_id and complete params.
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @retval AMBC_ERR_INVALID_ARG w NULL, or set up without a sink.
  * @retval AMBC_OK the request is complete and written.
  * @retval AMBC_ERR_CUSTOM_ID no custom_id was given.
  * @retval AMBC_ERR_PARAMS no params, or not complete: raw JSON that is not one whole object, a
@@ -133,6 +135,8 @@ ambc_status_t ambc_request_end(ambc_request_writer_t *w);
  * @brief Write the request's custom_id.
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param custom_id NUL-terminated, read during the call only; must match ^[a-zA-Z0-9_-]{1,64}$.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or custom_id NULL (the writer is
+ *         unchanged).
  * @retval AMBC_OK written.
  * @retval AMBC_ERR_CUSTOM_ID NULL, empty, too long, a character outside the set, or the second
  *         one for this request.
@@ -151,6 +155,8 @@ ambc_status_t ambc_request_custom_id(ambc_request_writer_t *w, const char *custo
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param json len bytes, read during the call only; may be NULL when len is 0.
  * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or json NULL with len > 0 (the writer
+ *         is unchanged).
  * @retval AMBC_OK written.
  * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8 (JSON text is UTF-8 and the API refuses
  *         anything else).
@@ -167,6 +173,8 @@ ambc_status_t ambc_request_params_json(ambc_request_writer_t *w, const char *jso
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param model     NUL-terminated UTF-8 (escaped here as JSON needs), read during the call.
  * @param max_tokens at least 1.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or model NULL (the writer is
+ *         unchanged).
  * @retval AMBC_OK written.
  * @retval AMBC_ERR_PARAMS params begun already, model NULL or empty, max_tokens 0.
  * @retval AMBC_ERR_TEXT_UTF8 model is not valid UTF-8.
@@ -182,6 +190,8 @@ ambc_status_t ambc_params_begin(ambc_request_writer_t *w, const char *model, uin
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param text len bytes of UTF-8, read during the call only; may be NULL when len is 0.
  * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or text NULL with len > 0 (the writer
+ *         is unchanged).
  * @retval AMBC_OK written.
  * @retval AMBC_ERR_PARAMS out of order.
  * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8.
@@ -198,6 +208,8 @@ ambc_status_t ambc_params_system(ambc_request_writer_t *w, const char *text, siz
  * @param role AMBC_ROLE_USER or AMBC_ROLE_ASSISTANT.
  * @param text len bytes of UTF-8, read during the call only; may be NULL when len is 0.
  * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, role not a ambc_role_t, or text NULL
+ *         with len > 0 (the writer is unchanged).
  * @retval AMBC_OK written.
  * @retval AMBC_ERR_PARAMS before ambc_params_begin() or after ambc_params_end(), a role that is
  *         neither.
@@ -217,6 +229,8 @@ ambc_status_t ambc_params_message(ambc_request_writer_t *w, ambc_role_t role, co
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param text len bytes of UTF-8, read during the call only; may be NULL when len is 0.
  * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or text NULL with len > 0 (the writer
+ *         is unchanged).
  * @retval AMBC_OK written.
  * @retval AMBC_ERR_PARAMS no text open.
  * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8: an invalid byte, an overlong form, a
@@ -231,6 +245,7 @@ ambc_status_t ambc_params_text(ambc_request_writer_t *w, const char *text, size_
  * @brief End the params: there must be at least one message, and the last text must end on a
  *        whole character.
  * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @retval AMBC_ERR_INVALID_ARG w NULL, or set up without a sink.
  * @retval AMBC_OK the params are complete.
  * @retval AMBC_ERR_PARAMS not begun, no message.
  * @retval AMBC_ERR_TEXT_UTF8 a character cut at the end of the text.

@@ -106,6 +106,7 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
  * @param data the slice; read only during the call (events point into it or into the
  *             scanner's own buffer).
  * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG s NULL, or data NULL with len > 0 (the scanner is unchanged).
  * @retval AMBC_OK the slice was valid so far.
  * @retval AMBC_ERR_JSON_INVALID any grammar violation, including a second value after the root.
  * @retval AMBC_ERR_JSON_DEPTH nesting deeper than CONFIG_AMBC_JSON_MAX_DEPTH.
@@ -116,6 +117,7 @@ ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t 
 /**
  * @brief End of input.
  * @param s the scanner.
+ * @retval AMBC_ERR_INVALID_ARG s NULL.
  * @retval AMBC_OK exactly one complete value was seen (a number at the root is completed
  *         here, and reported).
  * @retval AMBC_ERR_JSON_UNEXPECTED_END the text stopped inside a value or was empty.

@@ -113,6 +113,7 @@ typedef struct {
  * @param data       len bytes, read during the call only.
  * @param len        bytes to write; 0 writes nothing and returns AMBC_OK.
  * @param timeout_ms the time all of it may take.
+ * @retval AMBC_ERR_INVALID_ARG s, its ops or clock NULL, or data NULL with len > 0.
  * @retval AMBC_OK every byte was taken by the stream.
  * @retval AMBC_ERR_NET_TIMEOUT the whole buffer could not be written in time.
  * @retval AMBC_ERR_NET_IO the stream's send failed so, or broke the contract (took 0 bytes, or

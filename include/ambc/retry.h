@@ -43,7 +43,7 @@ bool ambc_retry_allowed(ambc_status_t st, const ambc_http_response_t *resp);
 
 /**
  * @brief Milliseconds to wait before the next attempt.
- * @param p       the policy.
+ * @param p       the policy (NULL: the wait is 0).
  * @param resp    the failed response's headers, or NULL (no response).
  * @param retries retries already made (0 before the first retry).
  * @param rnd     32 random bits (the port's random source) for the jitter.

@@ -40,7 +40,12 @@ typedef enum {
      *      ambc_batches_list_page(), ambc_batches_retrieve(), ambc_batches_wait(),
      *      ambc_client_close(), ambc_client_init(), ambc_http_date_parse(),
      *      ambc_http_request_write(), ambc_http_response_feed(), ambc_http_response_finish(),
-     *      ambc_json_unescape(), ambc_rfc3339_format(), ambc_rfc3339_parse(), ambc_tls_init(). */
+     *      ambc_json_scan_feed(), ambc_json_scan_finish(), ambc_json_unescape(),
+     *      ambc_page_parser_feed(), ambc_page_parser_finish(), ambc_params_begin(),
+     *      ambc_params_end(), ambc_params_message(), ambc_params_system(), ambc_params_text(),
+     *      ambc_request_begin(), ambc_request_custom_id(), ambc_request_end(),
+     *      ambc_request_params_json(), ambc_rfc3339_format(), ambc_rfc3339_parse(),
+     *      ambc_stream_send_all(), ambc_tls_init(). */
     AMBC_ERR_INVALID_ARG = -1,
     /** A caller buffer cannot hold the output; the needed size is reported.
      *  Returned by: ambc_batches_cancel(), ambc_batches_create(), ambc_batches_delete(),
