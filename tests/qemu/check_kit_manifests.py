@@ -185,7 +185,14 @@ def check_idf_files(root, manifest, examples):
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         fail("idf_component.yml: files.exclude must be a list of patterns")
     every = files_under(root, ".")
-    needed = [f for top in COMPONENT_NEEDS + tuple(examples) for f in files_under(root, top)]
+    # What the component's build (the ESP_PLATFORM block of the root CMakeLists.txt) names.
+    cmake = open(os.path.join(root, "CMakeLists.txt")).read()
+    block = re.sub(r"#[^\n]*", "", cmake[:cmake.find("return()")])
+    named = {re.sub(r"/[^/]*[*?].*$", "", w)
+             for w in re.findall(r"(?:LIST_DIR\}/|\s)([\w.-]+/[\w./*-]+)", block)}
+    tops = COMPONENT_NEEDS + tuple(examples) + tuple(
+        sorted(n for n in named if os.path.exists(os.path.join(root, n))))
+    needed = [f for top in tops for f in files_under(root, top)]
     for p in patterns:
         rx = glob_regex(p)
         if not any(rx.match(f) for f in every):
