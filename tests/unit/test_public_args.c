@@ -304,15 +304,18 @@ static void test_invariants_are_asserted(void **state)
         (void)signal(SIGILL, SIG_DFL); /* cmocka's handler would catch the trap */
         (void)signal(SIGTRAP, SIG_DFL);
         st = ambc_page_parser_feed(&pp, (const uint8_t *)"\"x\"", 3);
-        _exit(st == AMBC_ERR_JSON_SHAPE ? 0 : 1);
+        /* the answer as a signal, not an exit: under valgrind an exit would run its leak
+         * check on the forked copy of cmocka's state */
+        (void)raise(st == AMBC_ERR_JSON_SHAPE ? SIGUSR1 : SIGUSR2);
+        _exit(1);
     }
     assert_int_equal(waitpid(pid, &status, 0), pid);
 #if defined(AMBC_ASSERT_TRAP) && AMBC_ASSERT_TRAP
     assert_true(WIFSIGNALED(status));
     assert_true(WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
 #else
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGUSR1);
 #endif
 }
 
