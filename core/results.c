@@ -191,6 +191,9 @@ static void begin_line(ambc_results_parser_t *p)
 
 void ambc_results_parser_init(ambc_results_parser_t *p, const ambc_results_handler_t *h)
 {
+    if (p == NULL) {
+        return;
+    }
     memset(p, 0, sizeof(*p));
     if (h != NULL) {
         p->h = *h;
@@ -352,12 +355,12 @@ ambc_status_t ambc_results_parser_finish(ambc_results_parser_t *p)
 
 uint32_t ambc_results_parser_error_line(const ambc_results_parser_t *p)
 {
-    return p->err != AMBC_OK ? p->err_line : 0;
+    return (p != NULL && p->err != AMBC_OK) ? p->err_line : 0;
 }
 
 const char *ambc_results_parser_error_field(const ambc_results_parser_t *p)
 {
-    return p->err != AMBC_OK ? p->err_field : NULL;
+    return (p != NULL && p->err != AMBC_OK) ? p->err_field : NULL;
 }
 
 /* ---- values ------------------------------------------------------------------------------ */

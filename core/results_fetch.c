@@ -85,7 +85,7 @@ static void body_begin(ambc_client_t *c, void *ctx)
     f->checked = f->done == 0;
     f->err_line = 0;
     if (f->done > 0) {
-        LOG(c, AMBC_LOG_INFO, "resume", "", f->done);
+        LOG(c, AMBC_LOG_INFO, "results resume", "", f->done, AMBC_OK);
     }
 }
 
@@ -102,7 +102,7 @@ static ambc_status_t check_prefix(fetch_t *f, ambc_client_t *c)
         return AMBC_OK;
     }
     if (f->off < f->done || !rhash_equal(&f->hash, &f->done_hash)) {
-        LOG(c, AMBC_LOG_ERROR, "results changed", "", f->off);
+        LOG(c, AMBC_LOG_ERROR, "results changed", "", f->off, AMBC_ERR_RESULTS_CHANGED);
         return AMBC_ERR_RESULTS_CHANGED;
     }
     f->checked = true;
@@ -131,7 +131,7 @@ static size_t replay(fetch_t *f, ambc_client_t *c, const uint8_t *data, size_t l
     p->quiet = false;
     f->off += n;
     if (*st != AMBC_OK) {
-        LOG(c, AMBC_LOG_ERROR, "results changed", ambc_strerror(*st), f->off);
+        LOG(c, AMBC_LOG_ERROR, "results changed", "", f->off, *st);
         *st = AMBC_ERR_RESULTS_CHANGED;
     }
     return n;
@@ -265,15 +265,15 @@ static ambc_status_t download(ambc_client_t *c, const ambc_batch_t *b, fetch_t *
                           0,     &results_body};
     ambc_status_t st;
     if (b->results_url[0] == '\0') {
-        LOG(c, AMBC_LOG_ERROR, "results not ready", b->status_text, 0);
+        LOG(c, AMBC_LOG_ERROR, "results not ready", b->status_text, 0, AMBC_ERR_RESULTS_NOT_READY);
         return AMBC_ERR_RESULTS_NOT_READY; /* no results_url: nothing to ask for */
     }
     st = results_path(c, b->results_url, &call.path);
     if (st != AMBC_OK) {
-        LOG(c, AMBC_LOG_ERROR, "results_url refused", ambc_strerror(st), st);
+        LOG(c, AMBC_LOG_ERROR, "results_url refused", "", 0, st);
         return st;
     }
-    LOG(c, AMBC_LOG_INFO, "results", call.path, 0);
+    LOG(c, AMBC_LOG_INFO, "results", call.path, 0, AMBC_OK);
     call.ctx = f;
     call.total_ms = f->p->timeout_ms != 0 ? f->p->timeout_ms : CONFIG_AMBC_RESULTS_TIMEOUT_MS;
     c->err_field = NULL;

@@ -65,8 +65,7 @@ void cli_print_header(FILE *f);
 void cli_print_row(FILE *f, const ambc_batch_t *b);
 
 /* ambc_log_fn printing to stderr; ctx points to an int: 0 quiet, 1 up to info, 2 all. */
-void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const char *text,
-                    int64_t num);
+void cli_log_stderr(void *ctx, const ambc_log_event_t *ev);
 
 /* Print the failure to stderr (the API error's status, type, message and request-id, or the
  * key a protocol error was about) and return the exit code for it. Server text is escaped. */

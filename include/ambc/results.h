@@ -109,10 +109,10 @@ typedef enum {
 
 /** `result.message.usage`. A member absent or null is 0 (see ambc_result_t.present / null). */
 typedef struct {
-    uint64_t input_tokens;
-    uint64_t output_tokens;
-    uint64_t cache_creation_input_tokens;
-    uint64_t cache_read_input_tokens;
+    uint64_t input_tokens;                /**< `input_tokens` */
+    uint64_t output_tokens;               /**< `output_tokens` */
+    uint64_t cache_creation_input_tokens; /**< `cache_creation_input_tokens` */
+    uint64_t cache_read_input_tokens;     /**< `cache_read_input_tokens` */
 } ambc_usage_t;
 
 /** Bits of ambc_result_t.present, .null and .truncated: which members the line had. */
@@ -147,22 +147,22 @@ enum {
  */
 typedef struct {
     uint32_t line; /**< physical line number in the file, 1-based (blank lines count) */
-    char custom_id[CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX];
-    ambc_result_type_t type;
-    char type_text[CONFIG_AMBC_RESULTS_TEXT_MAX]; /**< result.type as sent */
-    char message_id[CONFIG_AMBC_ID_MAX];
-    char model[CONFIG_AMBC_RESULTS_NAME_MAX];
-    char stop_reason[CONFIG_AMBC_RESULTS_TEXT_MAX];
-    char stop_sequence[CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX];
-    ambc_usage_t usage;
+    char custom_id[CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX];         /**< `custom_id` */
+    ambc_result_type_t type;                                   /**< result.type */
+    char type_text[CONFIG_AMBC_RESULTS_TEXT_MAX];              /**< result.type as sent */
+    char message_id[CONFIG_AMBC_ID_MAX];                       /**< result.message.id */
+    char model[CONFIG_AMBC_RESULTS_NAME_MAX];                  /**< result.message.model */
+    char stop_reason[CONFIG_AMBC_RESULTS_TEXT_MAX];            /**< result.message.stop_reason */
+    char stop_sequence[CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX]; /**< ...message.stop_sequence */
+    ambc_usage_t usage;                                        /**< result.message.usage */
     uint32_t blocks;                  /**< elements of result.message.content */
     uint64_t text_bytes;              /**< decoded bytes of the line's `text` members */
     uint64_t thinking_bytes;          /**< decoded bytes of its `thinking` members */
     uint64_t input_bytes;             /**< JSON bytes of its tool inputs */
     ambc_api_error_type_t error_type; /**< result.error.error.type (NONE when absent) */
-    char error_type_text[CONFIG_AMBC_RESULTS_TEXT_MAX];
-    char error_message[CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX];
-    char request_id[CONFIG_AMBC_REQUEST_ID_MAX]; /**< result.error.request_id */
+    char error_type_text[CONFIG_AMBC_RESULTS_TEXT_MAX];        /**< ...error.error.type as sent */
+    char error_message[CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX]; /**< result.error.error.message */
+    char request_id[CONFIG_AMBC_REQUEST_ID_MAX];               /**< result.error.request_id */
     uint32_t present;   /**< AMBC_RESULT_F_* of the members met (null ones too) */
     uint32_t null;      /**< AMBC_RESULT_F_* of those that were null */
     uint32_t truncated; /**< AMBC_RESULT_F_* of the texts kept cut */
@@ -180,9 +180,9 @@ enum {
  * tool_name are cut on a UTF-8 boundary and flagged.
  */
 typedef struct {
-    uint32_t line;  /**< as ambc_result_t.line */
-    uint32_t index; /**< 0-based position in result.message.content */
-    ambc_block_type_t type;
+    uint32_t line;                                /**< as ambc_result_t.line */
+    uint32_t index;                               /**< 0-based position in result.message.content */
+    ambc_block_type_t type;                       /**< `type` */
     char type_text[CONFIG_AMBC_RESULTS_TEXT_MAX]; /**< `type` as sent */
     char tool_id[CONFIG_AMBC_ID_MAX];             /**< `id` (a tool_use block's) */
     char tool_name[CONFIG_AMBC_RESULTS_NAME_MAX]; /**< `name` (a tool_use block's) */
@@ -199,12 +199,12 @@ typedef struct {
  * of length 0).
  */
 typedef struct {
-    uint32_t line;  /**< as ambc_result_t.line */
-    uint32_t block; /**< 0-based index of the content block */
-    ambc_chunk_kind_t kind;
-    const char *data; /**< len bytes, valid during the callback only */
-    size_t len;
-    bool last; /**< the value's last part */
+    uint32_t line;          /**< as ambc_result_t.line */
+    uint32_t block;         /**< 0-based index of the content block */
+    ambc_chunk_kind_t kind; /**< the member it is part of */
+    const char *data;       /**< len bytes, valid during the callback only */
+    size_t len;             /**< bytes at data (0 only for the one part of an empty value) */
+    bool last;              /**< the value's last part */
 } ambc_result_chunk_t;
 
 /** The end of a line: its summary, valid during the callback only. */
@@ -228,6 +228,7 @@ typedef struct {
 
 /** Results parser state. Caller-allocated (static, or inside ambc_client_t); fields private. */
 typedef struct {
+    /** @privatesection */
     ambc_json_scan_t scan;
     ambc_results_handler_t h;
     ambc_result_t result;      /* the line being parsed; delivered at its end */
@@ -256,46 +257,72 @@ typedef struct {
 
 /**
  * @brief Prepare to parse one results body (a whole file, from its first byte).
- * @param p caller-owned; sizeof(ambc_results_parser_t) bytes, whatever the lines' sizes.
+ * @param p caller-owned; sizeof(ambc_results_parser_t) bytes, whatever the lines' sizes. NULL:
+ *          nothing is done.
  * @param h callbacks, copied; its ctx is kept by pointer. NULL: validate only.
  */
 void ambc_results_parser_init(ambc_results_parser_t *p, const ambc_results_handler_t *h);
 
 /**
- * @brief Parse the next slice of the body (any size, split anywhere).
- * @param data read during the call only; chunks of tool input point into it.
- * @return AMBC_OK; AMBC_ERR_JSON_INVALID (a line that is not JSON); AMBC_ERR_JSON_DEPTH;
- *         AMBC_ERR_JSON_UNEXPECTED_END (a line that ends inside its value);
- *         AMBC_ERR_RESULTS_TRAILING (bytes after the value on its line);
- *         AMBC_ERR_JSON_SHAPE (a line that is not an object, a member twice in one object);
- *         AMBC_ERR_JSON_TYPE (a known member of the wrong type, or null where the API never
- *         sends null); AMBC_ERR_JSON_MISSING (no custom_id, result or result.type; a succeeded
- *         result without message, an errored one without error);
- *         AMBC_ERR_STRING_TOO_LONG (custom_id, message id, tool id or request id longer than
- *         its buffer); AMBC_ERR_JSON_NUL; AMBC_ERR_NUMBER_RANGE (a token count that is not an
- *         integer of 64 bits); AMBC_ERR_RESULTS_UTF8 (text or thinking not UTF-8); or what a
- *         callback returned. Errors are sticky; ambc_results_parser_error_line() and
- *         ambc_results_parser_error_field() say where.
+ * @brief Parse the next slice of the body (any size, split anywhere). Errors are sticky;
+ *        ambc_results_parser_error_line() and ambc_results_parser_error_field() say where.
+ * @param p    the parser, set up by ambc_results_parser_init().
+ * @param data len bytes of the body, read during the call only (chunks of tool input point
+ *             into it).
+ * @param len  any length, 0 included.
+ * @retval AMBC_OK the bytes were taken.
+ * @retval AMBC_ERR_INVALID_ARG p NULL, or data NULL with len > 0 (the parser is unchanged).
+ * @retval AMBC_ERR_JSON_INVALID a line that is not JSON.
+ * @retval AMBC_ERR_JSON_DEPTH nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH, unknown members
+ *         included.
+ * @retval AMBC_ERR_JSON_UNEXPECTED_END a line that ends inside its value.
+ * @retval AMBC_ERR_RESULTS_TRAILING bytes after the value on its line.
+ * @retval AMBC_ERR_JSON_SHAPE a line that is not an object, a member twice in one object.
+ * @retval AMBC_ERR_JSON_TYPE a known member of the wrong type, or null where the API never
+ *         sends null.
+ * @retval AMBC_ERR_JSON_MISSING no custom_id, result or result.type; a succeeded result
+ *         without message, an errored one without error.
+ * @retval AMBC_ERR_STRING_TOO_LONG custom_id, message id, tool id or request id longer than
+ *         its buffer.
+ * @retval AMBC_ERR_JSON_NUL a kept string holds U+0000.
+ * @retval AMBC_ERR_NUMBER_RANGE a token count that is not an integer of 64 bits.
+ * @retval AMBC_ERR_RESULTS_UTF8 text or thinking that is not UTF-8.
+ * @return Also any other status a callback returned.
  */
 ambc_status_t ambc_results_parser_feed(ambc_results_parser_t *p, const uint8_t *data, size_t len);
 
 /**
  * @brief End of body: completes a last line that has no `\n`.
- * @return AMBC_OK; AMBC_ERR_JSON_UNEXPECTED_END when the body stopped inside a line's value;
- *         the errors of the feed; the sticky error.
+ * @param p the parser.
+ * @retval AMBC_OK every line was whole.
+ * @retval AMBC_ERR_INVALID_ARG p NULL.
+ * @retval AMBC_ERR_JSON_UNEXPECTED_END the body stopped inside a line's value.
+ * @retval AMBC_ERR_JSON_MISSING the last line lacks a member the API always sends.
+ * @return Also the sticky error of ambc_results_parser_feed(), or what a callback returned for
+ *         the last line.
  */
 ambc_status_t ambc_results_parser_finish(ambc_results_parser_t *p);
 
-/** @brief The line (1-based) the parser's error is on, or 0. */
+/**
+ * @brief The line (1-based) the parser's error is on.
+ * @param p the parser; NULL gives 0.
+ * @return The line, or 0 when there is no error.
+ */
 uint32_t ambc_results_parser_error_line(const ambc_results_parser_t *p);
 
 /**
  * @brief The member the parser's error is about ("custom_id", "result.message.usage.
- *        input_tokens", ...), or NULL. A static string.
+ *        input_tokens", ...).
+ * @param p the parser; NULL gives NULL.
+ * @return A static string, or NULL when there is no error or it is about no member.
  */
 const char *ambc_results_parser_error_field(const ambc_results_parser_t *p);
 
-/** "succeeded", "errored", "canceled", "expired" or "unknown". */
+/**
+ * @brief The API's name of a result type.
+ * @param type any value.
+ * @return "succeeded", "errored", "canceled", "expired", or "unknown" for anything else.
+ */
 const char *ambc_result_type_name(ambc_result_type_t type);
 
 /* ---- the download ------------------------------------------------------------------------ */
@@ -348,11 +375,29 @@ struct ambc_client;
  * @param id the batch id (checked and encoded as for ambc_batches_retrieve()); may be NULL when
  *           p->batch is given.
  * @param p  the callbacks and options; required.
- * @return AMBC_OK; AMBC_ERR_INVALID_ARG; AMBC_ERR_BUSY; AMBC_ERR_RESULTS_NOT_READY;
- *         AMBC_ERR_RESULTS_ORIGIN; AMBC_ERR_RESULTS_URL; AMBC_ERR_RESULTS_CHANGED; the
- *         parser's errors (ambc_client_error_index() gives the line, ambc_client_error_field()
- *         the member); AMBC_ERR_API (from the retrieve or the download); network, TLS and HTTP
- *         errors as for the other calls; what a callback returned.
+ * @retval AMBC_OK every line was delivered, exactly once.
+ * @retval AMBC_ERR_INVALID_ARG c or p NULL; no p->batch and an id NULL, empty or of
+ *         CONFIG_AMBC_ID_MAX bytes or more. Also as in @ref ambc_request_statuses.
+ * @retval AMBC_ERR_BUSY called from a callback of a call running on this client.
+ * @retval AMBC_ERR_RESULTS_NOT_READY the batch has no results_url (it has not ended); no
+ *         results request was sent.
+ * @retval AMBC_ERR_RESULTS_ORIGIN results_url is not on the client's scheme, host and port;
+ *         nothing was sent.
+ * @retval AMBC_ERR_RESULTS_URL results_url cannot be requested as it is; nothing was sent.
+ * @retval AMBC_ERR_RESULTS_CHANGED a resumed download differs from the bytes delivered.
+ * @retval AMBC_ERR_DEADLINE timeout_ms (or CONFIG_AMBC_RESULTS_TIMEOUT_MS) passed first.
+ * @retval AMBC_ERR_RESULTS_TRAILING bytes after the value on a line
+ *         (ambc_client_error_index() gives the line).
+ * @retval AMBC_ERR_RESULTS_UTF8 text or thinking that is not UTF-8.
+ * @retval AMBC_ERR_STRING_TOO_LONG a kept string of a line (or of the retrieved batch) longer
+ *         than its field.
+ * @retval AMBC_ERR_JSON_NUL a kept string holds U+0000.
+ * @retval AMBC_ERR_NUMBER_RANGE a token count (or the batch's request count) out of range.
+ * @retval AMBC_ERR_TIME_INVALID a timestamp of the retrieved batch that is not RFC 3339.
+ * @return Also every status of @ref ambc_request_statuses (the retrieve and the download; a
+ *         line's JSON errors are those of ambc_results_parser_feed(), with
+ *         ambc_client_error_index() giving the line and ambc_client_error_field() the member),
+ *         and any other status a callback returned.
  */
 ambc_status_t ambc_batches_results(struct ambc_client *c, const char *id,
                                    const ambc_results_params_t *p);
