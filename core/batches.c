@@ -18,7 +18,7 @@
 static ambc_status_t get(ambc_client_t *c, const char *path, const ambc_http_field_t *query,
                          size_t nquery)
 {
-    client_call_t call = {"GET", NULL, NULL, 0, -1, NULL, NULL, NULL, NULL, 0, NULL};
+    client_call_t call = {.method = "GET", .content_length = -1};
     call.path = path;
     call.query = query;
     call.nquery = nquery;
@@ -235,7 +235,7 @@ static ambc_status_t request_by_id(ambc_client_t *c, const char *method, const c
 {
     char path[sizeof(AMBC_BATCHES_PATH) + 1 + 3 * CONFIG_AMBC_ID_MAX + sizeof("/cancel")];
     ambc_http_field_t q[1];
-    client_call_t call = {NULL, NULL, NULL, 0, -1, NULL, NULL, NULL, NULL, 0, NULL};
+    client_call_t call = {.content_length = -1};
     if (!client_valid_id(id) || !id_path(id, suffix, path, sizeof(path))) {
         return AMBC_ERR_INVALID_ARG;
     }

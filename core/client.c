@@ -220,8 +220,8 @@ static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
     if (body_is_error(resp)) {
         ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
                                    resp->request_id_truncated);
-    } else if (c->call->body != NULL) {
-        c->call->body->begin(c, c->call->ctx);
+    } else if (CALL_BODY(c) != NULL) {
+        CALL_BODY(c)->begin(c, c->call->ctx);
     } else {
         ambc_page_parser_init(&c->body.page, (ambc_page_mode_t)c->mode, c->page, &c->record,
                               deliver, c);
@@ -236,8 +236,8 @@ static ambc_status_t on_body(void *ctx, const uint8_t *data, size_t len)
         ambc_api_error_parser_feed(&c->body.error, data, len);
         return AMBC_OK;
     }
-    if (c->call->body != NULL) {
-        return c->call->body->feed(c, c->call->ctx, data, len);
+    if (CALL_BODY(c) != NULL) {
+        return CALL_BODY(c)->feed(c, c->call->ctx, data, len);
     }
     return ambc_page_parser_feed(&c->body.page, data, len);
 }
@@ -251,8 +251,8 @@ static ambc_status_t finish_body(ambc_client_t *c)
         ambc_api_error_parser_finish(&c->body.error);
         return AMBC_ERR_API;
     }
-    if (c->call->body != NULL) {
-        return c->call->body->finish(c, c->call->ctx);
+    if (CALL_BODY(c) != NULL) {
+        return CALL_BODY(c)->finish(c, c->call->ctx);
     }
     return ambc_page_parser_finish(&c->body.page);
 }
@@ -440,8 +440,7 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, const clie
     h->headers[k++] =
         (ambc_http_field_t){o->key_header == AMBC_KEY_BEARER ? "authorization" : "x-api-key", key};
     h->headers[k++] = (ambc_http_field_t){"anthropic-version", o->anthropic_version};
-    h->headers[k++] =
-        (ambc_http_field_t){"accept", call->accept != NULL ? call->accept : "application/json"};
+    h->headers[k++] = (ambc_http_field_t){"accept", CALL_ACCEPT(call)};
     if (call->content_length > 0) {
         h->headers[k++] = (ambc_http_field_t){"content-type", "application/json"};
     }
@@ -526,8 +525,8 @@ static const char *parser_error_field(const ambc_client_t *c)
     if (!c->got_headers || body_is_error(&c->resp)) {
         return NULL;
     }
-    if (c->call->body != NULL) {
-        return c->call->body->error_field(c, c->call->ctx);
+    if (CALL_BODY(c) != NULL) {
+        return CALL_BODY(c)->error_field(c, c->call->ctx);
     }
     return ambc_page_parser_error_field(&c->body.page);
 }
@@ -566,7 +565,7 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
     uint32_t retries;
     uint64_t now = c->clock->now_ms(c->clock->ctx);
     c->call = call;
-    c->deadline = now + (call->total_ms != 0 ? call->total_ms : c->opt.total_timeout_ms);
+    c->deadline = now + CALL_TOTAL_MS(c, call);
     if (c->call_deadline != 0 && c->call_deadline < c->deadline) {
         c->deadline = c->call_deadline;
     }

@@ -26,6 +26,19 @@ typedef struct {
     const char *(*error_field)(const ambc_client_t *c, void *ctx); /* what a failure was about */
 } client_body_t;
 
+/* What only a results download sets in its call: its own consumer of the 2xx body (else the
+ * page parser), accept header and deadline. A core without results has no branch for them. */
+#if defined(CONFIG_AMBC_OP_RESULTS)
+#define CALL_BODY(c)      ((c)->call->body)
+#define CALL_ACCEPT(call) ((call)->accept != NULL ? (call)->accept : "application/json")
+#define CALL_TOTAL_MS(c, call)                                                                     \
+    ((call)->total_ms != 0u ? (call)->total_ms : (c)->opt.total_timeout_ms)
+#else
+#define CALL_BODY(c)           ((const client_body_t *)NULL)
+#define CALL_ACCEPT(call)      "application/json"
+#define CALL_TOTAL_MS(c, call) ((c)->opt.total_timeout_ms)
+#endif
+
 /* One call's request: what to send, and how to judge a failure. */
 struct client_call {
     const char *method;

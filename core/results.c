@@ -8,11 +8,14 @@
  * a tool input is cut out of the line as the JSON text it is, its own members passing by the
  * same way.
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <stddef.h>
 #include <string.h>
 
 #include "ambc/results.h"
 #include "json_util.h"
+
+#if defined(CONFIG_AMBC_OP_RESULTS) /* Kconfig feature switch: off, none of this exists */
 #include "results_internal.h"
 
 /* What the container open at a depth is (ambc_results_parser_t.obj). */
@@ -125,7 +128,7 @@ static uint8_t name_index(const char *const *names, size_t n, const char *text)
     return 0;
 }
 
-static ambc_status_t fail(ambc_results_parser_t *p, ambc_status_t st, const char *field)
+static ambc_status_t line_fail(ambc_results_parser_t *p, ambc_status_t st, const char *field)
 {
     p->err_field = field;
     return st;
@@ -142,7 +145,7 @@ static bool utf8_valid(ambc_results_parser_t *p, const unsigned char *s, size_t 
             uint64_t w;
             while (n - i >= 8) {
                 memcpy(&w, s + i, sizeof(w));
-                if (w & 0x8080808080808080u) {
+                if ((w & 0x8080808080808080u) != 0u) {
                     break;
                 }
                 i += 8;
@@ -175,11 +178,11 @@ static size_t utf8_prefix(const char *s, size_t len, size_t n)
 
 /* ---- lines ------------------------------------------------------------------------------- */
 
-static ambc_status_t on_event(void *ctx, const ambc_json_event_t *ev);
+static ambc_status_t on_scan_event(void *ctx, const ambc_json_event_t *ev);
 
 static void begin_line(ambc_results_parser_t *p)
 {
-    ambc_json_scan_init(&p->scan, on_event, p);
+    ambc_json_scan_init(&p->scan, on_scan_event, p);
     memset(&p->result, 0, sizeof(p->result));
     p->result.line = p->line;
     memset(p->obj, 0, sizeof(p->obj));
@@ -223,14 +226,14 @@ static ambc_status_t check_line(ambc_results_parser_t *p)
     size_t i;
     for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         if (!(r->present & required[i].bit)) {
-            return fail(p, AMBC_ERR_JSON_MISSING, required[i].path);
+            return line_fail(p, AMBC_ERR_JSON_MISSING, required[i].path);
         }
     }
     if (r->type == AMBC_RESULT_SUCCEEDED && !(r->present & AMBC_RESULT_F_MESSAGE)) {
-        return fail(p, AMBC_ERR_JSON_MISSING, "result.message");
+        return line_fail(p, AMBC_ERR_JSON_MISSING, "result.message");
     }
     if (r->type == AMBC_RESULT_ERRORED && !(r->present & AMBC_RESULT_F_ERROR)) {
-        return fail(p, AMBC_ERR_JSON_MISSING, "result.error");
+        return line_fail(p, AMBC_ERR_JSON_MISSING, "result.error");
     }
     return AMBC_OK;
 }
@@ -295,7 +298,7 @@ static ambc_status_t feed_line(ambc_results_parser_t *p, const char *s, size_t n
     }
     p->offset += n;
     if (st == AMBC_ERR_JSON_INVALID && p->state == S_AFTER) {
-        st = fail(p, AMBC_ERR_RESULTS_TRAILING, NULL);
+        st = line_fail(p, AMBC_ERR_RESULTS_TRAILING, NULL);
     }
     return st;
 }
@@ -365,7 +368,7 @@ const char *ambc_results_parser_error_field(const ambc_results_parser_t *p)
 
 /* ---- values ------------------------------------------------------------------------------ */
 
-static const member_t *find(uint8_t in, const char *key, size_t len)
+static const member_t *find_member(uint8_t in, const char *key, size_t len)
 {
     size_t i;
     for (i = 1; i < MEMBERS; i++) {
@@ -380,7 +383,7 @@ static const member_t *find(uint8_t in, const char *key, size_t len)
 static ambc_status_t on_key(ambc_results_parser_t *p, const ambc_json_event_t *ev)
 {
     uint8_t in = ev->depth - 1u < DEPTH_MAX ? p->obj[ev->depth - 1u] : O_NONE;
-    const member_t *m = ev->truncated ? NULL : find(in, ev->text, ev->len);
+    const member_t *m = ev->truncated ? NULL : find_member(in, ev->text, ev->len);
     bool block = in == O_BLOCK;
     uint32_t *seen = block ? NULL : &p->seen;
     if (m == NULL) {
@@ -388,7 +391,7 @@ static ambc_status_t on_key(ambc_results_parser_t *p, const ambc_json_event_t *e
         return AMBC_OK;
     }
     if (block ? (p->block_seen & m->bit) != 0 : (*seen & m->bit) != 0) {
-        return fail(p, AMBC_ERR_JSON_SHAPE, m->path); /* the same member twice */
+        return line_fail(p, AMBC_ERR_JSON_SHAPE, m->path); /* the same member twice */
     }
     if (block) {
         p->block_seen = (uint8_t)(p->block_seen | m->bit);
@@ -418,10 +421,10 @@ static ambc_status_t keep_string(ambc_results_parser_t *p, const member_t *m,
     size_t room = m->size - 1u - p->str_len;
     size_t n = ev->len;
     if (ev->escaped && memchr(ev->text, 0, ev->len) != NULL) {
-        return fail(p, AMBC_ERR_JSON_NUL, m->path);
+        return line_fail(p, AMBC_ERR_JSON_NUL, m->path);
     }
     if (n > room && m->kind == K_ID) {
-        return fail(p, AMBC_ERR_STRING_TOO_LONG, m->path);
+        return line_fail(p, AMBC_ERR_STRING_TOO_LONG, m->path);
     }
     if (!p->str_cut) {
         if (n > room) {
@@ -449,6 +452,8 @@ static ambc_status_t keep_string(ambc_results_parser_t *p, const member_t *m,
         p->result.error_type = ambc_api_error_type_from_text(d, p->str_len);
     } else if (m->kind == K_BTYPE) {
         p->block.type = (ambc_block_type_t)name_index(block_types, 4, d);
+    } else {
+        /* a kept string of no enumerated type: nothing more to do */
     }
     return AMBC_OK;
 }
@@ -462,7 +467,7 @@ static ambc_status_t text_chunk(ambc_results_parser_t *p, const member_t *m,
     /* a part of valid UTF-8 ends on a character boundary (json.h), so one that does not is
      * refused before it is handed over: every chunk is UTF-8 on its own */
     if (!utf8_valid(p, (const unsigned char *)ev->text, ev->len) || p->u8_need > 0) {
-        return fail(p, AMBC_ERR_RESULTS_UTF8, m->path);
+        return line_fail(p, AMBC_ERR_RESULTS_UTF8, m->path);
     }
     if (thinking) {
         p->result.thinking_bytes += ev->len;
@@ -492,12 +497,13 @@ static ambc_status_t keep_count(ambc_results_parser_t *p, const member_t *m,
     uint64_t v = 0;
     size_t i;
     if (ev->truncated) {
-        return fail(p, AMBC_ERR_NUMBER_RANGE, m->path);
+        return line_fail(p, AMBC_ERR_NUMBER_RANGE, m->path);
     }
     for (i = 0; i < ev->len; i++) {
         unsigned d = (unsigned)(ev->text[i] - '0');
         if (d > 9u || v > (UINT64_MAX - d) / 10u) {
-            return fail(p, AMBC_ERR_NUMBER_RANGE, m->path); /* a sign, fraction, exponent, or big */
+            return line_fail(p, AMBC_ERR_NUMBER_RANGE,
+                             m->path); /* a sign, fraction, exponent, or big */
         }
         v = v * 10u + d;
     }
@@ -520,7 +526,7 @@ static ambc_status_t begin_block(ambc_results_parser_t *p, uint8_t depth)
 static ambc_status_t null_value(ambc_results_parser_t *p, const member_t *m)
 {
     if (!m->nullable) {
-        return fail(p, AMBC_ERR_JSON_TYPE, m->path);
+        return line_fail(p, AMBC_ERR_JSON_TYPE, m->path);
     }
     p->result.null |= m->bit;
     p->field = 0;
@@ -528,8 +534,8 @@ static ambc_status_t null_value(ambc_results_parser_t *p, const member_t *m)
 }
 
 /* The value of the member just keyed. */
-static ambc_status_t member_value(ambc_results_parser_t *p, const member_t *m,
-                                  const ambc_json_event_t *ev)
+static ambc_status_t take_value(ambc_results_parser_t *p, const member_t *m,
+                                const ambc_json_event_t *ev)
 {
     bool container = ev->type == AMBC_JSON_OBJ_BEGIN || ev->type == AMBC_JSON_ARR_BEGIN;
     if (ev->type == AMBC_JSON_NULL) {
@@ -538,18 +544,18 @@ static ambc_status_t member_value(ambc_results_parser_t *p, const member_t *m,
     switch (m->kind) {
     case K_COUNT:
         return ev->type == AMBC_JSON_NUMBER ? keep_count(p, m, ev)
-                                            : fail(p, AMBC_ERR_JSON_TYPE, m->path);
+                                            : line_fail(p, AMBC_ERR_JSON_TYPE, m->path);
     case K_OBJECT:
     case K_CONTENT:
         if (ev->type != (m->kind == K_OBJECT ? AMBC_JSON_OBJ_BEGIN : AMBC_JSON_ARR_BEGIN)) {
-            return fail(p, AMBC_ERR_JSON_TYPE, m->path);
+            return line_fail(p, AMBC_ERR_JSON_TYPE, m->path);
         }
         p->obj[ev->depth] = m->kind == K_OBJECT ? m->opens : O_CONTENT;
         p->field = 0;
         return AMBC_OK;
     case K_INPUT:
         if (!container) {
-            return fail(p, AMBC_ERR_JSON_TYPE, m->path);
+            return line_fail(p, AMBC_ERR_JSON_TYPE, m->path);
         }
         p->capture = ev->depth; /* from its first byte: the chunk ends with the slice */
         p->cap_from = ev->offset;
@@ -557,10 +563,10 @@ static ambc_status_t member_value(ambc_results_parser_t *p, const member_t *m,
     case K_TEXT_CH:
     case K_THINK_CH:
         return ev->type == AMBC_JSON_STRING ? text_chunk(p, m, ev)
-                                            : fail(p, AMBC_ERR_JSON_TYPE, m->path);
+                                            : line_fail(p, AMBC_ERR_JSON_TYPE, m->path);
     default: /* the strings kept */
         return ev->type == AMBC_JSON_STRING ? keep_string(p, m, ev)
-                                            : fail(p, AMBC_ERR_JSON_TYPE, m->path);
+                                            : line_fail(p, AMBC_ERR_JSON_TYPE, m->path);
     }
 }
 
@@ -568,19 +574,19 @@ static ambc_status_t on_value(ambc_results_parser_t *p, const ambc_json_event_t 
 {
     if (ev->depth == 0) { /* the line's own value */
         if (ev->type != AMBC_JSON_OBJ_BEGIN) {
-            return fail(p, AMBC_ERR_JSON_SHAPE, NULL);
+            return line_fail(p, AMBC_ERR_JSON_SHAPE, NULL);
         }
         p->obj[0] = O_LINE;
         return AMBC_OK;
     }
     if (ev->depth - 1u < DEPTH_MAX && p->obj[ev->depth - 1u] == O_CONTENT) {
         return ev->type == AMBC_JSON_OBJ_BEGIN ? begin_block(p, ev->depth)
-                                               : fail(p, AMBC_ERR_JSON_TYPE, CONTENT);
+                                               : line_fail(p, AMBC_ERR_JSON_TYPE, CONTENT);
     }
     if (p->field == 0) {
-        return fail(p, AMBC_ERR_JSON_SHAPE, NULL); /* unreachable: unknown values are unseen */
+        return line_fail(p, AMBC_ERR_JSON_SHAPE, NULL); /* unreachable: unknown values are unseen */
     }
-    return member_value(p, &members[p->field], ev);
+    return take_value(p, &members[p->field], ev);
 }
 
 static ambc_status_t on_end(ambc_results_parser_t *p, const ambc_json_event_t *ev)
@@ -593,6 +599,8 @@ static ambc_status_t on_end(ambc_results_parser_t *p, const ambc_json_event_t *e
         p->state = S_AFTER;
     } else if (what == O_BLOCK && !p->quiet && p->h.on_block != NULL) {
         return p->h.on_block(p->h.ctx, &p->block);
+    } else {
+        /* any other container: nothing ends with it */
     }
     return AMBC_OK;
 }
@@ -613,7 +621,7 @@ static ambc_status_t in_input(ambc_results_parser_t *p, const ambc_json_event_t 
     return AMBC_OK;
 }
 
-static ambc_status_t on_event(void *ctx, const ambc_json_event_t *ev)
+static ambc_status_t on_scan_event(void *ctx, const ambc_json_event_t *ev)
 {
     ambc_results_parser_t *p = (ambc_results_parser_t *)ctx;
     if (p->capture != 0) {
@@ -629,3 +637,5 @@ static ambc_status_t on_event(void *ctx, const ambc_json_event_t *ev)
         return on_value(p, ev);
     }
 }
+
+#endif /* CONFIG_AMBC_OP_RESULTS */

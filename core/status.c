@@ -65,7 +65,8 @@
     X(AMBC_ERR_TLS_HOSTNAME, "the certificate does not name the host") \
     X(AMBC_ERR_TLS_EXPIRED, "the certificate is outside its validity period") \
     X(AMBC_ERR_TLS_IO, "a TLS record error after the handshake")
-/* Two lists, two strings: C99 promises string literals of 4095 bytes only. */
+/* Two lists: the full texts are two strings, as C99 promises string literals of 4095 bytes
+ * only. */
 #define STATUS_LIST_2(X) \
     X(AMBC_ERR_API, "the API answered with an HTTP error status; see ambc_api_error_t") \
     X(AMBC_ERR_API_LOOP, "the walk's cursors repeat: the pages would never end") \
@@ -80,48 +81,56 @@
       "the request source changed between its two passes: upload broken off") \
     X(AMBC_ERR_OUTCOME_UNKNOWN, \
       "the connection failed after the whole body was sent: the batch may exist") \
+    RESULTS_STATUSES(X)
+/* Only a core with results can return these: a build without pays nothing for their text. */
+#if defined(CONFIG_AMBC_OP_RESULTS)
+#define RESULTS_STATUSES(X) \
     X(AMBC_ERR_RESULTS_NOT_READY, "the batch has no results_url yet (not ended)") \
     X(AMBC_ERR_RESULTS_ORIGIN, "results_url is not on the client's origin: key not sent") \
     X(AMBC_ERR_RESULTS_URL, "results_url is not a URL ambc can request as it is") \
     X(AMBC_ERR_RESULTS_CHANGED, "the resumed download differs from the bytes delivered") \
     X(AMBC_ERR_RESULTS_TRAILING, "bytes after the JSON value on a results line") \
     X(AMBC_ERR_RESULTS_UTF8, "a text or thinking value is not valid UTF-8")
+#else
+#define RESULTS_STATUSES(X)
+#endif
 /* clang-format on */
 
 #define CODE(name, meaning) name,
+#define ONE(name, meaning)  +1
+#define COUNT_1             (0 STATUS_LIST_1(ONE)) /* how many statuses the first list has */
 
 #if defined(CONFIG_AMBC_STRERROR_FULL)
 #define TEXT(name, meaning) #name ": " meaning "\0"
 #define UNKNOWN             "AMBC_ERR_?: unknown status"
+#define TEXTS_1             STATUS_LIST_1(TEXT)
+#define TEXTS_2             STATUS_LIST_2(TEXT)
+#define SECOND_AT           ((size_t)COUNT_1) /* where the second string's statuses begin */
 #else
 #define TEXT(name, meaning) #name "\0"
 #define UNKNOWN             "AMBC_ERR_?"
+#define TEXTS_1             STATUS_LIST_1(TEXT) STATUS_LIST_2(TEXT) /* the names fit one string */
+#define TEXTS_2             ""
+#define SECOND_AT           SIZE_MAX
 #endif
 
-/* The text of `status` in one list (codes and their NUL-separated texts), or NULL. */
-static const char *find(const int16_t *codes, size_t n, const char *t, ambc_status_t status)
+const char *ambc_strerror(ambc_status_t status)
 {
+    static const int16_t codes[] = {STATUS_LIST_1(CODE) STATUS_LIST_2(CODE)};
+    static const char texts1[] = TEXTS_1;
+    static const char texts2[] = TEXTS_2;
+    const char *t = texts1;
     size_t i;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        if (i == SECOND_AT) {
+            t = texts2; /* the second list's texts follow the first's codes */
+        }
         if ((int)codes[i] == (int)status) {
             return t;
         }
         t += strlen(t) + 1;
     }
-    return NULL;
-}
-
-const char *ambc_strerror(ambc_status_t status)
-{
-    static const int16_t codes1[] = {STATUS_LIST_1(CODE)};
-    static const char texts1[] = STATUS_LIST_1(TEXT);
-    static const int16_t codes2[] = {STATUS_LIST_2(CODE)};
-    static const char texts2[] = STATUS_LIST_2(TEXT);
-    const char *t = find(codes1, sizeof(codes1) / sizeof(codes1[0]), texts1, status);
-    if (t == NULL) {
-        t = find(codes2, sizeof(codes2) / sizeof(codes2[0]), texts2, status);
-    }
-    return t != NULL ? t : UNKNOWN;
+    return UNKNOWN;
 }
 
 #endif /* !CONFIG_AMBC_STRERROR_NONE */

@@ -29,6 +29,7 @@
 #define CONFIG_AMBC_OP_CANCEL             1 /**< ambc_batches_cancel */
 #define CONFIG_AMBC_OP_DELETE             1 /**< ambc_batches_delete */
 #define CONFIG_AMBC_OP_WAIT               1 /**< ambc_batches_wait (needs RETRIEVE) */
+#define CONFIG_AMBC_OP_RESULTS            1 /**< ambc_batches_results, the results parser */
 #define CONFIG_AMBC_STRERROR_FULL         1 /**< "NAME: meaning" (or _NAMES, _NONE) */
 #define CONFIG_AMBC_API_ERROR_BODY        1 /**< API errors read their body (type, message) */
 #define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1 /**< retry-after as an HTTP date understood */
@@ -36,6 +37,9 @@
 #endif
 #if defined(CONFIG_AMBC_OP_WAIT) && !defined(CONFIG_AMBC_OP_RETRIEVE)
 #error "CONFIG_AMBC_OP_WAIT needs CONFIG_AMBC_OP_RETRIEVE (a wait polls with retrieve)"
+#endif
+#if defined(CONFIG_AMBC_OP_RESULTS) && !defined(CONFIG_AMBC_OP_RETRIEVE)
+#error "CONFIG_AMBC_OP_RESULTS needs CONFIG_AMBC_OP_RETRIEVE (it retrieves the results_url)"
 #endif
 #if defined(CONFIG_AMBC_STRERROR_FULL) + defined(CONFIG_AMBC_STRERROR_NAMES) +                     \
         defined(CONFIG_AMBC_STRERROR_NONE) !=                                                      \

@@ -719,6 +719,8 @@ static void test_other_origin_refused_before_a_byte(void **state)
     static const struct {
         const char *url;
         ambc_status_t st;
+        const char *host; /* NULL: api.example:443 */
+        uint16_t port;
     } cases[] = {
         {"https://evil.example/v1/messages/batches/b/results", AMBC_ERR_RESULTS_ORIGIN},
         {"https://api.example.evil.example/r", AMBC_ERR_RESULTS_ORIGIN},
@@ -738,6 +740,16 @@ static void test_other_origin_refused_before_a_byte(void **state)
         {"https://api.example/a b", AMBC_ERR_RESULTS_URL},
         {"/v1/messages/batches/b/results", AMBC_ERR_RESULTS_URL},
         {"htt", AMBC_ERR_RESULTS_URL},
+        /* an IPv6 literal configured bare is bracketed in a URL */
+        {"https://[::1]:8443/r", AMBC_OK, "::1", 8443},
+        {"https://[::1]/r", AMBC_ERR_RESULTS_ORIGIN, "::1", 8443},
+        {"https://[::1]:8444/r", AMBC_ERR_RESULTS_ORIGIN, "::1", 8443},
+        {"https://[::2]:8443/r", AMBC_ERR_RESULTS_ORIGIN, "::1", 8443},
+        {"https://[::1:8443/r", AMBC_ERR_RESULTS_ORIGIN, "::1", 8443},
+        {"https://[::1::8443/r", AMBC_ERR_RESULTS_ORIGIN, "::1", 8443}, /* no ']' after it */
+        {"https://[::1]:8443/r", AMBC_OK, "[::1]", 8443},
+        {"https://api.example:8443/r", AMBC_OK, "api.example", 8443},
+        {"https://api.example/r", AMBC_ERR_RESULTS_ORIGIN, "api.example", 8443},
     };
     size_t i;
     (void)state;
@@ -746,11 +758,15 @@ static void test_other_origin_refused_before_a_byte(void **state)
         ambc_batch_t b = ended_batch(cases[i].url);
         sink_t s = {0};
         ambc_results_params_t p;
+        opt.host = cases[i].host;
+        opt.port = cases[i].port;
         setup(&opt);
         fake.script[fake.nscript++] = keep(http_200(LINE_EXPIRED, strlen(LINE_EXPIRED), false));
         p = params_for(&s, &b);
         if (cases[i].st == AMBC_OK) {
-            assert_int_equal(ambc_batches_results(&client, NULL, &p), AMBC_OK);
+            if (ambc_batches_results(&client, NULL, &p) != AMBC_OK) {
+                fail_msg("%s", cases[i].url);
+            }
             assert_int_equal(fake.connects, 1);
         } else {
             if (ambc_batches_results(&client, NULL, &p) != cases[i].st) {
