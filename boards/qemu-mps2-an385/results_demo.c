@@ -121,6 +121,107 @@ static void measure(const char *key, uint32_t value)
     board_put_u32(value);
 }
 
+/* ---- the line mapper alone, from RAM ---------------------------------------------------- */
+
+#define PARSE_LINE_MAX 32768u /* one line, parsed PARSE_ROUNDS times: about 1 MB */
+#define PARSE_ROUNDS   32u
+#define PARSE_SLICE    1460u /* what one TCP segment brings */
+
+static char parse_line[PARSE_LINE_MAX];
+static ambc_results_parser_t parse_parser;
+
+typedef struct {
+    uint32_t chunk_bytes, blocks, results;
+} parse_count_t;
+
+static ambc_status_t count_chunk(void *ctx, const ambc_result_chunk_t *ch)
+{
+    ((parse_count_t *)ctx)->chunk_bytes += (uint32_t)ch->len;
+    return AMBC_OK;
+}
+
+static ambc_status_t count_block(void *ctx, const ambc_result_block_t *b)
+{
+    (void)b;
+    ((parse_count_t *)ctx)->blocks++;
+    return AMBC_OK;
+}
+
+static ambc_status_t count_result(void *ctx, const ambc_result_t *r)
+{
+    (void)r;
+    ((parse_count_t *)ctx)->results++;
+    return AMBC_OK;
+}
+
+static size_t append(size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    memcpy(parse_line + n, s, k);
+    return n + k;
+}
+
+/* A line like the mock's: a text block of mixed-script words with escapes, a tool_use block,
+ * usage. *text: the decoded bytes of its text. */
+static size_t build_line(uint32_t *text)
+{
+    /* JSON as written, and the decoded length of each word */
+    static const char *const words[] = {
+        "The ",          "batch ",     "caf\\u00e9 ",  "\\u65e5\\u672c ",
+        "line\\nbreak ", "\\\"q\\\" ", "na\\u00efve ", "result "};
+    static const uint32_t decoded[] = {4, 6, 6, 7, 11, 4, 7, 7};
+    static const char tail[] = "\"},{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":"
+                               "\"get_weather\",\"input\":{\"city\":\"Z\\u00fcrich\"}}],"
+                               "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                               "\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}}}\n";
+    size_t n = append(0, "{\"custom_id\":\"bench\",\"result\":{\"type\":\"succeeded\","
+                         "\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":"
+                         "\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[{"
+                         "\"type\":\"text\",\"text\":\"");
+    uint32_t k = 0;
+    *text = 0;
+    while (n + 16u + sizeof(tail) < PARSE_LINE_MAX) {
+        n = append(n, words[k % 8u]);
+        *text += decoded[k % 8u];
+        k++;
+    }
+    return append(n, tail);
+}
+
+/* Emulated ms to parse PARSE_ROUNDS copies of the line in TCP-sized slices, every callback
+ * set (they only count); the counts must come out exact or the time means nothing. */
+static void parse_from_ram(void)
+{
+    static const ambc_results_handler_t h0 = {count_result, count_chunk, count_block, NULL};
+    ambc_results_handler_t h = h0;
+    parse_count_t n = {0, 0, 0};
+    uint32_t text, r, t0, ms;
+    size_t len = build_line(&text), off;
+    ambc_status_t st = AMBC_OK;
+    h.ctx = &n;
+    ambc_results_parser_init(&parse_parser, &h);
+    t0 = board_ms();
+    for (r = 0; r < PARSE_ROUNDS && st == AMBC_OK; r++) {
+        for (off = 0; off < len && st == AMBC_OK; off += PARSE_SLICE) {
+            size_t k = len - off < PARSE_SLICE ? len - off : PARSE_SLICE;
+            st = ambc_results_parser_feed(&parse_parser, (const uint8_t *)parse_line + off, k);
+        }
+    }
+    if (st == AMBC_OK) {
+        st = ambc_results_parser_finish(&parse_parser);
+    }
+    ms = board_ms() - t0;
+    board_puts("ambc-fw: parse");
+    measure("parse_status", (uint32_t)-st);
+    measure("parse_bytes", (uint32_t)(len * PARSE_ROUNDS));
+    measure("parse_ms", ms);
+    measure("parse_results", n.results);
+    measure("parse_blocks", n.blocks);
+    measure("parse_chunk_bytes", n.chunk_bytes);
+    measure("parse_text_bytes", text * PARSE_ROUNDS);
+    board_puts("\n");
+}
+
 ambc_status_t results_demo_run(ambc_client_t *c, const ambc_batch_t *b)
 {
     ambc_results_params_t p;
@@ -147,5 +248,6 @@ ambc_status_t results_demo_run(ambc_client_t *c, const ambc_batch_t *b)
     measure("results_ms", board_ms() - t0);
     measure("results_parser_bytes", (uint32_t)sizeof(ambc_results_parser_t));
     board_puts("\n");
+    parse_from_ram();
     return st;
 }
