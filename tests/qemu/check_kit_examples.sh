@@ -10,7 +10,7 @@ stubs=$root/tests/qemu/kit_stubs
 fail=0
 for ex in boards/zephyr/src/main.c boards/esp-idf/main/main.c boards/pico-w/main.c; do
     if "$cc" -std=gnu99 -fsyntax-only -Wall -Wextra -Werror -I"$stubs" -I"$root/include" \
-        -I"$root/port/mbedtls" -I"$root/port/lwip" -I"$build" -isystem "$mbed" \
+        -I"$root/port/mbedtls/include" -I"$root/port/lwip/include" -I"$build" -isystem "$mbed" \
         -DAMBC_KCONFIG_HEADER='"ambc_kconfig.h"' -DWIFI_SSID='"ssid"' -DWIFI_PASSWORD='"pw"' \
         "$root/$ex"; then
         echo "OK   $ex (syntax, against stand-in platform headers)"

@@ -14,8 +14,8 @@
 #include "protocol_examples_common.h"
 
 #include "ambc/ambc.h"
-#include "ambc_lwip.h"
-#include "ambc_mbedtls.h"
+#include "ambc/lwip.h"
+#include "ambc/mbedtls.h"
 
 #define API_KEY "sk-ant-..." /* from NVS or secure storage on a real device */
 /* The root CA of api.anthropic.com's chain, PEM, NUL-terminated (or EMBED_TXTFILES). */

@@ -15,7 +15,7 @@
 #include <zephyr/random/random.h>
 
 #include "ambc/ambc.h"
-#include "ambc_mbedtls.h"
+#include "ambc/mbedtls.h"
 
 #define API_KEY "sk-ant-..." /* from secure storage on a real device */
 static const unsigned char ca_pem[] = "-----BEGIN CERTIFICATE-----\n...\n"; /* the API's root */
