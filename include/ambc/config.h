@@ -5,9 +5,11 @@
  * The build normally generates these from the root Kconfig (CMake runs kconfiglib's
  * genconfig; ESP-IDF and Zephyr generate their own sdkconfig.h / autoconf.h). Point
  * AMBC_KCONFIG_HEADER at that header (-DAMBC_KCONFIG_HEADER=\"ambc_kconfig.h\") and
- * its values win. Every value missing there falls back to the default below, so a
- * build with no Kconfig tooling at all also works. Only ints live here: Kconfig
- * emits no line for a bool that is off, so a bool cannot be back-filled safely.
+ * its values win. Every number missing there falls back to the default below, so a
+ * build with no Kconfig tooling at all also works. Feature switches (bools) are different:
+ * Kconfig emits no line for a bool that is off, so they are back-filled only when no Kconfig
+ * tool made the configuration (CONFIG_AMBC_KCONFIG, which every Kconfig tool emits as 1, is
+ * absent): then every feature is on.
  *
  * These defaults must equal the Kconfig defaults: tests/scripts/check_config_defaults.py
  * fails the suite when they drift.
@@ -21,6 +23,28 @@
 /* An installed ambc (cmake --install): the Kconfig header the libraries were built with sits
  * beside this file, and the package (CMake targets, pkg-config Cflags) defines the switch. */
 #include "ambc_kconfig.h"
+#endif
+
+/* Feature switches (Kconfig menu "Features"): what a build without Kconfig gets. */
+#ifndef CONFIG_AMBC_KCONFIG
+#define CONFIG_AMBC_OP_LIST               1 /**< ambc_batches_list*, _list_page, _list_each */
+#define CONFIG_AMBC_OP_RETRIEVE           1 /**< ambc_batches_retrieve */
+#define CONFIG_AMBC_OP_CREATE             1 /**< ambc_batches_create, the request writer */
+#define CONFIG_AMBC_OP_CANCEL             1 /**< ambc_batches_cancel */
+#define CONFIG_AMBC_OP_DELETE             1 /**< ambc_batches_delete */
+#define CONFIG_AMBC_OP_WAIT               1 /**< ambc_batches_wait (needs RETRIEVE) */
+#define CONFIG_AMBC_STRERROR_FULL         1 /**< "NAME: meaning" (or _NAMES, _NONE) */
+#define CONFIG_AMBC_API_ERROR_BODY        1 /**< API errors read their body (type, message) */
+#define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1 /**< retry-after as an HTTP date understood */
+#define CONFIG_AMBC_RFC3339_FORMAT        1 /**< ambc_rfc3339_format */
+#endif
+#if defined(CONFIG_AMBC_OP_WAIT) && !defined(CONFIG_AMBC_OP_RETRIEVE)
+#error "CONFIG_AMBC_OP_WAIT needs CONFIG_AMBC_OP_RETRIEVE (a wait polls with retrieve)"
+#endif
+#if defined(CONFIG_AMBC_STRERROR_FULL) + defined(CONFIG_AMBC_STRERROR_NAMES) +                     \
+        defined(CONFIG_AMBC_STRERROR_NONE) !=                                                      \
+    1
+#error "exactly one of CONFIG_AMBC_STRERROR_FULL, _NAMES, _NONE must be set"
 #endif
 
 /**
@@ -102,7 +126,7 @@
 /**
  * Largest header section, bytes.
  * Total bytes of the status line and headers (and of trailers). More is
- * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 256..1048576, default 32768.
+ * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 4096..1048576, default 32768.
  */
 #ifndef CONFIG_AMBC_HTTP_HEADERS_MAX
 #define CONFIG_AMBC_HTTP_HEADERS_MAX 32768
@@ -233,6 +257,33 @@
 #endif
 #if CONFIG_AMBC_API_KEY_MAX < 32 || CONFIG_AMBC_API_KEY_MAX > 1024
 #error "CONFIG_AMBC_API_KEY_MAX must be in 32..1024"
+#endif
+
+/**
+ * Longest Host value, bytes including the NUL.
+ * Bounds the stack copy of the Host header value: the host name, and ":port" unless the port
+ * is 443. ambc_client_init() refuses a longer one with AMBC_ERR_INVALID_ARG (AMBC_HOST_LEN_MAX
+ * in ambc.h). Range 16..256, default 96.
+ */
+#ifndef CONFIG_AMBC_HOST_MAX
+#define CONFIG_AMBC_HOST_MAX 96
+#endif
+#if CONFIG_AMBC_HOST_MAX < 16 || CONFIG_AMBC_HOST_MAX > 256
+#error "CONFIG_AMBC_HOST_MAX must be in 16..256"
+#endif
+
+/**
+ * Longest anthropic-beta value, bytes including the NUL.
+ * Bounds the stack copy of the anthropic-beta header value: the batches beta (when
+ * ambc_client_options_t.beta is set), a comma, and extra_betas. ambc_client_init() refuses a
+ * longer one with AMBC_ERR_INVALID_ARG (AMBC_BETA_LEN_MAX in ambc.h). Range 32..512, default
+ * 96.
+ */
+#ifndef CONFIG_AMBC_BETA_MAX
+#define CONFIG_AMBC_BETA_MAX 96
+#endif
+#if CONFIG_AMBC_BETA_MAX < 32 || CONFIG_AMBC_BETA_MAX > 512
+#error "CONFIG_AMBC_BETA_MAX must be in 32..512"
 #endif
 
 /**
@@ -375,11 +426,12 @@
 /**
  * Most verbose log level compiled in.
  * 0 none, 1 error, 2 warn, 3 info, 4 debug. Calls above it are compiled out (less flash); at
- * run time nothing is logged unless the application sets ambc_client_options_t.log. The key is
- * never logged at any level. Range 0..4, default 4.
+ * run time nothing is logged unless the application sets ambc_client_options_t.log. A log event
+ * carries its status as a number, never as text, so logging links no ambc_strerror() text. The
+ * key is never logged at any level. Range 0..4, default 1.
  */
 #ifndef CONFIG_AMBC_LOG_LEVEL
-#define CONFIG_AMBC_LOG_LEVEL 4
+#define CONFIG_AMBC_LOG_LEVEL 1
 #endif
 #if CONFIG_AMBC_LOG_LEVEL > 4
 #error "CONFIG_AMBC_LOG_LEVEL must be in 0..4"
@@ -398,6 +450,50 @@
 #endif
 #if CONFIG_AMBC_LWIP_RING_SIZE < 256 || CONFIG_AMBC_LWIP_RING_SIZE > 65536
 #error "CONFIG_AMBC_LWIP_RING_SIZE must be in 256..65536"
+#endif
+
+/**
+ * @brief Bytes of the longest request head besides the key, Host and anthropic-beta values and
+ *        the batch id: request line, header names, the default anthropic-version, user-agent,
+ *        Content-Length (test_client.c writes that head and checks this bound).
+ *
+ * Cross-option check (as lwIP's opt.h does): the request buffer must hold the longest request
+ * head the limits allow, the key, Host and anthropic-beta values and a percent-encoded batch id
+ * at their longest, plus these bytes.
+ */
+#define AMBC_REQUEST_HEAD_FIXED 256
+#if CONFIG_AMBC_REQUEST_BUF_SIZE < CONFIG_AMBC_API_KEY_MAX + CONFIG_AMBC_HOST_MAX +                \
+                                       CONFIG_AMBC_BETA_MAX + 3 * CONFIG_AMBC_ID_MAX +             \
+                                       AMBC_REQUEST_HEAD_FIXED
+#error                                                                                             \
+    "CONFIG_AMBC_REQUEST_BUF_SIZE cannot hold the longest request head: raise it, or lower AMBC_API_KEY_MAX, AMBC_HOST_MAX, AMBC_BETA_MAX or AMBC_ID_MAX"
+#endif
+
+/**
+ * @def AMBC_STATIC_ASSERT
+ * @brief A compile-time check in C99 (no _Static_assert): a file-scope typedef of an array
+ *        whose size is negative when cond is false, so the build stops naming `name`.
+ */
+#define AMBC_STATIC_ASSERT(cond, name) typedef char ambc_static_assert_##name[(cond) ? 1 : -1]
+
+/**
+ * @def AMBC_ASSERT
+ * @brief Checks an internal invariant (never a caller's argument: those are checked at every
+ *        public call and answered with AMBC_ERR_INVALID_ARG or a neutral value).
+ *
+ * Compiled away by default, as coreJSON_ASSERT and LWIP_ASSERT are in release builds. Define
+ * AMBC_ASSERT(x) before this header is read (on the compiler's command line, or in the header
+ * named by AMBC_KCONFIG_HEADER) to map it to the platform's own (configASSERT, __ASSERT_NO_MSG,
+ * assert), or define AMBC_ASSERT_TRAP to 1 to stop at the first broken invariant; the test
+ * builds with sanitizers do that. The expression has no side effects, so removing it changes
+ * nothing else.
+ */
+#ifndef AMBC_ASSERT
+#if defined(AMBC_ASSERT_TRAP) && AMBC_ASSERT_TRAP
+#define AMBC_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#else
+#define AMBC_ASSERT(x) ((void)0)
+#endif
 #endif
 
 #endif /* AMBC_CONFIG_H */

@@ -402,7 +402,9 @@ static ambc_status_t load_ca_paths(ambc_tls_t *t, const ambc_tls_config_t *cfg, 
  * unsupported entries); that is fine as long as at least one certificate was loaded. */
 static ambc_status_t load_cas(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
-    int any = cfg->ca_file != NULL || cfg->ca_dir != NULL || cfg->ca_pem != NULL;
+    /* A hook supplies trust of its own: then no CA source is needed, nor the system bundle. */
+    int any = cfg->ca_file != NULL || cfg->ca_dir != NULL || cfg->ca_pem != NULL ||
+              cfg->conf_hook != NULL;
     ambc_status_t st;
     if (cfg->ca_pem != NULL && mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len) < 0) {
         return AMBC_ERR_TLS_CA;
@@ -411,7 +413,7 @@ static ambc_status_t load_cas(ambc_tls_t *t, const ambc_tls_config_t *cfg)
     if (st != AMBC_OK) {
         return st;
     }
-    return t->ca.raw.p != NULL ? AMBC_OK : AMBC_ERR_TLS_CA;
+    return (t->ca.raw.p != NULL || cfg->conf_hook != NULL) ? AMBC_OK : AMBC_ERR_TLS_CA;
 }
 
 static void require_tls12(mbedtls_ssl_config *conf)
@@ -423,16 +425,37 @@ static void require_tls12(mbedtls_ssl_config *conf)
 #endif
 }
 
-static ambc_status_t setup_ssl(ambc_tls_t *t)
+/* The application's hook (ambc_tls_conf_hook_fn), once, on the finished configuration; then
+ * what no hook may lower is set again. */
+static ambc_status_t run_conf_hook(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
+    ambc_status_t st;
+    if (cfg->conf_hook == NULL) {
+        return AMBC_OK;
+    }
+    st = cfg->conf_hook(cfg->conf_hook_ctx, &t->conf);
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    require_tls12(&t->conf);
+    return st;
+}
+
+static ambc_status_t setup_ssl(ambc_tls_t *t, const ambc_tls_config_t *cfg)
+{
+    ambc_status_t st;
     if (mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                     MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
         return AMBC_ERR_TLS_SETUP;
     }
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    if (t->ca.raw.p != NULL) { /* none when a hook alone supplies the trust */
+        mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    }
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
     require_tls12(&t->conf);
+    st = run_conf_hook(t, cfg);
+    if (st != AMBC_OK) {
+        return st;
+    }
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0) {
         return AMBC_ERR_TLS_SETUP;
     }
@@ -467,7 +490,7 @@ ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower, const amb
         st = load_cas(t, cfg);
     }
     if (st == AMBC_OK) {
-        st = setup_ssl(t);
+        st = setup_ssl(t, cfg);
     }
     if (st != AMBC_OK) {
         ambc_tls_free(t);

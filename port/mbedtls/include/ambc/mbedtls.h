@@ -58,23 +58,57 @@ extern "C" {
 #endif
 
 /**
+ * A hook that adjusts the mbedTLS configuration of a TLS stream, e.g. to attach a
+ * platform's certificate bundle: on ESP-IDF, a hook that returns AMBC_OK when
+ * esp_crt_bundle_attach(conf) returns ESP_OK.
+ *
+ * Called once per ambc_tls_init (not per connect), after ambc has configured conf
+ * (client, VERIFY_REQUIRED, its CAs if any, its random generator, TLS 1.2 minimum) and
+ * before conf is bound to the connection (mbedtls_ssl_setup). Whatever it sets holds for
+ * every later connection of that ambc_tls_t.
+ *
+ * Ownership: conf belongs to the ambc_tls_t. The hook may call any mbedtls_ssl_conf_*
+ * function on it; it must not free it, call mbedtls_ssl_setup, or keep the pointer past
+ * ambc_tls_free. Anything it attaches (a CA chain, a CRL, a verify callback and its
+ * context, ctx itself) stays the caller's, is not freed by ambc_tls_free, and must outlive
+ * the ambc_tls_t. A CA chain it sets replaces the CAs ambc loaded.
+ *
+ * Security is not the hook's to lower: after it returns, ambc sets VERIFY_REQUIRED and the
+ * TLS 1.2 minimum again. A verify callback it installs (as esp_crt_bundle_attach does) is
+ * trusted to judge the chain; one that clears every flag disables verification, so
+ * install only callbacks you trust. With no CA chain and no such callback, every
+ * handshake fails verification (AMBC_ERR_TLS_VERIFY or AMBC_ERR_TLS_HANDSHAKE).
+ *
+ * @param ctx  conf_hook_ctx, as given.
+ * @param conf the configuration, fully set up by ambc; never NULL.
+ * @return AMBC_OK to go on; any other status stops ambc_tls_init, which frees what it
+ *         set up and returns that status (AMBC_ERR_TLS_CA for trust that could not be
+ *         attached, AMBC_ERR_TLS_SETUP for anything else, by convention).
+ */
+typedef ambc_status_t (*ambc_tls_conf_hook_fn)(void *ctx, mbedtls_ssl_config *conf);
+
+/**
  * How to set up a TLS stream. Zero it, then fill in what you need.
  *
  * Trust: every CA source given is loaded (they add up). If none is given, the system
- * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded. ca_file, ca_dir and the system bundle need
- * MBEDTLS_FS_IO; without it only ca_pem works.
+ * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded, unless conf_hook is set: then the hook supplies
+ * the trust (e.g. a platform's CA bundle) and ambc loads no CA of its own. ca_file, ca_dir
+ * and the system bundle need MBEDTLS_FS_IO; without it only ca_pem and the hook work.
  */
 typedef struct {
-    const char *ca_file;         /**< a PEM (or DER) file of CA certificates, or NULL */
-    const char *ca_dir;          /**< a directory of CA certificate files, or NULL */
-    const unsigned char *ca_pem; /**< CA certificates in memory, or NULL */
-    size_t ca_pem_len;           /**< length of ca_pem; for PEM it includes the final NUL */
-    const char *server_name;     /**< name to verify and send as SNI; NULL: the host given to
-                                      connect. For ports that connect to numeric addresses
-                                      (lwIP without DNS). Kept by pointer: must outlive the
-                                      ambc_tls_t. */
-    const ambc_clock_t *clock;   /**< required: bounds every call by its timeout. Kept by
-                                      pointer: must outlive the ambc_tls_t. */
+    const char *ca_file;             /**< a PEM (or DER) file of CA certificates, or NULL */
+    const char *ca_dir;              /**< a directory of CA certificate files, or NULL */
+    const unsigned char *ca_pem;     /**< CA certificates in memory, or NULL */
+    size_t ca_pem_len;               /**< length of ca_pem; for PEM it includes the final NUL */
+    const char *server_name;         /**< name to verify and send as SNI; NULL: the host given to
+                                          connect. For ports that connect to numeric addresses
+                                          (lwIP without DNS). Kept by pointer: must outlive the
+                                          ambc_tls_t. */
+    const ambc_clock_t *clock;       /**< required: bounds every call by its timeout. Kept by
+                                          pointer: must outlive the ambc_tls_t. */
+    ambc_tls_conf_hook_fn conf_hook; /**< optional: called once by ambc_tls_init (see
+                                          ambc_tls_conf_hook_fn), or NULL */
+    void *conf_hook_ctx;             /**< passed to conf_hook */
 } ambc_tls_config_t;
 
 /**
@@ -82,6 +116,7 @@ typedef struct {
  * private. Do not copy or move it after ambc_tls_init: mbedTLS holds pointers into it.
  */
 typedef struct {
+    /** @privatesection */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
@@ -108,16 +143,17 @@ typedef struct {
  *              t connects and closes it: do not use it directly while t is open.
  * @param cfg   the configuration; read during the call, except server_name and clock, which
  *              are kept by pointer. CA data (ca_pem, files) is parsed into t and need not be
- *              kept.
- * @return AMBC_OK;
- *         AMBC_ERR_INVALID_ARG (NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
- *           ca_pem_len 0);
- *         AMBC_ERR_TLS_CA (a CA source could not be read or parsed, a path was given to an
- *           mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded; a
- *           bundle in which only some certificates fail to parse is accepted);
- *         AMBC_ERR_TLS_SETUP (PSA crypto, the random generator or the SSL context could
- *           not be set up, e.g. out of memory).
- *         After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
+ *              kept. cfg->conf_hook, if set, is called once, last (ambc_tls_conf_hook_fn).
+ * @retval AMBC_OK t is set up; connect through ambc_tls_stream().
+ * @retval AMBC_ERR_INVALID_ARG NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
+ *         ca_pem_len 0.
+ * @retval AMBC_ERR_TLS_CA a CA source could not be read or parsed, a path was given to an
+ *         mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded and there is
+ *         no conf_hook (a bundle in which only some certificates fail to parse is accepted).
+ * @retval AMBC_ERR_TLS_SETUP PSA crypto, the random generator or the SSL context could not be
+ *         set up, e.g. out of memory.
+ * @return Also whatever status other than AMBC_OK cfg->conf_hook returned.
+ * After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
  */
 ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower,
                             const ambc_tls_config_t *cfg);
