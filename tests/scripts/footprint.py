@@ -106,11 +106,12 @@ def components(root, build, config_dir):
                         "#undef MBEDTLS_THREADING_C\n#undef MBEDTLS_THREADING_PTHREAD\n"
                         "#undef MBEDTLS_FS_IO\n")
         out.append(("port/mbedtls", [os.path.join(root, "port", "mbedtls", "tls.c")],
-                    inc + ["-isystem", mbed, "-I", os.path.join(root, "port", "mbedtls"),
+                    inc + ["-isystem", mbed,
+                           "-I", os.path.join(root, "port", "mbedtls", "include"),
                            '-DMBEDTLS_CONFIG_FILE="ambc_footprint_config.h"']))
     lwip = os.path.join(build, "deps", "lwip")
     if os.path.isdir(os.path.join(lwip, "src", "include")):
-        lw = inc + ["-I", os.path.join(root, "port", "lwip"),
+        lw = inc + ["-I", os.path.join(root, "port", "lwip", "include"),
                     "-isystem", os.path.join(root, "boards", "linux-lwip"),
                     "-isystem", os.path.join(root, "tests", "lwip", "cortex-m"),
                     "-isystem", os.path.join(lwip, "src", "include")]
@@ -154,7 +155,7 @@ def measure(root, build):
     # figures are for the machine it runs on, with the host gcc and the same flags.
     posix = [os.path.join(root, "port", "posix", f) for f in ("clock.c", "tcp.c")]
     inc = ["-I", os.path.join(root, "include"), "-I", headers["default"],
-           "-I", os.path.join(root, "port", "posix"),
+           "-I", os.path.join(root, "port", "posix", "include"),
            '-DAMBC_KCONFIG_HEADER="ambc_kconfig.h"', "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE"]
     for opt in OPTS:
         for src in posix:
