@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 
 typedef struct {
     FILE *out;
