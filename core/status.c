@@ -97,9 +97,11 @@ const char *ambc_strerror(ambc_status_t status)
     case AMBC_ERR_TLS_HOSTNAME:
         return "AMBC_ERR_TLS_HOSTNAME: the certificate does not name the host";
     case AMBC_ERR_TLS_EXPIRED:
-        return "AMBC_ERR_TLS_EXPIRED: the certificate is outside its validity period";
+        return "AMBC_ERR_TLS_EXPIRED: the certificate (or one of its chain) has expired";
     case AMBC_ERR_TLS_IO:
         return "AMBC_ERR_TLS_IO: a TLS record error after the handshake";
+    case AMBC_ERR_TLS_NOT_YET_VALID:
+        return "AMBC_ERR_TLS_NOT_YET_VALID: the certificate (or one of its chain) is not valid yet";
     case AMBC_ERR_API:
         return "AMBC_ERR_API: the API answered with an HTTP error status; see ambc_api_error_t";
     case AMBC_ERR_API_LOOP:

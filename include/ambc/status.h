@@ -84,8 +84,9 @@ typedef enum {
     AMBC_ERR_TLS_HANDSHAKE = -102, /**< the handshake failed for a reason other than verification */
     AMBC_ERR_TLS_VERIFY = -103,    /**< the server certificate is not trusted */
     AMBC_ERR_TLS_HOSTNAME = -104,  /**< the certificate does not name the host */
-    AMBC_ERR_TLS_EXPIRED = -105,   /**< the certificate is outside its validity period */
+    AMBC_ERR_TLS_EXPIRED = -105,   /**< the certificate (or one of its chain) has expired */
     AMBC_ERR_TLS_IO = -106,        /**< a TLS record error after the handshake */
+    AMBC_ERR_TLS_NOT_YET_VALID = -107, /**< the certificate (or one of its chain): not valid yet */
 
     /* API */
     AMBC_ERR_API = -120, /**< the API answered with an HTTP error status; see ambc_api_error_t */
