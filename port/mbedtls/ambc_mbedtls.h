@@ -78,7 +78,11 @@ typedef struct {
  * Trust: every CA source given is loaded (they add up). If none is given, the system
  * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded. ca_file, ca_dir and the system bundle need
  * MBEDTLS_FS_IO; without it only ca_pem and ca_der work. A device compiles its roots into
- * flash and gives them as ca_der: no PEM parsing, no copy (docs/tls.md).
+ * flash and gives them as ca_der: no PEM parsing, no copy (docs/tls.md). When mbedTLS has
+ * MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK, ca_der roots are checked at init but parsed only
+ * during a verification, and only the one whose subject is the issuer sought (compared byte
+ * for byte, as CAs issue them): the heap holds no root between handshakes, and at most the
+ * one in use during one, however long the list.
  *
  * Resumption: with a session buffer, the stream keeps the last session of each successful
  * handshake (a session ticket, or the server's session id, with its master secret) and offers
@@ -144,6 +148,9 @@ typedef struct {
     mbedtls_ctr_drbg_context drbg;
     mbedtls_entropy_context entropy;
     mbedtls_x509_crt ca;
+    const ambc_tls_der_t *ca_der; /**< cfg->ca_der (parsed at each verification when mbedTLS
+                                       has MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK) */
+    size_t ca_der_count;
     ambc_stream_t lower; /**< the stream the records travel on */
     const ambc_clock_t *clock;
     const char *server_name; /**< cfg->server_name, or NULL */

@@ -7,7 +7,9 @@
 /* version.h pulls in the right configuration for each major version (config.h on 2.x,
  * build_info.h on 3.x), so MBEDTLS_VERSION_NUMBER and the feature macros are both known. */
 #include "mbedtls/version.h"
+#include "mbedtls/asn1.h"
 #include "mbedtls/md.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/platform_util.h"
 
@@ -590,19 +592,118 @@ static ambc_status_t load_ca_paths(ambc_tls_t *t, const ambc_tls_config_t *cfg, 
 }
 #endif
 
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+/* The subject of a DER certificate, tag and length included (as mbedTLS's issuer_raw is), found
+ * by walking TBSCertificate: [0] version, serial, signature, issuer, validity, subject. */
+static int der_subject(const unsigned char *p, size_t len, const unsigned char **subj,
+                       size_t *subj_len)
+{
+    const unsigned char *end = p + len;
+    const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+    const int skip[4] = {MBEDTLS_ASN1_INTEGER, seq, seq, seq}; /* serial .. validity */
+    size_t n;
+    int i;
+    if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, seq) != 0 ||
+        mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, seq) != 0) {
+        return -1;
+    }
+    end = p + n;
+    if (p < end && *p == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED)) {
+        if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, *p) != 0) {
+            return -1;
+        }
+        p += n;
+    }
+    for (i = 0; i < 4; i++) {
+        if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, skip[i]) != 0) {
+            return -1;
+        }
+        p += n;
+    }
+    *subj = p;
+    if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, seq) != 0) {
+        return -1;
+    }
+    *subj_len = (size_t)(p - *subj) + n;
+    return 0;
+}
+
+/* Add cert (DER) to *list when its subject is, byte for byte, the issuer mbedTLS looks for. */
+static int add_if_issuer(mbedtls_x509_crt **list, const mbedtls_x509_buf *issuer,
+                         const unsigned char *der, size_t len)
+{
+    const unsigned char *subj = NULL;
+    size_t subj_len = 0;
+    if (der_subject(der, len, &subj, &subj_len) != 0 || subj_len != issuer->len ||
+        memcmp(subj, issuer->p, subj_len) != 0) {
+        return 0;
+    }
+    if (*list == NULL) {
+        *list = mbedtls_calloc(1, sizeof(**list));
+        if (*list == NULL) {
+            return MBEDTLS_ERR_X509_ALLOC_FAILED;
+        }
+        mbedtls_x509_crt_init(*list);
+    }
+    (void)mbedtls_x509_crt_parse_der_nocopy(*list, der, len); /* parsed once at init */
+    return 0;
+}
+
+/* mbedTLS's trusted-CA callback: the candidate roots for one certificate of the chain, parsed
+ * now and freed by mbedTLS after the verification. So only the root that signs the chain is
+ * ever parsed into the heap, and only while it is needed: the arena cost of a root list no
+ * longer grows with the list. */
+static int ca_candidates(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_crt **out)
+{
+    const ambc_tls_t *t = ctx;
+    const mbedtls_x509_crt *c;
+    size_t i;
+    int ret = 0;
+    *out = NULL;
+    for (i = 0; ret == 0 && i < t->ca_der_count; i++) {
+        ret = add_if_issuer(out, &child->issuer_raw, t->ca_der[i].der, t->ca_der[i].len);
+    }
+    for (c = &t->ca; ret == 0 && c != NULL && c->raw.p != NULL; c = c->next) {
+        ret = add_if_issuer(out, &child->issuer_raw, c->raw.p, c->raw.len);
+    }
+    if (*out != NULL && (ret != 0 || (*out)->raw.p == NULL)) {
+        mbedtls_x509_crt_free(*out);
+        mbedtls_free(*out);
+        *out = NULL;
+    }
+    return ret;
+}
+#endif
+
 /* Roots compiled into flash: parsed where they are (no copy). Unlike a bundle, every entry
  * must parse: a root the build cannot use (an RSA root without MBEDTLS_RSA_C) is a
- * configuration error to find at start-up, not a server that can never be reached later. */
+ * configuration error to find at start-up, not a server that can never be reached later.
+ * With MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK they are only checked here, and parsed again
+ * at each verification, one at a time (ca_candidates). */
 static ambc_status_t load_ca_der(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
     size_t i;
     for (i = 0; cfg->ca_der != NULL && i < cfg->ca_der_count; i++) {
         const ambc_tls_der_t *d = &cfg->ca_der[i];
-        if (d->der == NULL || d->len == 0u ||
-            mbedtls_x509_crt_parse_der_nocopy(&t->ca, d->der, d->len) != 0) {
+        mbedtls_x509_crt one;
+        int ret;
+        if (d->der == NULL || d->len == 0u) {
+            return AMBC_ERR_TLS_CA;
+        }
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+        mbedtls_x509_crt_init(&one);
+        ret = mbedtls_x509_crt_parse_der_nocopy(&one, d->der, d->len);
+        mbedtls_x509_crt_free(&one);
+#else
+        (void)one;
+        ret = mbedtls_x509_crt_parse_der_nocopy(&t->ca, d->der, d->len);
+#endif
+        if (ret != 0) {
             return AMBC_ERR_TLS_CA;
         }
     }
+    t->ca_der = cfg->ca_der;
+    t->ca_der_count = cfg->ca_der != NULL ? cfg->ca_der_count : 0u;
     return AMBC_OK;
 }
 
@@ -624,7 +725,7 @@ static ambc_status_t load_cas(ambc_tls_t *t, const ambc_tls_config_t *cfg)
     if (st != AMBC_OK) {
         return st;
     }
-    return t->ca.raw.p != NULL ? AMBC_OK : AMBC_ERR_TLS_CA;
+    return t->ca.raw.p != NULL || t->ca_der_count > 0u ? AMBC_OK : AMBC_ERR_TLS_CA;
 }
 
 static void require_tls12(mbedtls_ssl_config *conf)
@@ -643,7 +744,15 @@ static ambc_status_t setup_ssl(ambc_tls_t *t)
         return AMBC_ERR_TLS_SETUP;
     }
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+    if (t->ca_der_count > 0u) {
+        mbedtls_ssl_conf_ca_cb(&t->conf, ca_candidates, t); /* every CA source, one at a time */
+    } else {
+        mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    }
+#else
     mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+#endif
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
     require_tls12(&t->conf);
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0) {

@@ -432,6 +432,39 @@ static void test_ca_from_memory(void **state)
     expect_connect(cfg, "localhost", good_server.port, AMBC_OK);
 }
 
+/* The roots a device compiles into flash: DER, parsed in place; every entry must parse. */
+static void test_ca_from_der(void **state)
+{
+    static unsigned char der[4096];
+    char cmd[PATH_MAX * 2 + 64];
+    ambc_tls_der_t roots[2];
+    ambc_tls_config_t cfg;
+    client_t c;
+    size_t n;
+    FILE *f;
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "openssl x509 -in '%s' -outform DER", path("ca.pem"));
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(der, 1, sizeof(der), f);
+    assert_int_equal(pclose(f), 0);
+    assert_true(n > 100);
+    memset(&cfg, 0, sizeof(cfg));
+    roots[0].der = der;
+    roots[0].len = n;
+    cfg.ca_der = roots;
+    cfg.ca_der_count = 1;
+    expect_connect(cfg, "localhost", good_server.port, AMBC_OK);
+    roots[1].der = der + 1; /* not a certificate: the whole list is refused */
+    roots[1].len = n - 1;
+    cfg.ca_der_count = 2;
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_TLS_CA);
+    ambc_tls_free(&c.tls);
+    cfg.ca_der_count = 0;
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_INVALID_ARG);
+    ambc_tls_free(&c.tls);
+}
+
 static void test_server_name_override(void **state)
 {
     ambc_tls_config_t cfg = ca_file("ca.pem");
@@ -1190,6 +1223,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_trusted_round_trip),
         cmocka_unit_test(test_ca_from_dir),
         cmocka_unit_test(test_ca_from_memory),
+        cmocka_unit_test(test_ca_from_der),
         cmocka_unit_test(test_server_name_override),
         cmocka_unit_test(test_ip_host_without_server_name),
         cmocka_unit_test(test_reconnect_same_object),
