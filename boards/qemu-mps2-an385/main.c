@@ -63,7 +63,9 @@ enum { EXIT_USAGE = 2, EXIT_NET = 3, EXIT_API = 4, EXIT_PROTOCOL = 5 };
 /* The raw lwIP port's receive ring (Kconfig; this board's defconfig sets it from a
  * measurement, README.md "The receive ring"). The port announces only the ring's free space as
  * TCP window, so any size works; the size sets how much the server can have in flight. */
+#ifndef AMBC_FW_RING_SIZE /* -D only to measure other sizes without rebuilding the rest */
 #define AMBC_FW_RING_SIZE CONFIG_AMBC_LWIP_RING_SIZE
+#endif
 
 /* sizeof(memory_header) in mbedTLS 2.28's memory_buffer_alloc.c with MBEDTLS_MEMORY_DEBUG and
  * no backtrace: eight 32-bit fields. */

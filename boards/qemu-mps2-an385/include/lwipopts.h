@@ -5,7 +5,8 @@
  *
  * Sizing: one TLS connection at a time. The receive window (TCP_WND) is kept under the
  * LAN9118's RX data FIFO (about 10 KB in QEMU) so a full window fits even if the firmware is
- * busy in a public-key operation when it arrives, and under the ambc raw port's ring.
+ * busy in a public-key operation when it arrives; the ambc raw port announces no more than its
+ * ring's free space (2 KB by default), which is what the server really gets.
  */
 #ifndef AMBC_QEMU_LWIPOPTS_H
 #define AMBC_QEMU_LWIPOPTS_H
