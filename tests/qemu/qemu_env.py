@@ -11,6 +11,7 @@ import shutil
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,15 +50,17 @@ def fw_dir_for(cli):
         os.path.dirname(os.path.dirname(os.path.abspath(cli))), "qemu-fw")
 
 
-def build_firmware(fw_dir, targets=()):
-    """Configure once, then build (incremental) the default images and `targets`. The
-    POST_BUILD step of fw.elf fails on any malloc."""
+def build_firmware(fw_dir, targets=(), defs=()):
+    """Configure (once, or again with `defs`: -D definitions such as AMBC_FW_RING_SIZE=2048),
+    then build (incremental) the default images and `targets`. The POST_BUILD step of fw.elf
+    fails on any malloc."""
     deps = os.environ.get("AMBC_DEPS_DIR") or os.path.join(os.path.dirname(fw_dir), "deps")
-    if not os.path.exists(os.path.join(fw_dir, "CMakeCache.txt")):
+    if defs or not os.path.exists(os.path.join(fw_dir, "CMakeCache.txt")):
         r = run(["cmake", "-S", os.path.join(ROOT, "boards", "qemu-mps2-an385"), "-B", fw_dir,
                  "-DCMAKE_TOOLCHAIN_FILE=" + os.path.join(ROOT, "cmake", "toolchains",
                                                           "arm-none-eabi.cmake"),
-                 "-DAMBC_CPU=cortex-m3", "-DAMBC_DEPS_DIR=" + deps], timeout=300)
+                 "-DAMBC_CPU=cortex-m3", "-DAMBC_DEPS_DIR=" + deps,
+                 *("-D" + d for d in defs)], timeout=300)
         if r.returncode != 0:
             print(r.stdout)
             if "could not fetch the Debian source package" in r.stdout:
@@ -135,6 +138,53 @@ class Sntp:
 def start_mock(ns, work, name, cert, key, *args):
     """The mock API over TLS with this certificate chain, inside the namespace."""
     return mockctl.MockServer(work, name, ["--cert", cert, "--key", key, *args], prefix=ns.cmd())
+
+
+class Lab:
+    """A work directory, a namespace, an SNTP server in it (unless sntp=False; its time off by
+    `offset` seconds) and the mocks started with mock(); close() stops each by its pid and
+    deletes the rest, whatever happened. A context manager."""
+
+    def __init__(self, sntp=True, offset=0.0):
+        self.work = tempfile.mkdtemp(prefix="ambc-qemu-")
+        self.ns = None
+        self.sntp = None
+        self.mocks = []
+        try:
+            self.ns = Netns()
+            self.sntp = Sntp(self.ns, self.work, offset) if sntp else None
+        except (AssertionError, SystemExit):
+            self.close()
+            raise
+
+    def mock(self, name, cert, key, *args):
+        m = start_mock(self.ns, self.work, name, cert, key, *args)
+        self.mocks.append(m)
+        return m
+
+    def test_certs(self):
+        """tests/mock/gen_certs.sh's chain: (ca.der for the firmware's ca=, server.pem, .key)."""
+        certs = os.path.join(self.work, "certs")
+        mockctl.gen_certs(certs)
+        return (pem_to_der(os.path.join(certs, "ca.pem"), os.path.join(self.work, "ca.der")),
+                os.path.join(certs, "server.pem"), os.path.join(certs, "server.key"))
+
+    def close(self):
+        for m in self.mocks:
+            m.stop()
+        self.mocks = []
+        if self.sntp is not None:
+            self.sntp.stop()
+            self.sntp = None
+        if self.ns is not None:
+            self.ns.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def qemu_run(ns, qemu, fw, append, timeout=QEMU_TIMEOUT):

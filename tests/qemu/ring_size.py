@@ -13,30 +13,17 @@ Ethernet frames received, lwIP's pbuf pool high-water mark and TCP drops. lwIP's
 4 * 1460 = 5840 on this board.
 """
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-from qemu_env import (ROOT, Netns, Sntp, build_firmware, measurements, mockctl, pem_to_der,
-                      qemu_run, require_tools, start_mock)
+from qemu_env import Lab, build_firmware, measurements, qemu_run, require_tools
 
 SIZES = [1024, 1460, 2048, 2920, 4096, 5840, 6144]
 RUNS = int(os.environ.get("AMBC_RING_RUNS", "2"))
 
 
 def build(build_dir, size):
-    fw_dir = os.path.join(build_dir, "qemu-fw-ring")
-    if not os.path.exists(os.path.join(fw_dir, "CMakeCache.txt")):
-        subprocess.run(["cmake", "-S", os.path.join(ROOT, "boards", "qemu-mps2-an385"), "-B",
-                        fw_dir, "-DCMAKE_TOOLCHAIN_FILE=" + os.path.join(
-                            ROOT, "cmake", "toolchains", "arm-none-eabi.cmake"),
-                        "-DAMBC_CPU=cortex-m3",
-                        "-DAMBC_DEPS_DIR=" + os.path.join(build_dir, "deps")],
-                       check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", f"-DAMBC_FW_RING_SIZE={size}", fw_dir], check=True,
-                   stdout=subprocess.DEVNULL)
-    return build_firmware(fw_dir)
+    return build_firmware(os.path.join(build_dir, "qemu-fw-ring"),
+                          defs=(f"AMBC_FW_RING_SIZE={size}",))
 
 
 def main(argv):
@@ -46,18 +33,10 @@ def main(argv):
     qemu = require_tools()
     build_dir = os.path.abspath(argv[1])
     sizes = [int(x) for x in argv[2:]] or SIZES
-    work = tempfile.mkdtemp(prefix="ambc-ring-")
-    ns = Netns()
-    mocks, sntp = [], None
-    try:
-        certs = os.path.join(work, "certs")
-        mockctl.gen_certs(certs)
-        ca = pem_to_der(os.path.join(certs, "ca.pem"), os.path.join(work, "ca.der"))
-        sntp = Sntp(ns, work)
-        pem, key = os.path.join(certs, "server.pem"), os.path.join(certs, "server.key")
-        page = start_mock(ns, work, "page", pem, key, "--batches", "1000", "--chunked", "never")
-        walk = start_mock(ns, work, "walk", pem, key, "--batches", "57")
-        mocks = [page, walk]
+    with Lab() as lab:
+        ca, pem, key = lab.test_certs()
+        page = lab.mock("page", pem, key, "--batches", "1000", "--chunked", "never")
+        walk = lab.mock("walk", pem, key, "--batches", "57")
         print("| ring | walk | emulated ms | of which mbedTLS | in TCP | frames in | "
               "pbuf pool max | TCP drops |")
         print("|---:|---|---:|---:|---:|---:|---:|---:|")
@@ -66,7 +45,7 @@ def main(argv):
             for name, mock, limit in (("1000 in 1 page", page, 1000),
                                       ("57 in 6 pages", walk, 10)):
                 for _ in range(RUNS):
-                    r, _ = qemu_run(ns, qemu, fw, f"port={mock.port} ca={ca} limit={limit}")
+                    r, _ = qemu_run(lab.ns, qemu, fw, f"port={mock.port} ca={ca} limit={limit}")
                     m = measurements(r.stdout.splitlines())
                     if r.returncode != 0 or m.get("ring_bytes") != size:
                         print(r.stdout[-2000:])
@@ -75,15 +54,7 @@ def main(argv):
                           f"{(m['tls_cpu_us']) / 1000:.0f} | {m['net_us'] / 1000:.0f} | "
                           f"{m['eth_rx']} | {m['pbuf_pool_max']} | {m['tcp_drop']} |",
                           flush=True)
-        return 0
-    finally:
-        for m in mocks:
-            m.stop()
-        if sntp is not None:
-            sntp.stop()
-        ns.close()
-        shutil.rmtree(work, ignore_errors=True)
-
+    return 0
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
