@@ -86,6 +86,7 @@ time_t board_wall_time(time_t *t)
     return now;
 }
 
+#ifdef MBEDTLS_PLATFORM_GMTIME_R_ALT /* not with -DAMBC_FW_TLS_NO_DATES (no mbedtls_time_t) */
 /* mbedTLS's gmtime_r (MBEDTLS_PLATFORM_GMTIME_R_ALT): UTC calendar fields from seconds since
  * 1970, with Howard Hinnant's days-to-civil algorithm (proleptic Gregorian, any year here). */
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
@@ -114,3 +115,4 @@ struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf
     tm_buf->tm_sec = (int)(secs % 60);
     return tm_buf;
 }
+#endif
