@@ -1,7 +1,8 @@
 # Kconfig -> ${CMAKE_BINARY_DIR}/ambc_kconfig.h with kconfiglib.
 #
 #   -DAMBC_CONFIG=<file>     the .config to use (default: <build>/.config; missing = all defaults)
-#   -DAMBC_DEFCONFIG=<file>  seed <build>/.config from a minimal defconfig once
+#   -DAMBC_DEFCONFIG=<file>  seed <build>/.config from a minimal defconfig once (profiles in
+#                            configs/: minimal-list, default, full; the Linux build: full)
 #   targets: menuconfig, savedefconfig (writes <build>/defconfig)
 #
 # Debian's python3-kconfiglib installs modules for /usr/bin/python3 only; a pyenv

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ambc/api_error.h"
+#include "ambc/config.h" /* the feature switch below depends on it */
 
 /* The keys of the error shape: three at depth 1, then two inside "error" at depth 2. */
 enum { K_NONE, K_TYPE, K_ERROR, K_REQUEST_ID, K_ERROR_TYPE, K_ERROR_MESSAGE };
@@ -15,8 +16,6 @@ static const char type_names[] = "none\0invalid_request_error\0authentication_er
                                  "billing_error\0permission_error\0not_found_error\0"
                                  "conflict_error\0request_too_large\0rate_limit_error\0"
                                  "api_error\0timeout_error\0overloaded_error\0unknown\0";
-static const char depth1_keys[] = "type\0error\0request_id\0"; /* K_TYPE .. K_REQUEST_ID */
-static const char depth2_keys[] = "type\0message\0";           /* K_ERROR_TYPE, K_ERROR_MESSAGE */
 
 /* Index of text[0..len) in a name list, or the number of names when it is not one of them. */
 static unsigned find_name(const char *names, const char *text, size_t len)
@@ -47,11 +46,16 @@ const char *ambc_api_error_type_name(ambc_api_error_type_t type)
 
 ambc_api_error_type_t ambc_api_error_type_from_text(const char *text, size_t len)
 {
-    unsigned i = find_name(type_names, text, len);
+    unsigned i = (text != NULL) ? find_name(type_names, text, len) : AMBC_API_ERROR_UNKNOWN;
     /* "none" and "unknown" name no type the API sends */
     return i > AMBC_API_ERROR_NONE && i < AMBC_API_ERROR_UNKNOWN ? (ambc_api_error_type_t)i
                                                                  : AMBC_API_ERROR_UNKNOWN;
 }
+
+#if defined(CONFIG_AMBC_API_ERROR_BODY) /* Kconfig: the error body parser */
+
+static const char depth1_keys[] = "type\0error\0request_id\0"; /* K_TYPE .. K_REQUEST_ID */
+static const char depth2_keys[] = "type\0message\0";           /* K_ERROR_TYPE, K_ERROR_MESSAGE */
 
 /* Drop a UTF-8 sequence left incomplete at the end of s[0..len) by a truncation. */
 static size_t utf8_trim(const char *s, size_t len)
@@ -198,7 +202,13 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
                                 uint16_t http_status, const char *request_id,
                                 bool request_id_truncated)
 {
+    if (p == NULL) {
+        return;
+    }
     memset(p, 0, sizeof(*p));
+    if (err == NULL) {
+        return; /* nothing to fill: the parser stays inert (p->err NULL) */
+    }
     memset(err, 0, sizeof(*err));
     p->err = err;
     err->http_status = http_status;
@@ -213,6 +223,9 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
 
 void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len)
 {
+    if ((p == NULL) || (p->err == NULL)) {
+        return;
+    }
     if (!p->failed && ambc_json_scan_feed(&p->scan, (const char *)data, len) != AMBC_OK) {
         p->failed = true;
     }
@@ -220,8 +233,11 @@ void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data,
 
 void ambc_api_error_parser_finish(ambc_api_error_parser_t *p)
 {
-    ambc_api_error_t *e = p->err;
+    ambc_api_error_t *e = (p != NULL) ? p->err : NULL;
     uint8_t need = BIT(K_TYPE) | BIT(K_ERROR) | BIT(K_ERROR_TYPE);
+    if (e == NULL) {
+        return;
+    }
     if (!p->failed && ambc_json_scan_finish(&p->scan) == AMBC_OK && (p->seen & need) == need) {
         e->from_body = true;
         e->type = ambc_api_error_type_from_text(e->type_text, strlen(e->type_text));
@@ -235,3 +251,42 @@ void ambc_api_error_parser_finish(ambc_api_error_parser_t *p)
     e->type_truncated = false;
     e->message_truncated = false;
 }
+
+#else /* !CONFIG_AMBC_API_ERROR_BODY */
+
+/* Kconfig: error bodies are not read. The record keeps the HTTP status and the request-id
+ * header (truncated to its buffer and flagged); from_body stays false, type NONE. */
+void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *err,
+                                uint16_t http_status, const char *request_id,
+                                bool request_id_truncated)
+{
+    size_t n = request_id != NULL ? strlen(request_id) : 0;
+    if (p == NULL) {
+        return;
+    }
+    memset(p, 0, sizeof(*p));
+    if (err == NULL) {
+        return;
+    }
+    memset(err, 0, sizeof(*err));
+    p->err = err;
+    err->http_status = http_status;
+    err->request_id_truncated = request_id_truncated || n >= sizeof(err->request_id);
+    n = n < sizeof(err->request_id) ? n : sizeof(err->request_id) - 1u;
+    memcpy(err->request_id, request_id != NULL ? request_id : "", n);
+    err->request_id[n] = '\0';
+}
+
+void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len)
+{
+    (void)p;
+    (void)data;
+    (void)len;
+}
+
+void ambc_api_error_parser_finish(ambc_api_error_parser_t *p)
+{
+    (void)p;
+}
+
+#endif /* CONFIG_AMBC_API_ERROR_BODY */

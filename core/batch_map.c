@@ -63,6 +63,11 @@ static const ambc_field_t count_fields[] = {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A decoded key is held in KEY_BUF bytes: more than the longest known key with its NUL
+ * ("cancel_initiated_at"), so a key that does not fit is not a known one. */
+#define KEY_BUF 24u
+typedef char key_buf_holds_known_keys[sizeof("cancel_initiated_at") < KEY_BUF ? 1 : -1];
+
 /* The token budget and the record buffer's size (batch.h) assume these tables. */
 typedef char tokens_match_tables[AMBC_RECORD_MAX_TOKENS ==
                                          1u + 2u * (COUNT_OF(batch_fields) + COUNT_OF(count_fields))
@@ -341,7 +346,7 @@ static ambc_status_t map_members(map_ctx_t *m, int obj, bool counts, int *counts
     int i = obj + 1;
     int k;
     for (k = 0; k < m->t[obj].size; k++) {
-        char key[24]; /* longer than any known key: a longer one is unknown */
+        char key[KEY_BUF];
         size_t klen = 0;
         const ambc_field_t *f = NULL;
         ambc_status_t st;
@@ -431,8 +436,9 @@ ambc_status_t ambc_batch_map_record(const char *json, size_t len, bool deleted, 
     *err_field = NULL;
     jsmn_init(&parser);
     r = jsmn_parse(&parser, json, len, tokens, AMBC_RECORD_MAX_TOKENS);
+    AMBC_ASSERT(r >= 0); /* the cutter's bounds make a jsmn failure impossible */
     if (r < 0) {
-        return jsmn_status(r); /* the cutter's bounds make this unreachable */
+        return jsmn_status(r);
     }
     st = map_object(json, tokens, r, 0, true, deleted, out, err_field);
     if (st != AMBC_OK) {

@@ -1,12 +1,16 @@
 /*
  * The batches calls that read or change one batch or a page of them: list (one page, into an
  * array, or a walk), retrieve, cancel, delete (see include/ambc/ambc.h). Each builds its
- * request and hands it to client_request().
+ * request and hands it to client_request(). Each is compiled only when its Kconfig feature
+ * switch (CONFIG_AMBC_OP_*) is on; calling one that is off is a link error.
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "client_internal.h"
 #include "http_encode.h"
+
+#if defined(CONFIG_AMBC_OP_LIST)
 
 #define MAX_QUERY 4
 
@@ -32,7 +36,7 @@ static ambc_status_t list_page(ambc_client_t *c, const ambc_list_params_t *p, am
                                void *ctx, ambc_page_t *page)
 {
     ambc_http_field_t q[MAX_QUERY];
-    char limit[12];
+    char limit[U32_TEXT_BUF];
     size_t n = client_beta_query(c, q);
     if (p->limit > 0) {
         client_format_u32(p->limit, limit);
@@ -83,7 +87,7 @@ ambc_status_t ambc_batches_list(ambc_client_t *c, const ambc_list_params_t *para
 {
     array_sink_t a = {out, cap, 0};
     ambc_status_t st;
-    if (out == NULL || count == NULL) {
+    if ((out == NULL) || (cap == 0u) || (count == NULL)) {
         return AMBC_ERR_INVALID_ARG;
     }
     st = ambc_batches_list_page(c, params, to_array, &a, page);
@@ -149,11 +153,11 @@ static ambc_status_t walk(ambc_client_t *c, const ambc_list_params_t *params, bo
             return st;
         }
         if (cycle_seen(&cy, next)) {
-            LOG(c, AMBC_LOG_ERROR, "loop", next, pages);
+            LOG(c, AMBC_LOG_ERROR, "loop", next, pages, AMBC_ERR_API_LOOP);
             return AMBC_ERR_API_LOOP; /* the cursors repeat: the walk would never end */
         }
         if (pages >= max_pages) {
-            LOG(c, AMBC_LOG_ERROR, "walk limit", next, pages);
+            LOG(c, AMBC_LOG_ERROR, "walk limit", next, pages, AMBC_ERR_WALK_LIMIT);
             return AMBC_ERR_WALK_LIMIT;
         }
         memcpy(cursor, next, strlen(next) + 1u);
@@ -184,12 +188,20 @@ ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t 
     return client_leave(c, st);
 }
 
+#endif /* CONFIG_AMBC_OP_LIST */
+
+#if defined(CONFIG_AMBC_OP_RETRIEVE) || defined(CONFIG_AMBC_OP_CANCEL) ||                          \
+    defined(CONFIG_AMBC_OP_DELETE)
+
+#if defined(CONFIG_AMBC_OP_RETRIEVE) || defined(CONFIG_AMBC_OP_CANCEL)
 static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
 {
     *(ambc_batch_t *)ctx = *b;
     return AMBC_OK;
 }
+#endif
 
+#if defined(CONFIG_AMBC_OP_DELETE)
 /* DELETE's record: only the id is kept (no whole ambc_batch_t on the caller's stack). */
 static ambc_status_t to_deleted(void *ctx, const ambc_batch_t *b)
 {
@@ -197,6 +209,7 @@ static ambc_status_t to_deleted(void *ctx, const ambc_batch_t *b)
     memcpy(d->id, b->id, sizeof(d->id));
     return AMBC_OK;
 }
+#endif
 
 /* "/v1/messages/batches/<id, percent-encoded><suffix>" into path (cap bytes). */
 static bool id_path(const char *id, const char *suffix, char *path, size_t cap)
@@ -249,6 +262,7 @@ static ambc_status_t by_id(ambc_client_t *c, const char *method, const char *id,
     return client_leave(c, request_by_id(c, method, id, suffix, mode, fn, out));
 }
 
+#if defined(CONFIG_AMBC_OP_RETRIEVE)
 ambc_status_t client_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out)
 {
     return request_by_id(c, "GET", id, "", AMBC_PAGE_SINGLE, to_one, out);
@@ -259,12 +273,21 @@ ambc_status_t ambc_batches_retrieve(ambc_client_t *c, const char *id, ambc_batch
     return by_id(c, "GET", id, "", AMBC_PAGE_SINGLE, to_one, out);
 }
 
+#endif
+
+#if defined(CONFIG_AMBC_OP_CANCEL)
 ambc_status_t ambc_batches_cancel(ambc_client_t *c, const char *id, ambc_batch_t *out)
 {
     return by_id(c, "POST", id, "/cancel", AMBC_PAGE_SINGLE, to_one, out);
 }
 
+#endif
+
+#if defined(CONFIG_AMBC_OP_DELETE)
 ambc_status_t ambc_batches_delete(ambc_client_t *c, const char *id, ambc_batch_deleted_t *out)
 {
     return by_id(c, "DELETE", id, "", AMBC_PAGE_DELETED, to_deleted, out);
 }
+#endif
+
+#endif /* CONFIG_AMBC_OP_RETRIEVE || CONFIG_AMBC_OP_CANCEL || CONFIG_AMBC_OP_DELETE */

@@ -8,6 +8,7 @@
  * such a year, and the months before it have fixed lengths, so the day of the year of each
  * month start is one linear formula instead of a table with a leap correction.
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include "civil.h"
 
 #define DAYS_PER_ERA    INT64_C(146097) /* 400 * 365 + 97 leap days */
@@ -77,6 +78,7 @@ int64_t ambc_days_from_civil(int32_t y, uint32_t m, uint32_t d)
     return era * DAYS_PER_ERA + (int64_t)doe - EPOCH_FROM_ERA0;
 }
 
+#if defined(CONFIG_AMBC_RFC3339_FORMAT) /* its only user */
 void ambc_civil_from_days(int64_t days, int32_t *y, uint32_t *m, uint32_t *d)
 {
     int64_t z = days + EPOCH_FROM_ERA0;
@@ -92,6 +94,7 @@ void ambc_civil_from_days(int64_t days, int32_t *y, uint32_t *m, uint32_t *d)
     *m = month;
     *y = (int32_t)(era * YEARS_PER_ERA + (int64_t)yoe + (month <= 2 ? 1 : 0));
 }
+#endif
 
 bool ambc_civil_seconds(const uint32_t f[AMBC_CIVIL_FIELDS], int64_t *out_s)
 {

@@ -3,6 +3,7 @@
  * stream (connect or reuse, send the head and any body, route the response body to the page
  * parser or the error parser). The calls themselves are in batches.c, create.c and wait.c.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "client_internal.h"
@@ -11,10 +12,16 @@
 #define MAX_HEADERS 9
 
 void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
-                      const char *text, int64_t num)
+                      const char *text, int64_t num, ambc_status_t status)
 {
     if (c->opt.log != NULL) {
-        c->opt.log(c->opt.log_ctx, level, event, text, num);
+        ambc_log_event_t ev;
+        ev.level = level;
+        ev.event = event;
+        ev.text = text;
+        ev.num = num;
+        ev.status = status;
+        c->opt.log(c->opt.log_ctx, &ev);
     }
 }
 
@@ -32,12 +39,51 @@ static bool has_crlf(const char *s)
     return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
 
+/* Bytes of the Host value: the host, and ":port" unless the port is 443 (0 means 443). */
+static size_t host_value_len(const ambc_client_options_t *o)
+{
+    char port[U32_TEXT_BUF];
+    size_t n = strlen((o->host != NULL) ? o->host : AMBC_DEFAULT_HOST);
+    if ((o->port != 0u) && (o->port != 443u)) {
+        n += 1u + client_format_u32(o->port, port);
+    }
+    return n;
+}
+
+/* The options' strings: no CR or LF in a header value, and the composed values within the
+ * limits of ambc.h (AMBC_API_KEY_LEN_MAX, AMBC_HOST_LEN_MAX, AMBC_BETA_LEN_MAX). */
+static bool options_ok(const ambc_client_options_t *o)
+{
+    size_t beta_len = (o->extra_betas != NULL) ? strlen(o->extra_betas) : 0u;
+    if (o->beta) {
+        beta_len += sizeof(AMBC_BATCHES_BETA) - 1u + ((o->extra_betas != NULL) ? 1u : 0u);
+    }
+    if ((o->api_key == NULL) || (o->api_key[0] == '\0') ||
+        (strlen(o->api_key) > AMBC_API_KEY_LEN_MAX) || (host_value_len(o) > AMBC_HOST_LEN_MAX) ||
+        (beta_len > AMBC_BETA_LEN_MAX)) {
+        return false;
+    }
+    return !has_crlf(o->api_key) && !has_crlf(o->anthropic_version) && !has_crlf(o->extra_betas) &&
+           !has_crlf(o->workspace_id) && !has_crlf(o->host);
+}
+
+/* ambc_client_init() clears the client up to body in one memset: body, record, request and rx
+ * need no clearing, so they must stay the last members, in that order (padding aside). A
+ * member added among or after them would be left as it was; the compiler refuses it. */
+#define MEMBER_END(m) (offsetof(ambc_client_t, m) + sizeof(((ambc_client_t *)0)->m))
+AMBC_STATIC_ASSERT(offsetof(ambc_client_t, record) - MEMBER_END(body) < sizeof(uint64_t),
+                   client_record_follows_body);
+AMBC_STATIC_ASSERT(offsetof(ambc_client_t, request) - MEMBER_END(record) < sizeof(uint64_t),
+                   client_request_follows_record);
+AMBC_STATIC_ASSERT(offsetof(ambc_client_t, rx) - MEMBER_END(request) < sizeof(uint64_t),
+                   client_rx_follows_request);
+AMBC_STATIC_ASSERT(sizeof(ambc_client_t) - MEMBER_END(rx) < sizeof(uint64_t), client_rx_is_last);
+
 ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
                                ambc_stream_t stream, const ambc_clock_t *clock)
 {
-    if (c == NULL || opt == NULL || stream.ops == NULL || clock == NULL || opt->api_key == NULL ||
-        opt->api_key[0] == '\0' || has_crlf(opt->api_key) || has_crlf(opt->anthropic_version) ||
-        has_crlf(opt->extra_betas) || has_crlf(opt->workspace_id) || has_crlf(opt->host)) {
+    if ((c == NULL) || (opt == NULL) || (stream.ops == NULL) || (clock == NULL) ||
+        !options_ok(opt)) {
         return AMBC_ERR_INVALID_ARG;
     }
     memset(c, 0, offsetof(ambc_client_t, body));
@@ -83,7 +129,7 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
 void client_disconnect(ambc_client_t *c)
 {
     if (c->connected) {
-        LOG(c, AMBC_LOG_DEBUG, "close", "", 0);
+        LOG(c, AMBC_LOG_DEBUG, "close", "", 0, AMBC_OK);
         c->stream.ops->close(c->stream.ctx);
         c->connected = false;
     }
@@ -103,22 +149,23 @@ ambc_status_t ambc_client_close(ambc_client_t *c)
 
 const ambc_api_error_t *ambc_client_last_error(const ambc_client_t *c)
 {
-    return &c->error;
+    return (c != NULL) ? &c->error : NULL;
 }
 
 const char *ambc_client_error_field(const ambc_client_t *c)
 {
-    return c->err_field;
+    return (c != NULL) ? c->err_field : NULL;
 }
 
 uint32_t ambc_client_error_index(const ambc_client_t *c)
 {
-    return c->err_index;
+    return (c != NULL) ? c->err_index : UINT32_MAX;
 }
 
 ambc_client_stats_t ambc_client_stats(const ambc_client_t *c)
 {
-    return c->stats;
+    static const ambc_client_stats_t none = {0};
+    return (c != NULL) ? c->stats : none;
 }
 
 /* ---- one exchange ------------------------------------------------------------------- */
@@ -147,7 +194,7 @@ static ambc_status_t deliver(void *ctx, const ambc_batch_t *b)
     if (c->skip_until[0] != '\0') {
         c->stats.resumed++;
         if (strcmp(b->id, c->skip_until) == 0) {
-            LOG(c, AMBC_LOG_INFO, "resume", c->skip_until, c->stats.resumed);
+            LOG(c, AMBC_LOG_INFO, "resume", c->skip_until, c->stats.resumed, AMBC_OK);
             c->skip_until[0] = '\0'; /* caught up: the next record is new */
         }
         return AMBC_OK;
@@ -168,7 +215,7 @@ static bool body_is_error(const ambc_http_response_t *resp)
 static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
 {
     ambc_client_t *c = (ambc_client_t *)ctx;
-    LOG(c, AMBC_LOG_INFO, "response", resp->request_id, resp->status);
+    LOG(c, AMBC_LOG_INFO, "response", resp->request_id, resp->status, AMBC_OK);
     c->got_headers = true;
     if (body_is_error(resp)) {
         ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
@@ -236,7 +283,7 @@ static ambc_status_t connect_stream(ambc_client_t *c)
 {
     uint32_t wait = client_time_left(c, c->opt.connect_timeout_ms);
     ambc_status_t st = AMBC_ERR_DEADLINE;
-    LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port);
+    LOG(c, AMBC_LOG_INFO, "connect", c->opt.host, c->opt.port, AMBC_OK);
     if (wait != 0) {
         st =
             past_deadline(c, c->stream.ops->connect(c->stream.ctx, c->opt.host, c->opt.port, wait));
@@ -258,7 +305,7 @@ static bool still_idle(ambc_client_t *c)
     if (st == AMBC_ERR_NET_TIMEOUT) {
         return true;
     }
-    LOG(c, AMBC_LOG_INFO, "stale", st == AMBC_OK && n > 0 ? "bytes waiting" : ambc_strerror(st), n);
+    LOG(c, AMBC_LOG_INFO, "stale", st == AMBC_OK && n > 0 ? "bytes waiting" : "", n, st);
     c->stats.idle_dropped++;
     client_disconnect(c);
     return false;
@@ -334,9 +381,9 @@ static ambc_status_t exchange(ambc_client_t *c, const client_call_t *call, size_
  * key for a bearer header and is wiped as soon as the request is written. */
 typedef struct {
     ambc_http_field_t headers[MAX_HEADERS];
-    char host[96];
-    char beta[96];
-    char auth[7 + CONFIG_AMBC_API_KEY_MAX];
+    char host[CONFIG_AMBC_HOST_MAX];
+    char beta[CONFIG_AMBC_BETA_MAX];
+    char auth[sizeof("Bearer ") - 1u + CONFIG_AMBC_API_KEY_MAX];
 } head_t;
 
 /* Concatenates n strings into dst (cap bytes), NUL-terminated; false when they do not fit.
@@ -363,8 +410,9 @@ static ambc_status_t key_value(const ambc_client_t *c, head_t *h, const char **v
         *value = c->opt.api_key;
         return AMBC_OK;
     }
-    /* h->auth holds "Bearer " and a key of up to CONFIG_AMBC_API_KEY_MAX - 1 bytes */
+    /* h->auth holds "Bearer " and a key of up to AMBC_API_KEY_LEN_MAX bytes (options_ok) */
     if (!join(h->auth, sizeof(h->auth), parts, 2)) {
+        AMBC_ASSERT(false);
         return AMBC_ERR_INVALID_ARG;
     }
     *value = h->auth;
@@ -394,6 +442,7 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body,
                                 o->beta && o->extra_betas != NULL ? "," : "",
                                 o->extra_betas != NULL ? o->extra_betas : ""};
         if (!join(h->beta, sizeof(h->beta), parts, 3)) {
+            AMBC_ASSERT(false); /* options_ok() measured it */
             return AMBC_ERR_BUFFER_TOO_SMALL;
         }
         h->headers[k++] = (ambc_http_field_t){"anthropic-beta", h->beta};
@@ -407,7 +456,7 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body,
 
 size_t client_format_u32(uint32_t v, char *out)
 {
-    char rev[10];
+    char rev[U32_TEXT_BUF - 1u];
     size_t d = 0, i;
     do {
         rev[d++] = (char)('0' + v % 10u);
@@ -423,14 +472,18 @@ size_t client_format_u32(uint32_t v, char *out)
 /* Host header: the name, with the port unless it is 443. */
 static ambc_status_t host_header(const ambc_client_t *c, head_t *h)
 {
-    char port[12];
+    char port[1u + U32_TEXT_BUF]; /* ":" and the number */
     const char *parts[2] = {c->opt.host, port};
     port[0] = '\0';
     if (c->opt.port != 443) {
         port[0] = ':';
         client_format_u32(c->opt.port, port + 1);
     }
-    return join(h->host, sizeof(h->host), parts, 2) ? AMBC_OK : AMBC_ERR_INVALID_ARG;
+    if (!join(h->host, sizeof(h->host), parts, 2)) {
+        AMBC_ASSERT(false); /* options_ok() measured it */
+        return AMBC_ERR_INVALID_ARG;
+    }
+    return AMBC_OK;
 }
 
 /* Write the request head into c->request (again for every attempt: it is wiped after
@@ -486,10 +539,10 @@ static bool wait_to_retry(ambc_client_t *c, const ambc_http_response_t *resp, ui
     policy.retry_after_cap_ms = c->opt.retry_after_cap_ms;
     wait = ambc_retry_wait_ms(&policy, resp, retries, c->clock->random(c->clock->ctx));
     if (client_time_left(c, UINT32_MAX) <= wait) {
-        LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(AMBC_ERR_DEADLINE), st);
+        LOG(c, AMBC_LOG_ERROR, "deadline", "", wait, st);
         return false; /* a retry would outlive the deadline: report the real failure */
     }
-    LOG(c, AMBC_LOG_WARN, "retry", ambc_strerror(st), wait);
+    LOG(c, AMBC_LOG_WARN, "retry", "", wait, st);
     c->clock->sleep_ms(c->clock->ctx, wait);
     c->stats.retries++;
     return true;
@@ -512,12 +565,13 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
     for (retries = 0;; retries++) {
         size_t len = 0;
         const ambc_http_response_t *resp;
+        bool again;
         ambc_status_t st = write_request(c, call, &len);
         /* headers are this attempt's only: a connect failure must not see the last ones */
         c->got_headers = false;
         c->body_sent = false;
         if (st == AMBC_OK) {
-            LOG(c, AMBC_LOG_DEBUG, "request", call->path, retries + 1);
+            LOG(c, AMBC_LOG_DEBUG, "request", call->path, retries + 1, AMBC_OK);
             st = exchange(c, call, len);
         }
         if (st == AMBC_OK && c->skip_until[0] != '\0') {
@@ -527,9 +581,12 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
             return st;
         }
         resp = c->got_headers ? &c->resp : NULL;
-        if (!may_retry(c, call, &st, resp) || retries >= c->opt.max_retries ||
-            !wait_to_retry(c, resp, retries, st)) {
-            LOG(c, AMBC_LOG_ERROR, "error", ambc_strerror(st), st);
+        again = may_retry(c, call, &st, resp);
+        if (!again && st == AMBC_OK) {
+            return st; /* the call's rule found the failure harmless (create: its batch came) */
+        }
+        if (!again || retries >= c->opt.max_retries || !wait_to_retry(c, resp, retries, st)) {
+            LOG(c, AMBC_LOG_ERROR, "error", "", retries + 1, st);
             c->err_field = parser_error_field(c);
             return st;
         }

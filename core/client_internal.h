@@ -7,15 +7,15 @@
 #define AMBC_BATCHES_PATH "/v1/messages/batches"
 
 /* Levels above CONFIG_AMBC_LOG_LEVEL vanish at compile time; the rest share one call. */
-#define LOG(c, level, event, text, num)                                                            \
+#define LOG(c, level, event, text, num, status)                                                    \
     do {                                                                                           \
         if ((level) <= CONFIG_AMBC_LOG_LEVEL) {                                                    \
-            client_log_event((c), (level), (event), (text), (int64_t)(num));                       \
+            client_log_event((c), (level), (event), (text), (int64_t)(num), (status));             \
         }                                                                                          \
     } while (0)
 
 void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
-                      const char *text, int64_t num);
+                      const char *text, int64_t num, ambc_status_t status);
 
 /* One call's request: what to send, and how to judge a failure. */
 struct client_call {
@@ -55,7 +55,9 @@ bool client_valid_id(const char *id);
 ambc_status_t client_retrieve(ambc_client_t *c, const char *id, ambc_batch_t *out);
 /* The beta flavour's `?beta=true` into q[0]: 1 pair, or 0 in the GA flavour. */
 size_t client_beta_query(const ambc_client_t *c, ambc_http_field_t *q);
-/* v in decimal into out (at least 11 bytes), NUL-terminated; returns the length. */
+/* Bytes of a uint32_t in decimal with its NUL ("4294967295"). */
+#define U32_TEXT_BUF 11u
+/* v in decimal into out (at least U32_TEXT_BUF bytes), NUL-terminated; returns the length. */
 size_t client_format_u32(uint32_t v, char *out);
 
 #endif

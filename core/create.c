@@ -3,10 +3,13 @@
  * a first pass that counts and checks, a second that sends, a running hash that ties them,
  * and the retry rule of a call that is not idempotent.
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "client_internal.h"
 #include "request_writer.h"
+
+#if defined(CONFIG_AMBC_OP_CREATE) /* Kconfig feature switch: off, none of this exists */
 
 static const char body_head[] = "{\"requests\":[";
 static const char body_tail[] = "]}";
@@ -122,7 +125,7 @@ static ambc_status_t send_body(ambc_client_t *c, void *ctx)
         st = flush(cr);
     }
     if (st == AMBC_OK && (w->bytes != cr->total || w->hash != cr->hash)) {
-        LOG(c, AMBC_LOG_ERROR, "source changed", "", w->bytes);
+        LOG(c, AMBC_LOG_ERROR, "source changed", "", w->bytes, AMBC_ERR_SOURCE_CHANGED);
         st = AMBC_ERR_SOURCE_CHANGED;
     }
     if (st == AMBC_OK) {
@@ -150,6 +153,14 @@ static bool may_retry(ambc_client_t *c, void *ctx, ambc_status_t *st,
     if (*st == AMBC_ERR_SOURCE_CHANGED) {
         return false;
     }
+    if (c->last_delivered[0] != '\0') {
+        /* The answer's batch object arrived whole before the failure (a cut in the framing
+         * after it, bytes after it): the batch exists and the caller has it. A retry would make
+         * a second one, whatever the policy. */
+        LOG(c, AMBC_LOG_WARN, "created", c->last_delivered, 0, *st);
+        *st = AMBC_OK;
+        return false;
+    }
     if (c->opt.create_retry == AMBC_CREATE_RETRY_LIKE_SDKS) {
         return ambc_retry_allowed(*st, resp);
     }
@@ -159,7 +170,7 @@ static bool may_retry(ambc_client_t *c, void *ctx, ambc_status_t *st,
     if (!c->body_sent) {
         return ambc_retry_allowed(*st, resp); /* the server never had the whole body */
     }
-    LOG(c, AMBC_LOG_ERROR, "outcome unknown", ambc_strerror(*st), *st);
+    LOG(c, AMBC_LOG_ERROR, "outcome unknown", "", 0, *st);
     *st = AMBC_ERR_OUTCOME_UNKNOWN;
     return false;
 }
@@ -182,7 +193,7 @@ static ambc_status_t create(ambc_client_t *c, create_t *cr, ambc_batch_t *out)
         return st;
     }
     cr->hash = w->hash;
-    LOG(c, AMBC_LOG_INFO, "create", "", cr->count);
+    LOG(c, AMBC_LOG_INFO, "create", "", cr->count, AMBC_OK);
     c->mode = AMBC_PAGE_SINGLE;
     c->page = NULL;
     c->on_batch = to_record;
@@ -211,3 +222,5 @@ ambc_status_t ambc_batches_create(ambc_client_t *c, const ambc_create_params_t *
     c->err_index = UINT32_MAX;
     return client_leave(c, create(c, &cr, out));
 }
+
+#endif /* CONFIG_AMBC_OP_CREATE */

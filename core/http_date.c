@@ -8,10 +8,14 @@
  * first three letters (a letter only in RFC 850, "," only in IMF-fixdate, " " only in
  * asctime), so trying them in turn accepts exactly what dispatching on the weekday would.
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "ambc/time.h"
 #include "civil.h"
+
+#if defined(CONFIG_AMBC_RETRY_AFTER_HTTP_DATE) /* Kconfig feature switch: off, none of this exists \
+                                                */
 
 typedef struct {
     const char *p;
@@ -158,3 +162,5 @@ ambc_status_t ambc_http_date_parse(const char *s, size_t len, int64_t *out_s)
     }
     return AMBC_ERR_TIME_INVALID;
 }
+
+#endif /* CONFIG_AMBC_RETRY_AFTER_HTTP_DATE */

@@ -119,6 +119,13 @@ static const char *skip_ows(const char *s)
 
 /* --- per-message reset ------------------------------------------------------------------ */
 
+/* ambc_http_response_init() clears the results with one memset up to priv: priv must stay the
+ * last member (anything after it would not be cleared), checked here by the compiler. */
+AMBC_STATIC_ASSERT(sizeof(ambc_http_response_t) - offsetof(ambc_http_response_t, priv) -
+                           sizeof(((ambc_http_response_t *)0)->priv) <
+                       sizeof(uint64_t),
+                   http_response_priv_is_last);
+
 /* Everything a 1xx interim response may have set is cleared before the next message, so
  * the final response's results never mix with an interim one's. */
 static void reset_message(ambc_http_response_t *r)

@@ -70,6 +70,9 @@ static const ambc_json_event_type_t literal_events[3] = {AMBC_JSON_TRUE, AMBC_JS
 
 void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx)
 {
+    if (s == NULL) {
+        return;
+    }
     memset(s, 0, sizeof(*s));
     s->fn = fn;
     s->ctx = ctx;
@@ -78,7 +81,8 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx)
 
 void ambc_json_scan_skip_value(ambc_json_scan_t *s)
 {
-    if (s->state == ST_COLON) { /* a key was just read: its value is next, at this depth */
+    if (s != NULL &&
+        s->state == ST_COLON) { /* a key was just read: its value is next, at this depth */
         s->skip = s->depth;
     }
 }
@@ -513,6 +517,9 @@ static ambc_status_t step(ambc_json_scan_t *s, const char *data, size_t len, siz
 ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t len)
 {
     size_t i = 0;
+    if ((s == NULL) || ((data == NULL) && (len > 0u))) {
+        return AMBC_ERR_INVALID_ARG; /* the scanner's own state is left as it was */
+    }
     if (s->err != AMBC_OK) {
         return s->err;
     }
@@ -528,6 +535,9 @@ ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t 
 
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s)
 {
+    if (s == NULL) {
+        return AMBC_ERR_INVALID_ARG;
+    }
     if (s->err != AMBC_OK) {
         return s->err;
     }

@@ -63,7 +63,7 @@ ambc_status_t json_unescape_text(const char *in, size_t in_len, char *out, size_
                                  size_t *out_len, bool raw_controls)
 {
     size_t i = 0, o = 0;
-    if (out == NULL || out_size == 0 || (in == NULL && in_len > 0)) {
+    if ((out == NULL) || (out_size == 0u) || ((in == NULL) && (in_len > 0u))) {
         return AMBC_ERR_INVALID_ARG;
     }
     out[0] = '\0';

@@ -11,6 +11,7 @@
  * size in batch.h enough. Events come at the same byte positions however the body is sliced,
  * so the answer, errors included, does not depend on the slicing.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "ambc/batch.h"
@@ -46,8 +47,9 @@ static ambc_status_t fail(ambc_page_parser_t *p, ambc_status_t st, const char *f
 
 static ambc_status_t put(ambc_page_parser_t *p, const char *s, size_t n)
 {
+    AMBC_ASSERT(n <= sizeof(p->rec) - p->rec_len); /* every value is bounded first */
     if (n > sizeof(p->rec) - p->rec_len) {
-        return AMBC_ERR_RECORD_TOO_LARGE; /* unreachable: every value is bounded first */
+        return AMBC_ERR_RECORD_TOO_LARGE; /* what a build without asserts answers */
     }
     memcpy(p->rec + p->rec_len, s, n);
     p->rec_len = (uint16_t)(p->rec_len + n);
@@ -96,8 +98,9 @@ static ambc_status_t record_key(ambc_page_parser_t *p, const ambc_json_event_t *
     p->seen |= f->bit;
     p->field = f;
     p->str_len = 0;
+    AMBC_ASSERT(5u <= sizeof(p->rec) - p->rec_len); /* the sizes in batch.h allow for it */
     if (5u > sizeof(p->rec) - p->rec_len) {
-        return AMBC_ERR_RECORD_TOO_LARGE; /* unreachable: the sizes in batch.h allow for it */
+        return AMBC_ERR_RECORD_TOO_LARGE;
     }
     out = p->rec + p->rec_len; /* `,"k":`, the comma unless it is the object's first */
     if (out[-1] != '{') {
@@ -167,8 +170,9 @@ static ambc_status_t record_value(ambc_page_parser_t *p, const ambc_json_event_t
 {
     static const char *const literals[] = {"true", "false", "null"};
     const ambc_field_t *f = (const ambc_field_t *)p->field;
+    AMBC_ASSERT(f != NULL); /* values follow keys, unknown ones unseen */
     if (f == NULL) {
-        return AMBC_ERR_JSON_SHAPE; /* unreachable: values follow keys, unknown ones unseen */
+        return AMBC_ERR_JSON_SHAPE;
     }
     switch (ev->type) {
     case AMBC_JSON_STRING:
@@ -342,9 +346,19 @@ static ambc_status_t on_event(void *ctx, const ambc_json_event_t *ev)
     return p->mode == AMBC_PAGE_LIST ? list_event(p, ev) : single_event(p, ev);
 }
 
+/* ambc_page_parser_init() clears the parser up to rec, which needs no clearing: rec must stay
+ * the last member, checked here by the compiler. */
+AMBC_STATIC_ASSERT(sizeof(ambc_page_parser_t) - offsetof(ambc_page_parser_t, rec) -
+                           sizeof(((ambc_page_parser_t *)0)->rec) <
+                       sizeof(uint64_t),
+                   page_parser_rec_is_last);
+
 void ambc_page_parser_init(ambc_page_parser_t *p, ambc_page_mode_t mode, ambc_page_t *page,
                            ambc_batch_t *record, ambc_batch_fn on_batch, void *ctx)
 {
+    if (p == NULL) {
+        return;
+    }
     memset(p, 0, offsetof(ambc_page_parser_t, rec)); /* the buffer needs no clearing */
     p->page = page;
     p->record = record;
@@ -356,13 +370,17 @@ void ambc_page_parser_init(ambc_page_parser_t *p, ambc_page_mode_t mode, ambc_pa
         memset(page, 0, sizeof(*page));
     }
     ambc_json_scan_init(&p->scan, on_event, p);
-    if ((mode == AMBC_PAGE_LIST && page == NULL) || record == NULL || on_batch == NULL) {
+    if (((mode != AMBC_PAGE_LIST) && (mode != AMBC_PAGE_SINGLE) && (mode != AMBC_PAGE_DELETED)) ||
+        ((mode == AMBC_PAGE_LIST) && (page == NULL)) || (record == NULL) || (on_batch == NULL)) {
         p->err = AMBC_ERR_INVALID_ARG;
     }
 }
 
 ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, size_t len)
 {
+    if ((p == NULL) || ((data == NULL) && (len > 0u))) {
+        return AMBC_ERR_INVALID_ARG; /* not sticky: the parser is as it was */
+    }
     if (p->err == AMBC_OK) {
         p->err = ambc_json_scan_feed(&p->scan, (const char *)data, len);
     }
@@ -371,7 +389,11 @@ ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, 
 
 ambc_status_t ambc_page_parser_finish(ambc_page_parser_t *p)
 {
-    ambc_status_t st = p->err;
+    ambc_status_t st;
+    if (p == NULL) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    st = p->err;
     if (st == AMBC_OK) {
         st = ambc_json_scan_finish(&p->scan);
     }
@@ -388,7 +410,7 @@ ambc_status_t ambc_page_parser_finish(ambc_page_parser_t *p)
 
 const char *ambc_page_parser_error_field(const ambc_page_parser_t *p)
 {
-    return p->err != AMBC_OK ? p->err_field : NULL;
+    return ((p != NULL) && (p->err != AMBC_OK)) ? p->err_field : NULL;
 }
 
 static ambc_status_t keep_record(void *ctx, const ambc_batch_t *b)

@@ -4,10 +4,13 @@
  * one JSON object, UTF-8 of texts) and nothing is kept but a byte count and a running hash,
  * so the same writer serves the counting pass and the sending pass of ambc_batches_create().
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "ambc/create.h"
 #include "request_writer.h"
+
+#if defined(CONFIG_AMBC_OP_CREATE) /* Kconfig feature switch: off, none of this exists */
 
 /* What the current request has (parts). */
 enum {
@@ -27,10 +30,25 @@ enum { W_NONE, W_HEAD, W_SYSTEM, W_MESSAGE, W_ENDED };
 
 void ambc_request_writer_init(ambc_request_writer_t *w, ambc_body_sink_fn sink, void *ctx)
 {
+    if (w == NULL) {
+        return;
+    }
     memset(w, 0, sizeof(*w));
     w->sink = sink;
     w->sink_ctx = ctx;
     w->hash = FNV_OFFSET;
+}
+
+/* A writer that may take a call: set up with a sink, and no sticky failure. */
+static bool ready(const ambc_request_writer_t *w)
+{
+    return (w != NULL) && (w->sink != NULL) && (w->err == AMBC_OK);
+}
+
+/* Why a writer that is not ready refuses: no writer or no sink, else its sticky failure. */
+static ambc_status_t refused(const ambc_request_writer_t *w)
+{
+    return ((w == NULL) || (w->sink == NULL)) ? AMBC_ERR_INVALID_ARG : w->err;
 }
 
 static ambc_status_t fail(ambc_request_writer_t *w, ambc_status_t st)
@@ -85,8 +103,8 @@ static ambc_status_t member(ambc_request_writer_t *w, bool first, const char *na
 
 ambc_status_t ambc_request_begin(ambc_request_writer_t *w, uint32_t index)
 {
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
     }
     w->index = index;
     w->parts = 0;
@@ -113,8 +131,8 @@ static ambc_status_t finish_raw(ambc_request_writer_t *w)
 
 ambc_status_t ambc_request_end(ambc_request_writer_t *w)
 {
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
     }
     if (!(w->parts & P_ID)) {
         return fail(w, AMBC_ERR_CUSTOM_ID);
@@ -148,8 +166,11 @@ static bool custom_id_ok(const char *id)
 ambc_status_t ambc_request_custom_id(ambc_request_writer_t *w, const char *custom_id)
 {
     ambc_status_t st;
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
+    }
+    if (custom_id == NULL) {
+        return AMBC_ERR_INVALID_ARG; /* refused for its argument: the writer is unchanged */
     }
     if ((w->parts & P_ID) || !custom_id_ok(custom_id)) {
         return fail(w, AMBC_ERR_CUSTOM_ID);
@@ -205,11 +226,13 @@ static bool opens_object(ambc_request_writer_t *w, const char *json, size_t len)
 
 ambc_status_t ambc_request_params_json(ambc_request_writer_t *w, const char *json, size_t len)
 {
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
     }
-    if ((json == NULL && len > 0) || (w->parts & P_DONE) ||
-        ((w->parts & P_PARAMS) && !(w->parts & P_RAW))) {
+    if ((json == NULL) && (len > 0u)) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if ((w->parts & P_DONE) || ((w->parts & P_PARAMS) && !(w->parts & P_RAW))) {
         return fail(w, AMBC_ERR_PARAMS);
     }
     if (!(w->parts & P_PARAMS)) {
@@ -342,13 +365,16 @@ static ambc_status_t close_text(ambc_request_writer_t *w)
 
 ambc_status_t ambc_params_begin(ambc_request_writer_t *w, const char *model, uint32_t max_tokens)
 {
-    char digits[11];
+    char digits[11]; /* a uint32_t in decimal, and its NUL */
     size_t n = sizeof(digits);
     ambc_status_t st;
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
     }
-    if ((w->parts & P_PARAMS) || model == NULL || model[0] == '\0' || max_tokens == 0) {
+    if (model == NULL) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if ((w->parts & P_PARAMS) || model[0] == '\0' || max_tokens == 0) {
         return fail(w, AMBC_ERR_PARAMS);
     }
     w->parts = (uint8_t)(w->parts | P_PARAMS);
@@ -376,8 +402,11 @@ ambc_status_t ambc_params_begin(ambc_request_writer_t *w, const char *model, uin
 ambc_status_t ambc_params_system(ambc_request_writer_t *w, const char *text, size_t len)
 {
     ambc_status_t st;
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
+    }
+    if ((text == NULL) && (len > 0u)) {
+        return AMBC_ERR_INVALID_ARG;
     }
     if (w->params != W_HEAD) {
         return fail(w, AMBC_ERR_PARAMS);
@@ -390,15 +419,19 @@ ambc_status_t ambc_params_system(ambc_request_writer_t *w, const char *text, siz
 ambc_status_t ambc_params_message(ambc_request_writer_t *w, ambc_role_t role, const char *text,
                                   size_t len)
 {
-    bool first = w->params != W_MESSAGE;
+    bool first;
     ambc_status_t st;
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
     }
-    if (w->params < W_HEAD || w->params > W_MESSAGE ||
-        (role != AMBC_ROLE_USER && role != AMBC_ROLE_ASSISTANT)) {
+    if (((role != AMBC_ROLE_USER) && (role != AMBC_ROLE_ASSISTANT)) ||
+        ((text == NULL) && (len > 0u))) {
+        return AMBC_ERR_INVALID_ARG;
+    }
+    if ((w->params < W_HEAD) || (w->params > W_MESSAGE)) {
         return fail(w, AMBC_ERR_PARAMS);
     }
+    first = w->params != W_MESSAGE;
     st = close_text(w);
     if (st == AMBC_OK) {
         st = put_str(w, first ? ",\"messages\":[{\"role\":\"" : "},{\"role\":\"");
@@ -413,8 +446,11 @@ ambc_status_t ambc_params_message(ambc_request_writer_t *w, ambc_role_t role, co
 
 ambc_status_t ambc_params_text(ambc_request_writer_t *w, const char *text, size_t len)
 {
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
+    }
+    if ((text == NULL) && (len > 0u)) {
+        return AMBC_ERR_INVALID_ARG;
     }
     if (!w->text || (w->params != W_SYSTEM && w->params != W_MESSAGE)) {
         return fail(w, AMBC_ERR_PARAMS);
@@ -425,8 +461,8 @@ ambc_status_t ambc_params_text(ambc_request_writer_t *w, const char *text, size_
 ambc_status_t ambc_params_end(ambc_request_writer_t *w)
 {
     ambc_status_t st;
-    if (w->err != AMBC_OK) {
-        return w->err;
+    if (!ready(w)) {
+        return refused(w);
     }
     if (w->params != W_MESSAGE) {
         return fail(w, AMBC_ERR_PARAMS); /* not begun, or no message */
@@ -436,3 +472,5 @@ ambc_status_t ambc_params_end(ambc_request_writer_t *w)
     w->parts = (uint8_t)(w->parts | P_DONE);
     return st == AMBC_OK ? put_str(w, "}]}") : st;
 }
+
+#endif /* CONFIG_AMBC_OP_CREATE */

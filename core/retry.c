@@ -1,4 +1,5 @@
 /* The SDKs' retry policy (see include/ambc/retry.h). */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "ambc/retry.h"
@@ -72,6 +73,7 @@ static int64_t parse_seconds_ms(const char *s)
     return (any && *s == '\0') ? ms + (below_ms ? 1 : 0) : -1;
 }
 
+#if defined(CONFIG_AMBC_RETRY_AFTER_HTTP_DATE)
 /* An HTTP-date retry-after, relative to the response's own date header. */
 static int64_t date_wait_ms(const ambc_http_response_t *resp)
 {
@@ -83,6 +85,14 @@ static int64_t date_wait_ms(const ambc_http_response_t *resp)
     }
     return (until - now) * 1000;
 }
+#else
+/* Kconfig: HTTP dates are not understood; the backoff is used, as for any unreadable value. */
+static int64_t date_wait_ms(const ambc_http_response_t *resp)
+{
+    (void)resp;
+    return -1;
+}
+#endif
 
 int64_t ambc_retry_server_wait_ms(const ambc_http_response_t *resp, uint32_t cap_ms)
 {
@@ -104,8 +114,13 @@ int64_t ambc_retry_server_wait_ms(const ambc_http_response_t *resp, uint32_t cap
 uint32_t ambc_retry_wait_ms(const ambc_retry_policy_t *p, const ambc_http_response_t *resp,
                             uint32_t retries, uint32_t rnd)
 {
-    int64_t server = ambc_retry_server_wait_ms(resp, p->retry_after_cap_ms);
-    uint64_t base = p->initial_ms;
+    int64_t server;
+    uint64_t base;
+    if (p == NULL) {
+        return 0; /* no policy: no wait */
+    }
+    server = ambc_retry_server_wait_ms(resp, p->retry_after_cap_ms);
+    base = p->initial_ms;
     if (server > 0) {
         return (uint32_t)server;
     }

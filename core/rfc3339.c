@@ -6,6 +6,7 @@
  * byte by byte at known offsets; only the fraction has a variable length, so the parser never
  * scans for a delimiter and never reads outside [s, s + len).
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "ambc/time.h"
@@ -125,6 +126,8 @@ ambc_status_t ambc_rfc3339_parse(const char *s, size_t len, int64_t *out_us)
     return AMBC_OK;
 }
 
+#if defined(CONFIG_AMBC_RFC3339_FORMAT) /* Kconfig: off, no ambc_rfc3339_format() */
+
 /*
  * The inverse of read_template(): fills the digit runs of the template, copied into buf, with
  * v[0], v[1], ... Walking from the right puts each value's least significant digit last; the
@@ -178,3 +181,5 @@ ambc_status_t ambc_rfc3339_format(int64_t us, char *buf, size_t size)
     write_template(buf, v);
     return AMBC_OK;
 }
+
+#endif /* CONFIG_AMBC_RFC3339_FORMAT */

@@ -3,9 +3,12 @@
  * through the port's clock, retrieve again, with a sleep that grows to a ceiling, all within
  * the wait's deadline.
  */
+#include "ambc/config.h" /* the feature switches below depend on it */
 #include <string.h>
 
 #include "client_internal.h"
+
+#if defined(CONFIG_AMBC_OP_WAIT) /* Kconfig feature switch: off, none of this exists */
 
 static uint32_t or_default(uint32_t v, uint32_t fallback)
 {
@@ -46,7 +49,7 @@ static ambc_status_t wait(ambc_client_t *c, const char *id, const ambc_wait_para
         if (now + sleep_ms >= c->call_deadline) {
             return AMBC_ERR_DEADLINE; /* the next poll would come after the wait's end */
         }
-        LOG(c, AMBC_LOG_DEBUG, "wait", id, sleep_ms);
+        LOG(c, AMBC_LOG_DEBUG, "wait", id, sleep_ms, AMBC_OK);
         if (st != AMBC_OK && grace - (now - start) < sleep_ms) {
             /* not found yet: the poll that decides comes when the grace ends, not later */
             c->clock->sleep_ms(c->clock->ctx, (uint32_t)(grace - (now - start)));
@@ -75,3 +78,5 @@ ambc_status_t ambc_batches_wait(ambc_client_t *c, const char *id, const ambc_wai
     c->call_deadline = 0;
     return client_leave(c, st);
 }
+
+#endif /* CONFIG_AMBC_OP_WAIT */

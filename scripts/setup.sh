@@ -3,9 +3,10 @@
 # Idempotent: apt runs only when something is missing. Run as root (or with sudo).
 set -eu
 
-PACKAGES="build-essential cmake clang-format clang-tidy cppcheck python3 python3-kconfiglib libjsmn-dev libcmocka-dev \
+PACKAGES="build-essential cmake clang-format clang-tidy cppcheck python3 python3-kconfiglib python3-yaml libjsmn-dev libcmocka-dev \
 libmbedtls-dev libcjson-dev openssl ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi binutils dpkg-dev \
-clang libclang-rt-14-dev llvm valgrind lcov nginx-light iproute2 procps time qemu-system-arm"
+clang libclang-rt-14-dev llvm valgrind lcov nginx-light iproute2 procps time qemu-system-arm \
+doxygen pmccabe"
 
 missing=""
 for p in $PACKAGES; do

@@ -364,13 +364,17 @@ void cli_print_row(FILE *f, const ambc_batch_t *b)
             n->processing, n->succeeded, n->errored, n->canceled, n->expired, created);
 }
 
-void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const char *text,
-                    int64_t num)
+void cli_log_stderr(void *ctx, const ambc_log_event_t *ev)
 {
     static const char *const names[] = {"", "error", "warn", "info", "debug"};
     int verbose = *(const int *)ctx;
-    if (verbose > 0 && (verbose >= 2 || level <= AMBC_LOG_INFO)) {
-        fprintf(stderr, "ambc: [%s] %s %s %" PRId64 "\n", names[level], event, text, num);
+    if (verbose > 0 && (verbose >= 2 || ev->level <= AMBC_LOG_INFO)) {
+        fprintf(stderr, "ambc: [%s] %s %s %" PRId64, names[ev->level], ev->event, ev->text,
+                ev->num);
+        if (ev->status != AMBC_OK) { /* the application names the status, not the core */
+            fprintf(stderr, " (%s)", ambc_strerror(ev->status));
+        }
+        fputc('\n', stderr);
     }
 }
 

@@ -24,7 +24,7 @@ typedef struct {
     ambc_list_params_t params;
     bool all, beta, json, stats;
     bool header_done; /* the table's header line is out */
-    int verbose; /* 0, 1 (-v) or 2 (-vv): the log hook's ctx */
+    int verbose;      /* 0, 1 (-v) or 2 (-vv): the log hook's ctx */
     const char *ca_file;
     ambc_client_options_t tune; /* only the timeout and retry fields are used */
 } cli_list_args_t;
@@ -63,8 +63,7 @@ void cli_print_header(FILE *f);
 void cli_print_row(FILE *f, const ambc_batch_t *b);
 
 /* ambc_log_fn printing to stderr; ctx points to an int: 0 quiet, 1 up to info, 2 all. */
-void cli_log_stderr(void *ctx, ambc_log_level_t level, const char *event, const char *text,
-                    int64_t num);
+void cli_log_stderr(void *ctx, const ambc_log_event_t *ev);
 
 /* Print the failure to stderr (the API error's status, type, message and request-id, or the
  * key a protocol error was about) and return the exit code for it. Server text is escaped. */

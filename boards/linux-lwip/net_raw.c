@@ -64,4 +64,7 @@ void net_report(FILE *f)
     lwip_report(f);
     fprintf(f, "lwip: port RAM sizeof(ambc_lwip_raw_t) %zu B + ring %zu B = %zu B\n",
             sizeof(ambc_lwip_raw_t), sizeof(ring), sizeof(ambc_lwip_raw_t) + sizeof(ring));
+    /* TCP_WND is larger than the ring: the port's window keeps the server within the ring */
+    fprintf(f, "lwip: ring %zu B < TCP_WND %u B, segments refused %lu\n", sizeof(ring),
+            (unsigned)TCP_WND, (unsigned long)raw.refused);
 }

@@ -1,7 +1,8 @@
 /*
  * ambc on the Raspberry Pi Pico W: list every Message Batch over TLS. lwIP runs in poll mode
- * (NO_SYS=1): ambc's raw lwIP port (port/lwip/raw.c) drives it with cyw43_arch_poll() while
- * it waits, TLS is port/mbedtls over pico-sdk's mbedTLS with a static arena.
+ * (NO_SYS=1): ambc's raw lwIP port (port/lwip/raw.c) calls net_poll() whenever it waits,
+ * which sleeps until the Wi-Fi chip or an lwIP timer has work, then does it; TLS is
+ * port/mbedtls over pico-sdk's mbedTLS with a static arena.
  * NOT BUILT on the project's CI (no pico-sdk there).
  */
 #include <stdio.h>
@@ -17,6 +18,21 @@
 #include "ambc_mbedtls.h"
 
 #define API_KEY "sk-ant-..." /* from flash or a secure element on a real device */
+
+/* The Wi-Fi regulatory domain, an ISO 3166-1 alpha-2 code ("GB", "US", "DE", ...): set it
+ * where the device will run (cmake -DWIFI_COUNTRY=GB). Default "XX", the CYW43 driver's
+ * worldwide setting, which cyw43_arch_init() also uses: legal anywhere, but passive on
+ * channels 12-14 and not the best range. */
+#ifndef WIFI_COUNTRY
+#define WIFI_COUNTRY "XX"
+#endif
+typedef char wifi_country_is_two_letters[sizeof(WIFI_COUNTRY) == 3 ? 1 : -1];
+
+/* The longest one poll sleeps when nothing happens: the granularity of ambc's timeouts and
+ * backoff sleeps. A packet from the Wi-Fi chip or a due lwIP timer ends the sleep at once. */
+#ifndef AMBC_PICO_POLL_SLEEP_MS
+#define AMBC_PICO_POLL_SLEEP_MS 10
+#endif
 /* The root CA of api.anthropic.com's chain, PEM, NUL-terminated. */
 static const unsigned char ca_pem[] = "-----BEGIN CERTIFICATE-----\n...\n";
 
@@ -27,10 +43,16 @@ static ambc_clock_t clock_port;
 static ambc_tls_t tls;
 static ambc_client_t client;
 
+/* ambc's poll function (ambc_lwip_poll_fn). Sleep first, then work: the CPU waits for an
+ * interrupt (no spinning) until the CYW43 driver or lwIP's next timer needs servicing, or
+ * AMBC_PICO_POLL_SLEEP_MS; cyw43_arch_poll() then runs the Wi-Fi driver, lwIP's input and
+ * its timers, so the caller sees the result as soon as this returns. Work that arrived
+ * while ambc was busy ends the wait at once (the wake-up is latched). */
 static void net_poll(void *ctx)
 {
     (void)ctx;
-    cyw43_arch_poll(); /* Wi-Fi driver + lwIP input + lwIP timers */
+    cyw43_arch_wait_for_work_until(make_timeout_time_ms(AMBC_PICO_POLL_SLEEP_MS));
+    cyw43_arch_poll();
 }
 
 static uint32_t hw_random(void *ctx)
@@ -55,7 +77,7 @@ int main(void)
     ambc_status_t st;
 
     stdio_init_all();
-    if (cyw43_arch_init() != 0) {
+    if (cyw43_arch_init_with_country(CYW43_COUNTRY(WIFI_COUNTRY[0], WIFI_COUNTRY[1], 0)) != 0) {
         return 1;
     }
     cyw43_arch_enable_sta_mode();

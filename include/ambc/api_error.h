@@ -49,19 +49,20 @@ typedef enum {
 
 /** One API error. Every string is NUL-terminated. */
 typedef struct {
-    uint16_t http_status;
-    ambc_api_error_type_t type;
-    bool from_body; /**< the body had the API's error shape */
-    bool type_truncated;
-    bool message_truncated;
-    bool request_id_truncated;
-    char type_text[CONFIG_AMBC_ERROR_TYPE_MAX];
-    char message[CONFIG_AMBC_ERROR_MESSAGE_MAX];
+    uint16_t http_status;       /**< the response's HTTP status (400, 429, 529, ...) */
+    ambc_api_error_type_t type; /**< `error.type`; AMBC_API_ERROR_NONE when the body had none */
+    bool from_body;             /**< the body had the API's error shape */
+    bool type_truncated;        /**< type_text was cut to fit */
+    bool message_truncated;     /**< message was cut to fit (on a UTF-8 boundary) */
+    bool request_id_truncated;  /**< request_id was cut to fit */
+    char type_text[CONFIG_AMBC_ERROR_TYPE_MAX];  /**< `error.type` as sent, decoded; "" if none */
+    char message[CONFIG_AMBC_ERROR_MESSAGE_MAX]; /**< `error.message`, decoded; "" if none */
     char request_id[CONFIG_AMBC_REQUEST_ID_MAX]; /**< the header's; the body's if no header */
 } ambc_api_error_t;
 
 /** Error-body parser state. Caller-allocated; fields private. */
 typedef struct {
+    /** @privatesection */
     ambc_json_scan_t scan;
     ambc_api_error_t *err;
     uint8_t key;         /* which known key's value comes next */
@@ -73,8 +74,9 @@ typedef struct {
 
 /**
  * @brief Start on the body of a response with an error status.
- * @param p           caller-owned parser state.
- * @param err         caller-owned record, reset here; written during feed/finish.
+ * @param p           caller-owned parser state (NULL: nothing is done).
+ * @param err         caller-owned record, reset here; written during feed/finish. NULL
+ *                    leaves the parser inert: feed and finish then do nothing.
  * @param http_status the response's status.
  * @param request_id  the response's request-id header, "" or NULL if none; copied.
  * @param request_id_truncated whether the HTTP layer already had to truncate it.
@@ -85,17 +87,33 @@ void ambc_api_error_parser_init(ambc_api_error_parser_t *p, ambc_api_error_t *er
 
 /**
  * @brief Feed the next slice of the body. Never fails: a body that is not the error shape
- *        just stops being parsed. `data` is read during the call only.
+ *        just stops being parsed.
+ * @param p    the parser, set up by ambc_api_error_parser_init().
+ * @param data len bytes of the body, read during the call only (NULL with len > 0: the
+ *             body counts as not an error object).
+ * @param len  any length, 0 included.
  */
 void ambc_api_error_parser_feed(ambc_api_error_parser_t *p, const uint8_t *data, size_t len);
 
-/** @brief End of body: sets `from_body` when the whole body was the error shape. */
+/**
+ * @brief End of body: sets `from_body` when the whole body was the error shape.
+ * @param p the parser.
+ */
 void ambc_api_error_parser_finish(ambc_api_error_parser_t *p);
 
-/** @brief "invalid_request_error" etc. for a type; "unknown" / "none" for those two. */
+/**
+ * @brief The API's name of an error type.
+ * @param type the type.
+ * @return "invalid_request_error" etc.; "unknown" / "none" for those two. A static string.
+ */
 const char *ambc_api_error_type_name(ambc_api_error_type_t type);
 
-/** @brief The enum for an error.type text of len bytes (AMBC_API_ERROR_UNKNOWN if new). */
+/**
+ * @brief The enum for an `error.type` text.
+ * @param text len bytes, not necessarily NUL-terminated.
+ * @param len  its length.
+ * @return The type; AMBC_API_ERROR_UNKNOWN for a text this version does not know.
+ */
 ambc_api_error_type_t ambc_api_error_type_from_text(const char *text, size_t len);
 
 #ifdef __cplusplus

@@ -57,11 +57,11 @@ typedef enum {
 /** `request_counts`. Any value that fits a uint32_t is taken (the API documents at most 100,000
  *  requests per batch today, and may raise it); larger values are AMBC_ERR_NUMBER_RANGE. */
 typedef struct {
-    uint32_t processing;
-    uint32_t succeeded;
-    uint32_t errored;
-    uint32_t canceled;
-    uint32_t expired;
+    uint32_t processing; /**< requests not yet processed */
+    uint32_t succeeded;  /**< requests that completed with a message */
+    uint32_t errored;    /**< requests that failed */
+    uint32_t canceled;   /**< requests canceled before processing */
+    uint32_t expired;    /**< requests that reached the 24 hour limit unprocessed */
 } ambc_request_counts_t;
 
 /** Bits of ambc_batch_t.present and .null: which keys the object had, and which were null. */
@@ -94,18 +94,18 @@ enum {
  * `results_url` is "" when null.
  */
 typedef struct {
-    char id[CONFIG_AMBC_ID_MAX];
-    ambc_batch_status_t processing_status;
+    char id[CONFIG_AMBC_ID_MAX];           /**< the batch id, e.g. "msgbatch_01..." */
+    ambc_batch_status_t processing_status; /**< in_progress, canceling, ended (or unknown) */
     /** `processing_status` as the API sent it (decoded): the name of a status this version does
      *  not know, which then maps to AMBC_BATCH_STATUS_UNKNOWN. */
     char status_text[CONFIG_AMBC_STATUS_TEXT_MAX];
-    ambc_request_counts_t request_counts;
-    int64_t created_at;
-    int64_t expires_at;
-    int64_t ended_at;
-    int64_t cancel_initiated_at;
-    int64_t archived_at;
-    char results_url[CONFIG_AMBC_URL_MAX];
+    ambc_request_counts_t request_counts; /**< the requests by outcome */
+    int64_t created_at;                   /**< when the batch was created */
+    int64_t expires_at;                   /**< when unprocessed requests expire */
+    int64_t ended_at;            /**< when processing ended; AMBC_TIME_NULL while it has not */
+    int64_t cancel_initiated_at; /**< when a cancel was asked for; AMBC_TIME_NULL if never */
+    int64_t archived_at;         /**< when the batch was archived; AMBC_TIME_NULL if not */
+    char results_url[CONFIG_AMBC_URL_MAX]; /**< where the results are, once ended; "" if null */
     uint32_t present; /**< AMBC_BATCH_F_* of keys present (null counts as present) */
     uint32_t null;    /**< AMBC_BATCH_F_* of keys whose value was null */
 } ambc_batch_t;
@@ -120,12 +120,14 @@ enum {
 
 /** List-page metadata. first_id/last_id are "" when null or absent (see `null`, `present`). */
 typedef struct {
-    bool has_more;
-    char first_id[CONFIG_AMBC_ID_MAX];
-    char last_id[CONFIG_AMBC_ID_MAX];
-    uint32_t count;  /**< records delivered to the callback */
-    uint8_t present; /**< AMBC_PAGE_F_* of keys present */
-    uint8_t null;    /**< AMBC_PAGE_F_* of keys that were null */
+    bool has_more;                     /**< the API has more batches past this page */
+    char first_id[CONFIG_AMBC_ID_MAX]; /**< id of the page's first batch (before_id of the next
+                                            page backward) */
+    char last_id[CONFIG_AMBC_ID_MAX];  /**< id of the page's last batch (after_id of the next
+                                            page forward) */
+    uint32_t count;                    /**< records delivered to the callback */
+    uint8_t present;                   /**< AMBC_PAGE_F_* of keys present */
+    uint8_t null;                      /**< AMBC_PAGE_F_* of keys that were null */
 } ambc_page_t;
 
 /** What the body is: a list page, one MessageBatch object (retrieve, cancel, create), or the
@@ -189,6 +191,7 @@ typedef ambc_status_t (*ambc_batch_fn)(void *ctx, const ambc_batch_t *batch);
 
 /** Page parser state. Caller-allocated (static or on a task stack); every field is private. */
 typedef struct {
+    /** @privatesection */
     ambc_json_scan_t scan;
     ambc_page_t *page;
     ambc_batch_t *record;
@@ -221,32 +224,47 @@ void ambc_page_parser_init(ambc_page_parser_t *p, ambc_page_mode_t mode, ambc_pa
                            ambc_batch_t *record, ambc_batch_fn on_batch, void *ctx);
 
 /**
- * @brief Feed the next slice of the body.
- * @param data read during the call only.
- * @return AMBC_OK; AMBC_ERR_JSON_INVALID, AMBC_ERR_JSON_DEPTH (not JSON, or nested deeper
- *         than CONFIG_AMBC_JSON_MAX_DEPTH anywhere, unknown members included);
- *         AMBC_ERR_JSON_SHAPE (the root is not an object, `data` is not an array of objects, a
- *         key twice in one object, `type` is not "message_batch");
- *         AMBC_ERR_JSON_TYPE (a known key with a value of the wrong type, or null where the API
- *         never sends null); AMBC_ERR_JSON_MISSING (a record without one of the keys the API
- *         always sends); AMBC_ERR_STRING_TOO_LONG (an id, status or URL longer than its field);
- *         AMBC_ERR_JSON_NUL; AMBC_ERR_TIME_INVALID; AMBC_ERR_NUMBER_RANGE; or what the callback
- *         returned. ambc_page_parser_error_field() names the key of the error. Errors are
- *         sticky.
+ * @brief Feed the next slice of the body. Errors are sticky; ambc_page_parser_error_field()
+ *        names the key of the error.
+ * @param p    the parser, set up by ambc_page_parser_init().
+ * @param data len bytes of the body, read during the call only.
+ * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG p NULL, or data NULL with len > 0 (the parser is unchanged); or
+ *         the parser was set up with a NULL page (list mode), record or on_batch, or an unknown
+ *         mode.
+ * @retval AMBC_OK the bytes were taken.
+ * @retval AMBC_ERR_JSON_INVALID not JSON.
+ * @retval AMBC_ERR_JSON_DEPTH nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH anywhere, unknown
+ *         members included.
+ * @retval AMBC_ERR_JSON_SHAPE the root is not an object, `data` is not an array of objects, a
+ *         key twice in one object, `type` is not "message_batch".
+ * @retval AMBC_ERR_JSON_TYPE a known key with a value of the wrong type, or null where the API
+ *         never sends null.
+ * @retval AMBC_ERR_JSON_MISSING a record without one of the keys the API always sends.
+ * @retval AMBC_ERR_STRING_TOO_LONG an id, status or URL longer than its field.
+ * @retval AMBC_ERR_JSON_NUL a kept string holds U+0000.
+ * @retval AMBC_ERR_TIME_INVALID a timestamp that is not RFC 3339.
+ * @retval AMBC_ERR_NUMBER_RANGE a request count that is not a uint32_t.
+ * @return Also any other status the callback returned.
  */
 ambc_status_t ambc_page_parser_feed(ambc_page_parser_t *p, const uint8_t *data, size_t len);
 
 /**
  * @brief End of body.
- * @return AMBC_OK when the body was one complete page (with `data` and `has_more`) or
- *         one complete batch object; AMBC_ERR_JSON_UNEXPECTED_END if it stopped early;
- *         AMBC_ERR_JSON_MISSING if `data` or `has_more` was missing; the sticky error.
+ * @param p the parser.
+ * @retval AMBC_ERR_INVALID_ARG p NULL, or set up as ambc_page_parser_feed() says.
+ * @retval AMBC_OK the body was one complete page (with `data` and `has_more`) or one complete
+ *         batch object.
+ * @retval AMBC_ERR_JSON_UNEXPECTED_END the body stopped early.
+ * @retval AMBC_ERR_JSON_MISSING `data` or `has_more` was missing.
+ * @return Also the sticky error of an earlier feed.
  */
 ambc_status_t ambc_page_parser_finish(ambc_page_parser_t *p);
 
 /**
  * @brief The key the parser's error is about ("created_at", "request_counts.errored",
  *        "last_id", ...), or NULL when the error is not about one key.
+ * @param p the parser.
  * @return A static string, valid for the program's lifetime.
  */
 const char *ambc_page_parser_error_field(const ambc_page_parser_t *p);
@@ -256,13 +274,29 @@ const char *ambc_page_parser_error_field(const ambc_page_parser_t *p);
  *        AMBC_PAGE_SINGLE mode, fed once (for tests, fuzzing and callers that have the text).
  * @param p    scratch parser state, overwritten.
  * @param json the object's text; read only.
+ * @param len  its length in bytes.
  * @param out  filled on AMBC_OK; on failure its content is unspecified.
- * @return as ambc_page_parser_feed and _finish; AMBC_ERR_INVALID_ARG for a NULL pointer.
+ * @retval AMBC_OK out holds the batch.
+ * @retval AMBC_ERR_INVALID_ARG p, json or out NULL.
+ * @retval AMBC_ERR_JSON_INVALID not JSON.
+ * @retval AMBC_ERR_JSON_UNEXPECTED_END the text ends inside the object.
+ * @retval AMBC_ERR_JSON_DEPTH nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH.
+ * @retval AMBC_ERR_JSON_SHAPE not one MessageBatch object.
+ * @retval AMBC_ERR_JSON_TYPE a known key with a value of the wrong type.
+ * @retval AMBC_ERR_JSON_MISSING a key the API always sends is missing.
+ * @retval AMBC_ERR_STRING_TOO_LONG an id, status or URL longer than its field.
+ * @retval AMBC_ERR_JSON_NUL a kept string holds U+0000.
+ * @retval AMBC_ERR_TIME_INVALID a timestamp that is not RFC 3339.
+ * @retval AMBC_ERR_NUMBER_RANGE a request count that is not a uint32_t.
  */
 ambc_status_t ambc_batch_parse(ambc_page_parser_t *p, const char *json, size_t len,
                                ambc_batch_t *out);
 
-/** "in_progress", "canceling", "ended" or "unknown". */
+/**
+ * @brief The API's name of a processing status.
+ * @param status the status.
+ * @return "in_progress", "canceling", "ended" or "unknown"; a static string.
+ */
 const char *ambc_batch_status_name(ambc_batch_status_t status);
 
 #ifdef __cplusplus

@@ -5,9 +5,11 @@
  * The build normally generates these from the root Kconfig (CMake runs kconfiglib's
  * genconfig; ESP-IDF and Zephyr generate their own sdkconfig.h / autoconf.h). Point
  * AMBC_KCONFIG_HEADER at that header (-DAMBC_KCONFIG_HEADER=\"ambc_kconfig.h\") and
- * its values win. Every value missing there falls back to the default below, so a
- * build with no Kconfig tooling at all also works. Only ints live here: Kconfig
- * emits no line for a bool that is off, so a bool cannot be back-filled safely.
+ * its values win. Every number missing there falls back to the default below, so a
+ * build with no Kconfig tooling at all also works. Feature switches (bools) are different:
+ * Kconfig emits no line for a bool that is off, so they are back-filled only when no Kconfig
+ * tool made the configuration (CONFIG_AMBC_KCONFIG, which every Kconfig tool emits as 1, is
+ * absent): then every feature is on.
  *
  * These defaults must equal the Kconfig defaults: tests/scripts/check_config_defaults.py
  * fails the suite when they drift.
@@ -17,6 +19,28 @@
 
 #ifdef AMBC_KCONFIG_HEADER
 #include AMBC_KCONFIG_HEADER
+#endif
+
+/* Feature switches (Kconfig menu "Features"): what a build without Kconfig gets. */
+#ifndef CONFIG_AMBC_KCONFIG
+#define CONFIG_AMBC_OP_LIST               1 /**< ambc_batches_list*, _list_page, _list_each */
+#define CONFIG_AMBC_OP_RETRIEVE           1 /**< ambc_batches_retrieve */
+#define CONFIG_AMBC_OP_CREATE             1 /**< ambc_batches_create, the request writer */
+#define CONFIG_AMBC_OP_CANCEL             1 /**< ambc_batches_cancel */
+#define CONFIG_AMBC_OP_DELETE             1 /**< ambc_batches_delete */
+#define CONFIG_AMBC_OP_WAIT               1 /**< ambc_batches_wait (needs RETRIEVE) */
+#define CONFIG_AMBC_STRERROR_FULL         1 /**< "NAME: meaning" (or _NAMES, _NONE) */
+#define CONFIG_AMBC_API_ERROR_BODY        1 /**< API errors read their body (type, message) */
+#define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1 /**< retry-after as an HTTP date understood */
+#define CONFIG_AMBC_RFC3339_FORMAT        1 /**< ambc_rfc3339_format */
+#endif
+#if defined(CONFIG_AMBC_OP_WAIT) && !defined(CONFIG_AMBC_OP_RETRIEVE)
+#error "CONFIG_AMBC_OP_WAIT needs CONFIG_AMBC_OP_RETRIEVE (a wait polls with retrieve)"
+#endif
+#if defined(CONFIG_AMBC_STRERROR_FULL) + defined(CONFIG_AMBC_STRERROR_NAMES) +                     \
+        defined(CONFIG_AMBC_STRERROR_NONE) !=                                                      \
+    1
+#error "exactly one of CONFIG_AMBC_STRERROR_FULL, _NAMES, _NONE must be set"
 #endif
 
 /**
@@ -98,7 +122,7 @@
 /**
  * Largest header section, bytes.
  * Total bytes of the status line and headers (and of trailers). More is
- * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 256..1048576, default 32768.
+ * AMBC_ERR_HTTP_HEADERS_TOO_LARGE. Not RAM. Range 4096..1048576, default 32768.
  */
 #ifndef CONFIG_AMBC_HTTP_HEADERS_MAX
 #define CONFIG_AMBC_HTTP_HEADERS_MAX 32768
@@ -229,6 +253,33 @@
 #endif
 #if CONFIG_AMBC_API_KEY_MAX < 32 || CONFIG_AMBC_API_KEY_MAX > 1024
 #error "CONFIG_AMBC_API_KEY_MAX must be in 32..1024"
+#endif
+
+/**
+ * Longest Host value, bytes including the NUL.
+ * Bounds the stack copy of the Host header value: the host name, and ":port" unless the port
+ * is 443. ambc_client_init() refuses a longer one with AMBC_ERR_INVALID_ARG (AMBC_HOST_LEN_MAX
+ * in ambc.h). Range 16..256, default 96.
+ */
+#ifndef CONFIG_AMBC_HOST_MAX
+#define CONFIG_AMBC_HOST_MAX 96
+#endif
+#if CONFIG_AMBC_HOST_MAX < 16 || CONFIG_AMBC_HOST_MAX > 256
+#error "CONFIG_AMBC_HOST_MAX must be in 16..256"
+#endif
+
+/**
+ * Longest anthropic-beta value, bytes including the NUL.
+ * Bounds the stack copy of the anthropic-beta header value: the batches beta (when
+ * ambc_client_options_t.beta is set), a comma, and extra_betas. ambc_client_init() refuses a
+ * longer one with AMBC_ERR_INVALID_ARG (AMBC_BETA_LEN_MAX in ambc.h). Range 32..512, default
+ * 96.
+ */
+#ifndef CONFIG_AMBC_BETA_MAX
+#define CONFIG_AMBC_BETA_MAX 96
+#endif
+#if CONFIG_AMBC_BETA_MAX < 32 || CONFIG_AMBC_BETA_MAX > 512
+#error "CONFIG_AMBC_BETA_MAX must be in 32..512"
 #endif
 
 /**
@@ -371,11 +422,12 @@
 /**
  * Most verbose log level compiled in.
  * 0 none, 1 error, 2 warn, 3 info, 4 debug. Calls above it are compiled out (less flash); at
- * run time nothing is logged unless the application sets ambc_client_options_t.log. The key is
- * never logged at any level. Range 0..4, default 4.
+ * run time nothing is logged unless the application sets ambc_client_options_t.log. A log event
+ * carries its status as a number, never as text, so logging links no ambc_strerror() text. The
+ * key is never logged at any level. Range 0..4, default 1.
  */
 #ifndef CONFIG_AMBC_LOG_LEVEL
-#define CONFIG_AMBC_LOG_LEVEL 4
+#define CONFIG_AMBC_LOG_LEVEL 1
 #endif
 #if CONFIG_AMBC_LOG_LEVEL > 4
 #error "CONFIG_AMBC_LOG_LEVEL must be in 0..4"
@@ -399,10 +451,10 @@
 /* ---- TLS (mbedTLS port) ---------------------------------------------------------------------- */
 
 /**
- * TLS receive record buffer, bytes (MBEDTLS_SSL_IN_CONTENT_LEN), for builds that compile mbedTLS
- * with ambc's configuration; a prebuilt mbedTLS keeps its own. Servers send records of up to
- * 16 KB unless a smaller maximum fragment length is negotiated (the API's servers do not).
- * Range 512..16384, default 16384.
+ * TLS receive record buffer, bytes.
+ * MBEDTLS_SSL_IN_CONTENT_LEN for builds that compile mbedTLS with ambc's configuration; a
+ * prebuilt mbedTLS keeps its own. Servers send records of up to 16 KB unless a smaller maximum
+ * fragment length is negotiated (the API's servers do not). Range 512..16384, default 16384.
  */
 #ifndef CONFIG_AMBC_TLS_IN_CONTENT_LEN
 #define CONFIG_AMBC_TLS_IN_CONTENT_LEN 16384
@@ -412,8 +464,9 @@
 #endif
 
 /**
- * TLS send record buffer, bytes (MBEDTLS_SSL_OUT_CONTENT_LEN): ambc's requests go out in pieces,
- * so a small buffer only means more records. Range 512..16384, default 2048.
+ * TLS send record buffer, bytes.
+ * MBEDTLS_SSL_OUT_CONTENT_LEN: ambc's requests go out in pieces, so a small buffer only means
+ * more records. Range 512..16384, default 2048.
  */
 #ifndef CONFIG_AMBC_TLS_OUT_CONTENT_LEN
 #define CONFIG_AMBC_TLS_OUT_CONTENT_LEN 2048
@@ -423,29 +476,74 @@
 #endif
 
 /**
- * TLS session buffer, bytes: the caller's memory for the mbedTLS port's saved session
- * (ambc_tls_config_t.session), to resume it on reconnect; 0: no resumption. About 150 bytes
- * plus the server's ticket, plus its certificate when mbedTLS keeps it
- * (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, as in Debian's build). Range 0..8192, default 2048.
+ * TLS session buffer, bytes.
+ * The caller's memory for the mbedTLS port's saved session (ambc_tls_config_t.session), to
+ * resume it on reconnect; 0: no resumption. About 150 bytes plus the server's ticket, plus its
+ * certificate when mbedTLS keeps it (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, as in Debian's build).
+ * Range 0..8192, default 2048.
  */
 #ifndef CONFIG_AMBC_TLS_SESSION_SIZE
 #define CONFIG_AMBC_TLS_SESSION_SIZE 2048
 #endif
-#if CONFIG_AMBC_TLS_SESSION_SIZE < 0 || CONFIG_AMBC_TLS_SESSION_SIZE > 8192
+#if CONFIG_AMBC_TLS_SESSION_SIZE > 8192
 #error "CONFIG_AMBC_TLS_SESSION_SIZE must be in 0..8192"
 #endif
 
 /**
- * CA roots compiled into flash by firmware builds (scripts/ca_roots.py): names from Debian's
- * ca-certificates or PEM paths, space-separated. A string for the build scripts; C code uses the
- * table they generate. Default: GTS Root R1 and R4, GlobalSign Root CA, ISRG Root X1 and X2
- * (docs/tls.md).
+ * CA roots compiled into flash by firmware builds.
+ * Names from Debian's ca-certificates or PEM paths, space-separated, that scripts/ca_roots.py
+ * turns into const DER arrays. A string for the build scripts; C code uses the table they
+ * generate. Default: GTS Root R1 and R4, GlobalSign Root CA, ISRG Root X1 and X2 (docs/tls.md).
+ * The definition stays on one line, as Kconfig writes it (check_config_defaults.py reads it).
  */
-/* One line, as Kconfig writes it (tests/scripts/check_config_defaults.py reads it). */
 /* clang-format off */
 #ifndef CONFIG_AMBC_TLS_CA_ROOTS
 #define CONFIG_AMBC_TLS_CA_ROOTS "GTS_Root_R1 GTS_Root_R4 GlobalSign_Root_CA ISRG_Root_X1 ISRG_Root_X2"
 #endif
 /* clang-format on */
+
+/**
+ * @brief Bytes of the longest request head besides the key, Host and anthropic-beta values and
+ *        the batch id: request line, header names, the default anthropic-version, user-agent,
+ *        Content-Length (test_client.c writes that head and checks this bound).
+ *
+ * Cross-option check (as lwIP's opt.h does): the request buffer must hold the longest request
+ * head the limits allow, the key, Host and anthropic-beta values and a percent-encoded batch id
+ * at their longest, plus these bytes.
+ */
+#define AMBC_REQUEST_HEAD_FIXED 256
+#if CONFIG_AMBC_REQUEST_BUF_SIZE < CONFIG_AMBC_API_KEY_MAX + CONFIG_AMBC_HOST_MAX +                \
+                                       CONFIG_AMBC_BETA_MAX + 3 * CONFIG_AMBC_ID_MAX +             \
+                                       AMBC_REQUEST_HEAD_FIXED
+#error                                                                                             \
+    "CONFIG_AMBC_REQUEST_BUF_SIZE cannot hold the longest request head: raise it, or lower AMBC_API_KEY_MAX, AMBC_HOST_MAX, AMBC_BETA_MAX or AMBC_ID_MAX"
+#endif
+
+/**
+ * @def AMBC_STATIC_ASSERT
+ * @brief A compile-time check in C99 (no _Static_assert): a file-scope typedef of an array
+ *        whose size is negative when cond is false, so the build stops naming `name`.
+ */
+#define AMBC_STATIC_ASSERT(cond, name) typedef char ambc_static_assert_##name[(cond) ? 1 : -1]
+
+/**
+ * @def AMBC_ASSERT
+ * @brief Checks an internal invariant (never a caller's argument: those are checked at every
+ *        public call and answered with AMBC_ERR_INVALID_ARG or a neutral value).
+ *
+ * Compiled away by default, as coreJSON_ASSERT and LWIP_ASSERT are in release builds. Define
+ * AMBC_ASSERT(x) before this header is read (on the compiler's command line, or in the header
+ * named by AMBC_KCONFIG_HEADER) to map it to the platform's own (configASSERT, __ASSERT_NO_MSG,
+ * assert), or define AMBC_ASSERT_TRAP to 1 to stop at the first broken invariant; the test
+ * builds with sanitizers do that. The expression has no side effects, so removing it changes
+ * nothing else.
+ */
+#ifndef AMBC_ASSERT
+#if defined(AMBC_ASSERT_TRAP) && AMBC_ASSERT_TRAP
+#define AMBC_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#else
+#define AMBC_ASSERT(x) ((void)0)
+#endif
+#endif
 
 #endif /* AMBC_CONFIG_H */

@@ -62,8 +62,8 @@ extern "C" {
 
 /** The role of a message written with ambc_params_message(). */
 typedef enum {
-    AMBC_ROLE_USER,
-    AMBC_ROLE_ASSISTANT,
+    AMBC_ROLE_USER,      /**< "user" */
+    AMBC_ROLE_ASSISTANT, /**< "assistant" */
 } ambc_role_t;
 
 typedef struct ambc_request_writer ambc_request_writer_t;
@@ -80,6 +80,7 @@ typedef ambc_status_t (*ambc_body_sink_fn)(void *ctx, const char *data, size_t l
  * sizeof(ambc_request_writer_t), whatever the number and size of the requests.
  */
 struct ambc_request_writer {
+    /** @privatesection */
     ambc_json_scan_t scan; /* raw params: exactly one JSON object */
     ambc_body_sink_fn sink;
     void *sink_ctx;
@@ -105,23 +106,43 @@ void ambc_request_writer_init(ambc_request_writer_t *w, ambc_body_sink_fn sink, 
 
 /**
  * @brief Begin request `index` (ambc calls it before it asks the source).
- * @return AMBC_OK or the writer's sticky error.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @param index the request's index, 0-based.
+ * @retval AMBC_ERR_INVALID_ARG w NULL, or set up without a sink.
+ * @retval AMBC_OK begun.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_request_begin(ambc_request_writer_t *w, uint32_t index);
 
 /**
  * @brief End the request begun (ambc calls it after the source returned AMBC_OK): it must have a
  *        custom_id and complete params.
- * @return AMBC_OK; AMBC_ERR_CUSTOM_ID (none given); AMBC_ERR_PARAMS (none, or not complete: raw
- *         JSON that is not one whole object, a params writer not ended); the sticky error.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @retval AMBC_ERR_INVALID_ARG w NULL, or set up without a sink.
+ * @retval AMBC_OK the request is complete and written.
+ * @retval AMBC_ERR_CUSTOM_ID no custom_id was given.
+ * @retval AMBC_ERR_PARAMS no params, or not complete: raw JSON that is not one whole object, a
+ *         params writer not ended.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_request_end(ambc_request_writer_t *w);
 
 /**
  * @brief Write the request's custom_id.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param custom_id NUL-terminated, read during the call only; must match ^[a-zA-Z0-9_-]{1,64}$.
- * @return AMBC_OK; AMBC_ERR_CUSTOM_ID (NULL, empty, too long, a character outside the set, or
- *         the second one for this request); the sticky error.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or custom_id NULL (the writer is
+ *         unchanged).
+ * @retval AMBC_OK written.
+ * @retval AMBC_ERR_CUSTOM_ID NULL, empty, too long, a character outside the set, or the second
+ *         one for this request.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_request_custom_id(ambc_request_writer_t *w, const char *custom_id);
 
@@ -131,35 +152,72 @@ ambc_status_t ambc_request_custom_id(ambc_request_writer_t *w, const char *custo
  * Call it as many times as needed; the parts together must be exactly one JSON object (checked
  * by the streaming scanner as they pass, whitespace around it allowed). Not with the params
  * writer for the same request.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param json len bytes, read during the call only; may be NULL when len is 0.
- * @return AMBC_OK; AMBC_ERR_TEXT_UTF8 (bytes that are not UTF-8: JSON text is UTF-8 and the
- *         API refuses anything else); AMBC_ERR_PARAMS (not JSON, not an object, a second
- *         value, nested deeper than CONFIG_AMBC_JSON_MAX_DEPTH, params written otherwise or
- *         already ended); the sticky error.
+ * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or json NULL with len > 0 (the writer
+ *         is unchanged).
+ * @retval AMBC_OK written.
+ * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8 (JSON text is UTF-8 and the API refuses
+ *         anything else).
+ * @retval AMBC_ERR_PARAMS not JSON, not an object, a second value, nested deeper than
+ *         CONFIG_AMBC_JSON_MAX_DEPTH, params written otherwise or already ended.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_request_params_json(ambc_request_writer_t *w, const char *json, size_t len);
 
 /**
  * @brief Begin the params with the params writer: `{"model":...,"max_tokens":...`.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param model     NUL-terminated UTF-8 (escaped here as JSON needs), read during the call.
  * @param max_tokens at least 1.
- * @return AMBC_OK; AMBC_ERR_PARAMS (params begun already, empty model, max_tokens 0);
- *         AMBC_ERR_TEXT_UTF8 (model not valid UTF-8); the sticky error.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or model NULL (the writer is
+ *         unchanged).
+ * @retval AMBC_OK written.
+ * @retval AMBC_ERR_PARAMS params begun already, model NULL or empty, max_tokens 0.
+ * @retval AMBC_ERR_TEXT_UTF8 model is not valid UTF-8.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_params_begin(ambc_request_writer_t *w, const char *model, uint32_t max_tokens);
 
 /**
  * @brief Begin the system prompt with its first part (more with ambc_params_text()). After
  *        ambc_params_begin(), before any message, at most once.
- * @return AMBC_OK; AMBC_ERR_PARAMS (out of order); AMBC_ERR_TEXT_UTF8; the sticky error.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @param text len bytes of UTF-8, read during the call only; may be NULL when len is 0.
+ * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or text NULL with len > 0 (the writer
+ *         is unchanged).
+ * @retval AMBC_OK written.
+ * @retval AMBC_ERR_PARAMS out of order.
+ * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_params_system(ambc_request_writer_t *w, const char *text, size_t len);
 
 /**
  * @brief Begin a message of `role` with the first part of its text content (more with
  *        ambc_params_text()). Ends the text before it.
- * @return AMBC_OK; AMBC_ERR_PARAMS (before ambc_params_begin() or after ambc_params_end(), a
- *         role that is neither); AMBC_ERR_TEXT_UTF8; the sticky error.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @param role AMBC_ROLE_USER or AMBC_ROLE_ASSISTANT.
+ * @param text len bytes of UTF-8, read during the call only; may be NULL when len is 0.
+ * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, role not a ambc_role_t, or text NULL
+ *         with len > 0 (the writer is unchanged).
+ * @retval AMBC_OK written.
+ * @retval AMBC_ERR_PARAMS before ambc_params_begin() or after ambc_params_end(), a role that is
+ *         neither.
+ * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8, or the text before it ended inside a
+ *         character.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_params_message(ambc_request_writer_t *w, ambc_role_t role, const char *text,
                                   size_t len);
@@ -168,18 +226,32 @@ ambc_status_t ambc_params_message(ambc_request_writer_t *w, ambc_role_t role, co
  * @brief Append the next part of the open text (system prompt or message). Parts may split a
  *        UTF-8 character anywhere; the text is checked as one. Quotes, backslashes and control
  *        characters are escaped here.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
  * @param text len bytes of UTF-8, read during the call only; may be NULL when len is 0.
- * @return AMBC_OK; AMBC_ERR_PARAMS (no text open); AMBC_ERR_TEXT_UTF8 (bytes that are not
- *         UTF-8: an invalid byte, an overlong form, a surrogate, beyond U+10FFFF); the sticky
- *         error.
+ * @param len  any length, 0 included.
+ * @retval AMBC_ERR_INVALID_ARG w NULL or without a sink, or text NULL with len > 0 (the writer
+ *         is unchanged).
+ * @retval AMBC_OK written.
+ * @retval AMBC_ERR_PARAMS no text open.
+ * @retval AMBC_ERR_TEXT_UTF8 bytes that are not UTF-8: an invalid byte, an overlong form, a
+ *         surrogate, beyond U+10FFFF.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_params_text(ambc_request_writer_t *w, const char *text, size_t len);
 
 /**
  * @brief End the params: there must be at least one message, and the last text must end on a
  *        whole character.
- * @return AMBC_OK; AMBC_ERR_PARAMS (not begun, no message); AMBC_ERR_TEXT_UTF8 (a character
- *         cut at the end of the text); the sticky error.
+ * @param w the writer ambc handed to the source (or one set up by ambc_request_writer_init()).
+ * @retval AMBC_ERR_INVALID_ARG w NULL, or set up without a sink.
+ * @retval AMBC_OK the params are complete.
+ * @retval AMBC_ERR_PARAMS not begun, no message.
+ * @retval AMBC_ERR_TEXT_UTF8 a character cut at the end of the text.
+ * @return Also the writer's sticky error: the first error of an earlier call, or the sink's
+ *         (in the second pass of a create, a network status; in the first,
+ *         AMBC_ERR_CREATE_TOO_LARGE).
  */
 ambc_status_t ambc_params_end(ambc_request_writer_t *w);
 

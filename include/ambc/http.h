@@ -76,13 +76,13 @@ typedef struct {
      *  %20). A pair whose value is NULL is skipped; its name must still be non-NULL and
      *  non-empty. May be NULL when query_count is 0. */
     const ambc_http_field_t *query;
-    size_t query_count;
+    size_t query_count; /**< entries in query */
     /** Extra headers, written in order as `Name: value`. Names must be non-empty tokens and
      *  must not be Host, Content-Length or Transfer-Encoding (the writer owns those framing
      *  headers). Values must not contain CTL bytes (CR, LF, any of 0x00..0x1F, DEL) except
      *  HTAB. May be NULL when header_count is 0. */
     const ambc_http_field_t *headers;
-    size_t header_count;
+    size_t header_count; /**< entries in headers */
     /** < 0: no body and no Content-Length header. >= 0: `Content-Length: N` is written and
      *  the caller sends exactly N body bytes after the head. */
     int64_t content_length;
@@ -162,10 +162,10 @@ struct ambc_http_response {
     uint64_t content_length; /**< its value when has_content_length */
     /** "request-id" header, "" when absent. A longer value is kept truncated and flagged. */
     char request_id[CONFIG_AMBC_REQUEST_ID_MAX];
-    bool request_id_truncated;
+    bool request_id_truncated; /**< request_id was cut to fit */
     /** "content-type" header, "" when absent. A longer value is kept truncated and flagged. */
     char content_type[CONFIG_AMBC_CONTENT_TYPE_MAX];
-    bool content_type_truncated;
+    bool content_type_truncated; /**< content_type was cut to fit */
     /** "retry-after-ms" in milliseconds (fractions rounded up, saturating at INT64_MAX);
      *  -1 when absent or not a non-negative decimal number. */
     int64_t retry_after_ms;
@@ -177,7 +177,7 @@ struct ambc_http_response {
     /** Raw "date" header (the server's clock, which an HTTP-date retry-after is measured
      *  against: a device may have no wall clock), "" if absent; longer kept truncated. */
     char date[CONFIG_AMBC_HTTP_VALUE_MAX];
-    bool date_truncated;
+    bool date_truncated; /**< date was cut to fit */
     uint64_t body_bytes; /**< de-framed body bytes delivered to on_body so far */
 
     /** Parser state: private. Callers must not read or write it; it may change in any
@@ -253,7 +253,7 @@ void ambc_http_response_init(ambc_http_response_t *resp, const ambc_http_callbac
  * @retval AMBC_ERR_HTTP_CHUNK_OVERFLOW a chunk size over UINT64_MAX.
  * @retval AMBC_ERR_HTTP_CHUNK_FRAMING chunk data not followed by exactly CRLF.
  * @retval AMBC_ERR_HTTP_EXTRA_DATA a byte after the end of the response.
- * @retval other whatever a callback returned to abort.
+ * @return Also any other status a callback returned to abort.
  */
 ambc_status_t ambc_http_response_feed(ambc_http_response_t *resp, const uint8_t *data, size_t len);
 
@@ -264,13 +264,14 @@ ambc_status_t ambc_http_response_feed(ambc_http_response_t *resp, const uint8_t 
  * @retval AMBC_ERR_HTTP_TRUNCATED the stream ended inside the response (sticky). Use
  *         ambc_http_response_started() to tell "nothing at all arrived" apart.
  * @retval AMBC_ERR_INVALID_ARG resp NULL.
- * @retval other the sticky error of an earlier call.
+ * @return Also the sticky error of an earlier feed.
  */
 ambc_status_t ambc_http_response_finish(ambc_http_response_t *resp);
 
 /**
  * @brief Whether the whole response has been consumed without error.
  * @param resp Initialised response, or NULL (false).
+ * @return true once the response ended and no error came first.
  */
 bool ambc_http_response_done(const ambc_http_response_t *resp);
 
@@ -278,6 +279,7 @@ bool ambc_http_response_done(const ambc_http_response_t *resp);
  * @brief Whether at least one byte has been fed since init. A keep-alive connection the
  *        server closed before any byte arrived is safe to retry; after a byte it is not.
  * @param resp Initialised response, or NULL (false).
+ * @return true after the first byte.
  */
 bool ambc_http_response_started(const ambc_http_response_t *resp);
 

@@ -38,6 +38,7 @@ extern "C" {
 #error "the scanner keeps one bit per level in a uint64_t"
 #endif
 
+/** What an event reports. */
 typedef enum {
     AMBC_JSON_OBJ_BEGIN, /**< `{`; `offset` is its position in the current slice */
     AMBC_JSON_OBJ_END,   /**< `}`; `offset` is its position in the current slice */
@@ -46,16 +47,16 @@ typedef enum {
     AMBC_JSON_KEY,       /**< an object key, decoded; `truncated` if longer than the buffer */
     AMBC_JSON_STRING,    /**< (part of) a string value, decoded; `partial` if more parts follow */
     AMBC_JSON_NUMBER,    /**< a number as written; `truncated` if longer than the buffer */
-    AMBC_JSON_TRUE,
-    AMBC_JSON_FALSE,
-    AMBC_JSON_NULL,
+    AMBC_JSON_TRUE,      /**< `true` */
+    AMBC_JSON_FALSE,     /**< `false` */
+    AMBC_JSON_NULL,      /**< `null` */
 } ambc_json_event_type_t;
 
 /** One scanner event. Everything it points to is valid only during the callback. */
 typedef struct {
-    ambc_json_event_type_t type;
-    uint8_t depth;    /**< depth of the value (see the file comment) */
-    bool partial;     /**< STRING: more parts of the same string follow */
+    ambc_json_event_type_t type; /**< what was seen */
+    uint8_t depth;               /**< depth of the value (see the file comment) */
+    bool partial;                /**< STRING: more parts of the same string follow */
     bool truncated;   /**< KEY, NUMBER: longer than CONFIG_AMBC_JSON_SCALAR_MAX; text is a prefix */
     bool escaped;     /**< KEY, STRING: some of these bytes came from escape sequences. Without
                            one, text holds no quote, backslash or control character (raw ones
@@ -74,6 +75,7 @@ typedef ambc_status_t (*ambc_json_event_fn)(void *ctx, const ambc_json_event_t *
 
 /** Scanner state. Caller-allocated; all fields are private. */
 typedef struct {
+    /** @privatesection */
     ambc_json_event_fn fn;
     void *ctx;
     uint64_t objects; /* bit d set: the container open at level d is an object */
@@ -100,20 +102,27 @@ void ambc_json_scan_init(ambc_json_scan_t *s, ambc_json_event_fn fn, void *ctx);
 /**
  * @brief Scan the next slice of the text.
  *
+ * @param s    the scanner, set up by ambc_json_scan_init().
  * @param data the slice; read only during the call (events point into it or into the
  *             scanner's own buffer).
  * @param len  any length, 0 included.
- * @return AMBC_OK; AMBC_ERR_JSON_INVALID (any grammar violation, including a second value
- *         after the root); AMBC_ERR_JSON_DEPTH; or the status a callback returned. Errors
- *         are sticky.
+ * @retval AMBC_ERR_INVALID_ARG s NULL, or data NULL with len > 0 (the scanner is unchanged).
+ * @retval AMBC_OK the slice was valid so far.
+ * @retval AMBC_ERR_JSON_INVALID any grammar violation, including a second value after the root.
+ * @retval AMBC_ERR_JSON_DEPTH nesting deeper than CONFIG_AMBC_JSON_MAX_DEPTH.
+ * @return Also any other status the callback returned. Errors are sticky.
  */
 ambc_status_t ambc_json_scan_feed(ambc_json_scan_t *s, const char *data, size_t len);
 
 /**
  * @brief End of input.
- * @return AMBC_OK when exactly one complete value was seen (a number at the root is
- *         completed here); AMBC_ERR_JSON_UNEXPECTED_END when the text stopped inside a
- *         value or was empty; the sticky error if there was one.
+ * @param s the scanner.
+ * @retval AMBC_ERR_INVALID_ARG s NULL.
+ * @retval AMBC_OK exactly one complete value was seen (a number at the root is completed
+ *         here, and reported).
+ * @retval AMBC_ERR_JSON_UNEXPECTED_END the text stopped inside a value or was empty.
+ * @return Also the sticky error of an earlier feed, or the status the callback returned for
+ *         the root number.
  */
 ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s);
 
@@ -126,6 +135,7 @@ ambc_status_t ambc_json_scan_finish(ambc_json_scan_t *s);
  * with whatever follows the value. This is how the members a consumer does not know (what
  * the API adds later) pass through in constant RAM and at the cost of validation alone.
  * Called at any other time it does nothing.
+ * @param s the scanner whose callback is running.
  */
 void ambc_json_scan_skip_value(ambc_json_scan_t *s);
 
@@ -134,13 +144,16 @@ void ambc_json_scan_skip_value(ambc_json_scan_t *s);
  *
  * For strings already known to be valid (cut out by the scanner); it re-checks anyway.
  * @param in       escaped contents, not NUL-terminated, length in_len.
+ * @param in_len   bytes at in.
  * @param out      receives the decoded bytes and a NUL.
  * @param out_size size of out, NUL included.
  * @param out_len  decoded length without the NUL (may be NULL).
- * @return AMBC_OK; AMBC_ERR_STRING_TOO_LONG when out cannot hold it all;
- *         AMBC_ERR_JSON_INVALID on a bad escape, an unpaired surrogate, a raw control
- *         character or an unescaped quote. Text that is both too long and invalid gets
- *         either error. On any error out[0] is NUL.
+ * @retval AMBC_OK out holds the decoded text.
+ * @retval AMBC_ERR_INVALID_ARG in NULL with in_len > 0, out NULL or out_size 0.
+ * @retval AMBC_ERR_STRING_TOO_LONG out cannot hold it all.
+ * @retval AMBC_ERR_JSON_INVALID a bad escape, an unpaired surrogate, a raw control character
+ *         or an unescaped quote. Text that is both too long and invalid gets either error. On
+ *         any error out[0] is NUL (when out_size > 0).
  */
 ambc_status_t ambc_json_unescape(const char *in, size_t in_len, char *out, size_t out_size,
                                  size_t *out_len);

@@ -73,18 +73,22 @@ extern "C" {
  * close: release the connection; safe to call when not connected, and twice.
  */
 typedef struct {
+    /** Open a connection to host:port within timeout_ms (see above). */
     ambc_status_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
+    /** Write up to len bytes; *sent receives how many were taken (see above). */
     ambc_status_t (*send)(void *ctx, const uint8_t *data, size_t len, size_t *sent,
                           uint32_t timeout_ms);
+    /** Read up to cap bytes: bytes, orderly close, timeout or error (see above). */
     ambc_status_t (*recv)(void *ctx, uint8_t *buf, size_t cap, size_t *received,
                           uint32_t timeout_ms);
+    /** Release the connection; safe when not connected, and twice. */
     void (*close)(void *ctx);
 } ambc_stream_ops_t;
 
 /** A stream: the operations and the context they act on. Both owned by the application. */
 typedef struct {
-    const ambc_stream_ops_t *ops;
-    void *ctx;
+    const ambc_stream_ops_t *ops; /**< the operations; static in every port */
+    void *ctx;                    /**< passed to every operation: the port's connection object */
 } ambc_stream_t;
 
 /**
@@ -96,16 +100,26 @@ typedef struct {
  *          entropy from its own source.
  */
 typedef struct {
-    uint64_t (*now_ms)(void *ctx);
-    void (*sleep_ms)(void *ctx, uint32_t ms);
-    uint32_t (*random)(void *ctx);
-    void *ctx;
+    uint64_t (*now_ms)(void *ctx);            /**< monotonic milliseconds */
+    void (*sleep_ms)(void *ctx, uint32_t ms); /**< wait about ms milliseconds */
+    uint32_t (*random)(void *ctx);            /**< 32 random bits, for jitter */
+    void *ctx;                                /**< passed to the three */
 } ambc_clock_t;
 
 /**
  * @brief Write all of data, looping over partial sends, within timeout_ms in total.
- * @return AMBC_OK or the first error of the stream's send (AMBC_ERR_NET_TIMEOUT when the
- *         whole buffer could not be written in time).
+ * @param s          the stream, connected.
+ * @param clock      measures the time spent.
+ * @param data       len bytes, read during the call only.
+ * @param len        bytes to write; 0 writes nothing and returns AMBC_OK.
+ * @param timeout_ms the time all of it may take.
+ * @retval AMBC_ERR_INVALID_ARG s, its ops or clock NULL, or data NULL with len > 0.
+ * @retval AMBC_OK every byte was taken by the stream.
+ * @retval AMBC_ERR_NET_TIMEOUT the whole buffer could not be written in time.
+ * @retval AMBC_ERR_NET_IO the stream's send failed so, or broke the contract (took 0 bytes, or
+ *         more than it was given).
+ * @return Also any other error of the stream's send (AMBC_ERR_NET_CLOSED, AMBC_ERR_TLS_IO,
+ *         ...), as it returned it.
  */
 ambc_status_t ambc_stream_send_all(const ambc_stream_t *s, const ambc_clock_t *clock,
                                    const uint8_t *data, size_t len, uint32_t timeout_ms);

@@ -37,21 +37,27 @@ typedef struct {
  * @brief May this outcome be retried?
  * @param st   the attempt's status (AMBC_ERR_API when the server answered with an error).
  * @param resp the response, when its headers arrived; NULL otherwise.
+ * @return true when the SDKs would retry it.
  */
 bool ambc_retry_allowed(ambc_status_t st, const ambc_http_response_t *resp);
 
 /**
  * @brief Milliseconds to wait before the next attempt.
+ * @param p       the policy (NULL: the wait is 0).
  * @param resp    the failed response's headers, or NULL (no response).
  * @param retries retries already made (0 before the first retry).
  * @param rnd     32 random bits (the port's random source) for the jitter.
+ * @return The wait: the server's when it gave a usable one, else the backoff.
  */
 uint32_t ambc_retry_wait_ms(const ambc_retry_policy_t *p, const ambc_http_response_t *resp,
                             uint32_t retries, uint32_t rnd);
 
 /**
- * @brief The server-given wait in milliseconds, or -1 when there is none usable
- *        (absent, malformed, not over 0, or over the cap).
+ * @brief The server-given wait in milliseconds.
+ * @param resp   the response's headers, or NULL.
+ * @param cap_ms the longest wait obeyed.
+ * @return The wait, or -1 when there is none usable (absent, malformed, not over 0, or over
+ *         the cap).
  */
 int64_t ambc_retry_server_wait_ms(const ambc_http_response_t *resp, uint32_t cap_ms);
 

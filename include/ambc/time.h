@@ -63,10 +63,10 @@ extern "C" {
  * @param s      the text; `len` bytes are read, a NUL among them is invalid.
  * @param len    the length of the text in bytes.
  * @param out_us receives the instant; not written unless AMBC_OK is returned.
- * @return AMBC_OK;
- *         AMBC_ERR_INVALID_ARG if `s` or `out_us` is NULL;
- *         AMBC_ERR_TIME_INVALID if the text is not exactly one date-time as above
- *         (missing, extra or out-of-range bytes, "12:00:00.Z", a day the month lacks).
+ * @retval AMBC_OK *out_us holds the instant.
+ * @retval AMBC_ERR_INVALID_ARG `s` or `out_us` is NULL.
+ * @retval AMBC_ERR_TIME_INVALID the text is not exactly one date-time as above (missing, extra
+ *         or out-of-range bytes, "12:00:00.Z", a day the month lacks).
  */
 ambc_status_t ambc_rfc3339_parse(const char *s, size_t len, int64_t *out_us);
 
@@ -80,10 +80,10 @@ ambc_status_t ambc_rfc3339_parse(const char *s, size_t len, int64_t *out_us);
  * @param buf  the caller's buffer; on success it holds the NUL-terminated text. After an error
  *             it holds "" when `size` >= 1.
  * @param size the size of `buf` in bytes; at least AMBC_RFC3339_BUF_SIZE (28).
- * @return AMBC_OK;
- *         AMBC_ERR_INVALID_ARG if `buf` is NULL, or `us` is AMBC_TIME_NULL or outside the
- *         years 0000..9999;
- *         AMBC_ERR_BUFFER_TOO_SMALL if `size` < AMBC_RFC3339_BUF_SIZE (the size needed), checked
+ * @retval AMBC_OK buf holds the text.
+ * @retval AMBC_ERR_INVALID_ARG `buf` is NULL, or `us` is AMBC_TIME_NULL or outside the years
+ *         0000..9999.
+ * @retval AMBC_ERR_BUFFER_TOO_SMALL `size` < AMBC_RFC3339_BUF_SIZE (the size needed), checked
  *         before `us`.
  */
 ambc_status_t ambc_rfc3339_format(int64_t us, char *buf, size_t size);
@@ -112,10 +112,10 @@ ambc_status_t ambc_rfc3339_format(int64_t us, char *buf, size_t size);
  *              read, it need not be NUL-terminated.
  * @param len   the length of the text in bytes.
  * @param out_s receives the instant in seconds; not written unless AMBC_OK is returned.
- * @return AMBC_OK;
- *         AMBC_ERR_INVALID_ARG if `s` or `out_s` is NULL;
- *         AMBC_ERR_TIME_INVALID if the text is not exactly one HTTP-date in one of the forms
- *         above, or names a day, hour, minute or second that does not exist.
+ * @retval AMBC_OK *out_s holds the instant.
+ * @retval AMBC_ERR_INVALID_ARG `s` or `out_s` is NULL.
+ * @retval AMBC_ERR_TIME_INVALID the text is not exactly one HTTP-date in one of the forms above,
+ *         or names a day, hour, minute or second that does not exist.
  */
 ambc_status_t ambc_http_date_parse(const char *s, size_t len, int64_t *out_s);
 

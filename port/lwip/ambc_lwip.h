@@ -146,6 +146,8 @@ typedef struct {
     ambc_lwip_poll_fn poll; /**< drives lwIP while a call waits */
     void *poll_ctx;         /**< passed to poll */
     int err;                /**< lwIP err_t that ended the connection, 0 while none */
+    uint32_t refused;       /**< segments the ring could not take (lwIP offers them again);
+                                 0 while the window fits the ring, as it should */
     uint8_t flags;          /**< connection state bits (raw.c) */
 } ambc_lwip_raw_t;
 

@@ -13,6 +13,7 @@
 
 #include "lwip/dns.h"
 #include "lwip/err.h"
+#include "lwip/init.h" /* LWIP_VERSION */
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
 #include "lwip/sys.h"
@@ -81,6 +82,29 @@ static void recved(struct tcp_pcb *pcb, size_t n)
     }
 }
 
+/*
+ * The only place this port touches lwIP's private state: two fields of struct tcp_pcb that
+ * lwIP's API cannot set. tcp_recved() only ever opens the window (clamped at TCP_WND), and
+ * lwIP announces a larger window only when it grew by TCP_WND_UPDATE_THRESHOLD; a ring smaller
+ * than TCP_WND needs the window shrunk to the ring's free space at connect (window_fit) and
+ * announced as soon as half the ring is free (window_announce). No lwIP option does either
+ * (TCP_WND is global, not per connection). Checked against lwIP 2.1.3 (Debian's source, built
+ * and run by the suite: lwip.tap_walk asserts that no segment is ever refused and the walk's
+ * speed, which fail if this stops working) and lwIP 2.2's tcp_priv.h/tcp.c (the same fields,
+ * the same tcp_recved). Called with lwIP's core locked (AMBC_LWIP_RAW_LOCK), as lwIP's own
+ * TCP functions are.
+ */
+#if LWIP_VERSION < 0x02010000UL || LWIP_VERSION >= 0x02030000UL
+#error "port/lwip/raw.c: window_set() was checked against lwIP 2.1 and 2.2 only: check the \
+tcp_pcb fields rcv_wnd and rcv_ann_wnd and tcp_recved() of this version, then widen this test"
+#endif
+static void window_set(struct tcp_pcb *pcb, tcpwnd_size_t wnd, tcpwnd_size_t announce)
+{
+    LWIP_ASSERT_CORE_LOCKED();
+    pcb->rcv_wnd = wnd;
+    pcb->rcv_ann_wnd = announce;
+}
+
 /* The peer may send no more than the ring can hold: the receive window starts at the ring's
  * free space instead of TCP_WND (at connect), and grows only as ambc consumes (recved). So
  * lwIP never has to keep data the recv callback refused. */
@@ -89,8 +113,7 @@ static void window_fit(const ambc_lwip_raw_t *r)
     struct tcp_pcb *pcb = r->pcb;
     size_t room = r->size - r->count;
     if (room < (size_t)pcb->rcv_wnd) {
-        pcb->rcv_wnd = (tcpwnd_size_t)room;
-        pcb->rcv_ann_wnd = (tcpwnd_size_t)room;
+        window_set(pcb, (tcpwnd_size_t)room, (tcpwnd_size_t)room);
     }
 }
 
@@ -109,7 +132,7 @@ static void window_announce(const ambc_lwip_raw_t *r, struct tcp_pcb *pcb)
     }
     if (pcb->rcv_wnd > pcb->rcv_ann_wnd &&
         ((size_t)(pcb->rcv_wnd - pcb->rcv_ann_wnd) >= step || r->count == 0)) {
-        pcb->rcv_ann_wnd = pcb->rcv_wnd; /* the ACK carries it and moves the right edge */
+        window_set(pcb, pcb->rcv_wnd, pcb->rcv_wnd); /* the ACK carries it, moves the edge */
         tcp_set_flags(pcb, TF_ACK_NOW);
         (void)tcp_output(pcb);
     }
@@ -130,6 +153,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         return ERR_OK;
     }
     if ((size_t)p->tot_len > r->size - r->count) {
+        r->refused++;   /* the window should have made this impossible: counted, for the tests */
         return ERR_MEM; /* lwIP keeps p (refused data) and offers it again later */
     }
     ring_put(r, p);
@@ -369,8 +393,9 @@ static ambc_status_t raw_connect(void *ctx, const char *host, uint16_t port, uin
     ip_addr_t ip;
     ambc_status_t st;
 
-    if (r == NULL || host == NULL || host[0] == '\0' || port == 0) {
-        return AMBC_ERR_INVALID_ARG;
+    if (r == NULL || host == NULL || host[0] == '\0' || port == 0 || r->ring == NULL ||
+        r->size == 0) {
+        return AMBC_ERR_INVALID_ARG; /* a ring of 0 bytes could hold nothing (nor divide) */
     }
     raw_close(r);
     st = resolve(r, host, &ip, start, timeout_ms);

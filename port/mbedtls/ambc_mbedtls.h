@@ -73,16 +73,47 @@ typedef struct {
 #define AMBC_TLS_SESSION_OVERHEAD 40u
 
 /**
+ * A hook that adjusts the mbedTLS configuration of a TLS stream, e.g. to attach a
+ * platform's certificate bundle: on ESP-IDF, a hook that returns AMBC_OK when
+ * esp_crt_bundle_attach(conf) returns ESP_OK.
+ *
+ * Called once per ambc_tls_init (not per connect), after ambc has configured conf
+ * (client, VERIFY_REQUIRED, its CAs if any, its random generator, TLS 1.2 minimum) and
+ * before conf is bound to the connection (mbedtls_ssl_setup). Whatever it sets holds for
+ * every later connection of that ambc_tls_t.
+ *
+ * Ownership: conf belongs to the ambc_tls_t. The hook may call any mbedtls_ssl_conf_*
+ * function on it; it must not free it, call mbedtls_ssl_setup, or keep the pointer past
+ * ambc_tls_free. Anything it attaches (a CA chain, a CRL, a verify callback and its
+ * context, ctx itself) stays the caller's, is not freed by ambc_tls_free, and must outlive
+ * the ambc_tls_t. A CA chain it sets replaces the CAs ambc loaded.
+ *
+ * Security is not the hook's to lower: after it returns, ambc sets VERIFY_REQUIRED and the
+ * TLS 1.2 minimum again. A verify callback it installs (as esp_crt_bundle_attach does) is
+ * trusted to judge the chain; one that clears every flag disables verification, so
+ * install only callbacks you trust. With no CA chain and no such callback, every
+ * handshake fails verification (AMBC_ERR_TLS_VERIFY or AMBC_ERR_TLS_HANDSHAKE).
+ *
+ * @param ctx  conf_hook_ctx, as given.
+ * @param conf the configuration, fully set up by ambc; never NULL.
+ * @return AMBC_OK to go on; any other status stops ambc_tls_init, which frees what it
+ *         set up and returns that status (AMBC_ERR_TLS_CA for trust that could not be
+ *         attached, AMBC_ERR_TLS_SETUP for anything else, by convention).
+ */
+typedef ambc_status_t (*ambc_tls_conf_hook_fn)(void *ctx, mbedtls_ssl_config *conf);
+
+/**
  * How to set up a TLS stream. Zero it, then fill in what you need.
  *
  * Trust: every CA source given is loaded (they add up). If none is given, the system
- * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded. ca_file, ca_dir and the system bundle need
- * MBEDTLS_FS_IO; without it only ca_pem and ca_der work. A device compiles its roots into
- * flash and gives them as ca_der: no PEM parsing, no copy (docs/tls.md). When mbedTLS has
- * MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK, ca_der roots are checked at init but parsed only
- * during a verification, and only the one whose subject is the issuer sought (compared byte
- * for byte, as CAs issue them): the heap holds no root between handshakes, and at most the
- * one in use during one, however long the list.
+ * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded, unless conf_hook is set: then the hook supplies
+ * the trust (e.g. a platform's CA bundle) and ambc loads no CA of its own. ca_file, ca_dir
+ * and the system bundle need MBEDTLS_FS_IO; without it only ca_pem, ca_der and the hook work.
+ * A device compiles its roots into flash and gives them as ca_der: no PEM parsing, no copy
+ * (docs/tls.md). When mbedTLS has MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK, ca_der roots are
+ * checked at init but parsed only during a verification, and only the one whose subject is the
+ * issuer sought (compared byte for byte, as CAs issue them): the heap holds no root between
+ * handshakes, and at most the one in use during one, however long the list.
  *
  * Resumption: with a session buffer, the stream keeps the last session of each successful
  * handshake (a session ticket, or the server's session id, with its master secret) and offers
@@ -126,6 +157,9 @@ typedef struct {
                                           at each handshake: nonzero while that time is only
                                           a lower bound of the real time (see above) */
     void *time_ctx;                  /**< passed to time_is_floor */
+    ambc_tls_conf_hook_fn conf_hook; /**< optional: called once by ambc_tls_init (see
+                                          ambc_tls_conf_hook_fn), or NULL */
+    void *conf_hook_ctx;             /**< passed to conf_hook */
 } ambc_tls_config_t;
 
 /** What a TLS stream's handshakes did (ambc_tls_stats). */
@@ -143,6 +177,7 @@ typedef struct {
  * private. Do not copy or move it after ambc_tls_init: mbedTLS holds pointers into it.
  */
 typedef struct {
+    /** @privatesection */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
@@ -179,16 +214,18 @@ typedef struct {
  * @param cfg   the configuration; read during the call, except server_name, clock, ca_der
  *              (and the bytes it points to), session and time_ctx, which are kept by pointer.
  *              Other CA data (ca_pem, files) is parsed into t and need not be kept.
- * @return AMBC_OK;
- *         AMBC_ERR_INVALID_ARG (NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
- *           ca_pem_len 0; ca_der with ca_der_count 0; session with session_size 0);
- *         AMBC_ERR_TLS_CA (a CA source could not be read or parsed, a path was given to an
- *           mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded; a
- *           bundle in which only some certificates fail to parse is accepted, but every
- *           ca_der entry must parse: a root this mbedTLS build cannot use is an error);
- *         AMBC_ERR_TLS_SETUP (PSA crypto, the random generator or the SSL context could
- *           not be set up, e.g. out of memory).
- *         After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
+ *              cfg->conf_hook, if set, is called once, last (ambc_tls_conf_hook_fn).
+ * @retval AMBC_OK t is set up; connect through ambc_tls_stream().
+ * @retval AMBC_ERR_INVALID_ARG NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
+ *         ca_pem_len 0; ca_der with ca_der_count 0; session with session_size 0.
+ * @retval AMBC_ERR_TLS_CA a CA source could not be read or parsed, a path was given to an
+ *         mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded and there is
+ *         no conf_hook (a bundle in which only some certificates fail to parse is accepted, but
+ *         every ca_der entry must parse: a root this mbedTLS build cannot use is an error).
+ * @retval AMBC_ERR_TLS_SETUP PSA crypto, the random generator or the SSL context could not be
+ *         set up, e.g. out of memory.
+ * @return Also whatever status other than AMBC_OK cfg->conf_hook returned.
+ * After any return, ambc_tls_free(t) is safe; after a failure t holds no memory.
  */
 ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower,
                             const ambc_tls_config_t *cfg);
@@ -261,24 +298,24 @@ ambc_stream_t ambc_tls_stream(ambc_tls_t *t);
 /**
  * @brief The mbedTLS verification flags of the last handshake (MBEDTLS_X509_BADCERT_*), for
  *        diagnostics, e.g. with mbedtls_x509_crt_verify_info().
- * @param t the object; must not be NULL.
+ * @param t the object.
  * @return 0 when the last handshake verified the certificate (or failed before receiving
- *         it); 0xFFFFFFFF before any handshake.
+ *         it); 0xFFFFFFFF before any handshake, and for a NULL t.
  */
 uint32_t ambc_tls_verify_flags(const ambc_tls_t *t);
 
 /**
  * @brief What the handshakes of t did: how many completed, resumed a session, offered one.
- * @param t the object; must not be NULL.
- * @return the counters, by value.
+ * @param t the object.
+ * @return the counters, by value; all 0 for a NULL t.
  */
 ambc_tls_stats_t ambc_tls_stats(const ambc_tls_t *t);
 
 /**
  * @brief Whether the last completed handshake was abbreviated: a saved session was offered and
  *        the server accepted it (no certificate was sent, the original verification stands).
- * @param t the object; must not be NULL.
- * @return 1 resumed, 0 full handshake or none yet.
+ * @param t the object.
+ * @return 1 resumed, 0 full handshake, none yet, or a NULL t.
  */
 int ambc_tls_resumed(const ambc_tls_t *t);
 
@@ -286,7 +323,7 @@ int ambc_tls_resumed(const ambc_tls_t *t);
  * @brief Wipe the saved session: the next connect makes a full handshake. Do it when what the
  *        session vouches for changes: new CAs, a server you no longer trust. ambc_tls_free
  *        does it too.
- * @param t the object; must not be NULL.
+ * @param t the object; NULL does nothing.
  */
 void ambc_tls_forget_session(ambc_tls_t *t);
 

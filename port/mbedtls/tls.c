@@ -13,7 +13,12 @@
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/platform_util.h"
 
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define TLS_MBEDTLS_3 1
+#else
+#define TLS_MBEDTLS_3 0
+#endif
+#if TLS_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include "psa/crypto.h"
 #endif
 
@@ -144,14 +149,17 @@ static ambc_status_t verify_status(uint32_t f)
 {
     const uint32_t name = MBEDTLS_X509_BADCERT_CN_MISMATCH;
     const uint32_t dates = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
-    if (f == 0u || f == UINT32_MAX || (f & ~(name | dates)) != 0u) {
-        return AMBC_ERR_TLS_VERIFY;
+    ambc_status_t st = AMBC_ERR_TLS_VERIFY;
+    if ((f == 0u) || (f == UINT32_MAX) || ((f & ~(name | dates)) != 0u)) {
+        st = AMBC_ERR_TLS_VERIFY;
+    } else if ((f & name) != 0u) {
+        st = AMBC_ERR_TLS_HOSTNAME;
+    } else if ((f & MBEDTLS_X509_BADCERT_EXPIRED) != 0u) {
+        st = AMBC_ERR_TLS_EXPIRED;
+    } else {
+        st = AMBC_ERR_TLS_NOT_YET_VALID;
     }
-    if ((f & name) != 0u) {
-        return AMBC_ERR_TLS_HOSTNAME;
-    }
-    return (f & MBEDTLS_X509_BADCERT_EXPIRED) != 0u ? AMBC_ERR_TLS_EXPIRED
-                                                    : AMBC_ERR_TLS_NOT_YET_VALID;
+    return st;
 }
 
 static ambc_status_t handshake_status(const ambc_tls_t *t, int ret)
@@ -183,27 +191,26 @@ static ambc_status_t handshake_status(const ambc_tls_t *t, int ret)
 static void make_peer_key(ambc_tls_t *t, const char *host, uint16_t port)
 {
     static const unsigned char nul = 0;
-    const char *name = t->server_name != NULL ? t->server_name : "";
+    const char *name = (t->server_name != NULL) ? t->server_name : "";
     const unsigned char port_be[2] = {(unsigned char)(port >> 8), (unsigned char)port};
     mbedtls_md_context_t md;
     int ret;
-    memset(t->peer_key, 0, sizeof(t->peer_key));
-    if (t->session == NULL) {
-        return; /* no resumption: no key needed */
-    }
-    mbedtls_md_init(&md);
-    ret = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 0);
-    ret = ret != 0 ? ret : mbedtls_md_starts(&md);
-    ret = ret != 0 ? ret : mbedtls_md_update(&md, (const unsigned char *)host, strlen(host));
-    ret = ret != 0 ? ret : mbedtls_md_update(&md, &nul, 1u);
-    ret = ret != 0 ? ret : mbedtls_md_update(&md, (const unsigned char *)name, strlen(name));
-    ret = ret != 0 ? ret : mbedtls_md_update(&md, &nul, 1u);
-    ret = ret != 0 ? ret : mbedtls_md_update(&md, port_be, sizeof(port_be));
-    ret = ret != 0 ? ret : mbedtls_md_finish(&md, t->peer_key);
-    mbedtls_md_free(&md);
-    if (ret != 0) {
-        /* No key, no resumption: an all-zero key is never written with a session. */
-        memset(t->peer_key, 0, sizeof(t->peer_key));
+    (void)memset(t->peer_key, 0, sizeof(t->peer_key));
+    if (t->session != NULL) { /* no resumption: no key needed */
+        mbedtls_md_init(&md);
+        ret = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 0);
+        ret = (ret != 0) ? ret : mbedtls_md_starts(&md);
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, (const unsigned char *)host, strlen(host));
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, &nul, 1u);
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, (const unsigned char *)name, strlen(name));
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, &nul, 1u);
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, port_be, sizeof(port_be));
+        ret = (ret != 0) ? ret : mbedtls_md_finish(&md, t->peer_key);
+        mbedtls_md_free(&md);
+        if (ret != 0) {
+            /* No key, no resumption: an all-zero key is never written with a session. */
+            (void)memset(t->peer_key, 0, sizeof(t->peer_key));
+        }
     }
 }
 
@@ -219,7 +226,7 @@ static int key_is_zero(const uint8_t *k)
 
 void ambc_tls_forget_session(ambc_tls_t *t)
 {
-    if (t->session != NULL) {
+    if ((t != NULL) && (t->session != NULL)) {
         mbedtls_platform_zeroize(t->session, t->session_size);
     }
 }
@@ -228,14 +235,16 @@ void ambc_tls_forget_session(ambc_tls_t *t)
 static size_t saved_for_peer(const ambc_tls_t *t)
 {
     const uint8_t *b = t->session;
-    size_t len;
-    if (b == NULL || t->session_size < AMBC_TLS_SESSION_OVERHEAD || b[0] != SESSION_MAGIC ||
-        b[1] != SESSION_FORMAT || key_is_zero(t->peer_key) ||
-        memcmp(b + SESSION_KEY_AT, t->peer_key, sizeof(t->peer_key)) != 0) {
-        return 0u;
+    size_t len = 0u;
+    if ((b != NULL) && (t->session_size >= AMBC_TLS_SESSION_OVERHEAD) && (b[0] == SESSION_MAGIC) &&
+        (b[1] == SESSION_FORMAT) && (key_is_zero(t->peer_key) == 0) &&
+        (memcmp(&b[SESSION_KEY_AT], t->peer_key, sizeof(t->peer_key)) == 0)) {
+        len = ((size_t)b[2] << 8) | b[3];
+        if (len > (t->session_size - AMBC_TLS_SESSION_OVERHEAD)) {
+            len = 0u;
+        }
     }
-    len = ((size_t)b[2] << 8) | b[3];
-    return len <= t->session_size - AMBC_TLS_SESSION_OVERHEAD ? len : 0u;
+    return len;
 }
 
 /* Offer the saved session to this handshake. Anything that stops it (no session for this
@@ -246,31 +255,30 @@ static void offer_session(ambc_tls_t *t)
     mbedtls_ssl_session s;
     size_t len = saved_for_peer(t);
     int ret;
-    if (len == 0u) {
-        return;
+    if (len != 0u) {
+        mbedtls_ssl_session_init(&s);
+        ret = mbedtls_ssl_session_load(&s, &t->session[AMBC_TLS_SESSION_OVERHEAD], len);
+        if (ret == 0) {
+            ret = mbedtls_ssl_set_session(&t->ssl, &s);
+        }
+        mbedtls_ssl_session_free(&s);
+        if (ret != 0) {
+            ambc_tls_forget_session(t);
+        } else {
+            t->flags |= F_OFFERED;
+            t->stats.offered++;
+        }
     }
-    mbedtls_ssl_session_init(&s);
-    ret = mbedtls_ssl_session_load(&s, t->session + AMBC_TLS_SESSION_OVERHEAD, len);
-    if (ret == 0) {
-        ret = mbedtls_ssl_set_session(&t->ssl, &s);
-    }
-    mbedtls_ssl_session_free(&s);
-    if (ret != 0) {
-        ambc_tls_forget_session(t);
-        return;
-    }
-    t->flags |= F_OFFERED;
-    t->stats.offered++;
 }
 
 /* mbedtls_ssl_session_save of the connection's current session. 2.x serialises it in place;
  * 3.x dropped mbedtls_ssl_get_session_pointer, so it takes a copy first. */
 static int save_current(const mbedtls_ssl_context *ssl, unsigned char *buf, size_t cap, size_t *len)
 {
-#if MBEDTLS_VERSION_NUMBER < 0x03000000
+#if !TLS_MBEDTLS_3
     const mbedtls_ssl_session *cur = mbedtls_ssl_get_session_pointer(ssl);
-    return cur != NULL ? mbedtls_ssl_session_save(cur, buf, cap, len)
-                       : MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    return (cur != NULL) ? mbedtls_ssl_session_save(cur, buf, cap, len)
+                         : MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
 #else
     mbedtls_ssl_session s;
     int ret;
@@ -290,27 +298,26 @@ static void save_session(ambc_tls_t *t)
 {
     uint8_t *b = t->session;
     size_t len = 0;
-    int ret;
-    if (b == NULL || key_is_zero(t->peer_key)) {
-        return;
-    }
-    ambc_tls_forget_session(t);
-    if (t->session_size <= AMBC_TLS_SESSION_OVERHEAD) {
-        t->stats.not_saved++;
-        return;
-    }
-    ret = save_current(&t->ssl, b + AMBC_TLS_SESSION_OVERHEAD,
-                       t->session_size - AMBC_TLS_SESSION_OVERHEAD, &len);
-    if (ret != 0 || len == 0u || len > 0xFFFFu) {
+    int ret = -1;
+    if ((b == NULL) || (key_is_zero(t->peer_key) != 0)) {
+        /* no buffer, or no peer key to keep a session under */
+    } else {
         ambc_tls_forget_session(t);
-        t->stats.not_saved++;
-        return;
+        if (t->session_size > AMBC_TLS_SESSION_OVERHEAD) {
+            ret = save_current(&t->ssl, &b[AMBC_TLS_SESSION_OVERHEAD],
+                               t->session_size - AMBC_TLS_SESSION_OVERHEAD, &len);
+        }
+        if ((ret != 0) || (len == 0u) || (len > 0xFFFFu)) {
+            ambc_tls_forget_session(t);
+            t->stats.not_saved++;
+        } else {
+            b[0] = SESSION_MAGIC;
+            b[1] = SESSION_FORMAT;
+            b[2] = (uint8_t)(len >> 8);
+            b[3] = (uint8_t)len;
+            (void)memcpy(&b[SESSION_KEY_AT], t->peer_key, sizeof(t->peer_key));
+        }
     }
-    b[0] = SESSION_MAGIC;
-    b[1] = SESSION_FORMAT;
-    b[2] = (uint8_t)(len >> 8);
-    b[3] = (uint8_t)len;
-    memcpy(b + SESSION_KEY_AT, t->peer_key, sizeof(t->peer_key));
 }
 
 /* Called by mbedTLS for each certificate of the chain it verifies, so only in a full
@@ -323,7 +330,7 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
     (void)crt;
     (void)depth;
     t->flags |= F_CERT;
-    if (t->time_is_floor != NULL && t->time_is_floor(t->time_ctx) != 0) {
+    if ((t->time_is_floor != NULL) && (t->time_is_floor(t->time_ctx) != 0)) {
         *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_FUTURE;
     }
     return 0;
@@ -336,14 +343,14 @@ static void handshake_done(ambc_tls_t *t, ambc_status_t st)
         if ((t->flags & F_OFFERED) != 0u) {
             ambc_tls_forget_session(t); /* whatever went wrong, the next try is a full one */
         }
-        return;
+    } else {
+        t->stats.handshakes++;
+        if ((t->flags & (F_OFFERED | F_CERT)) == F_OFFERED) {
+            t->flags |= F_RESUMED;
+            t->stats.resumed++;
+        }
+        save_session(t);
     }
-    t->stats.handshakes++;
-    if ((t->flags & (F_OFFERED | F_CERT)) == F_OFFERED) {
-        t->flags |= F_RESUMED;
-        t->stats.resumed++;
-    }
-    save_session(t);
 }
 
 /* Reset the session and name the server; the configuration and buffers are kept. */
@@ -410,7 +417,7 @@ static void tls_close(void *ctx)
     if ((t->flags & F_LOWER) != 0u) {
         t->lower.ops->close(t->lower.ctx);
     }
-    t->flags &= (unsigned)(F_READY | F_RESUMED);
+    t->flags &= (unsigned)F_READY | (unsigned)F_RESUMED;
 }
 
 static ambc_status_t tls_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
@@ -430,7 +437,7 @@ static ambc_status_t tls_connect(void *ctx, const char *host, uint16_t port, uin
         return st; /* the contract leaves the lower stream closed */
     }
     t->flags |= F_LOWER;
-    t->flags &= ~(unsigned)(F_OFFERED | F_CERT | F_RESUMED);
+    t->flags &= ~((unsigned)F_OFFERED | (unsigned)F_CERT | (unsigned)F_RESUMED);
     st = start_session(t, host);
     if (st == AMBC_OK) {
         make_peer_key(t, host, port);
@@ -557,7 +564,7 @@ static const ambc_stream_ops_t tls_ops = {tls_connect, tls_send, tls_recv, tls_c
 static ambc_status_t seed_rng(ambc_tls_t *t)
 {
     static const unsigned char personal[] = "ambc tls client";
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if TLS_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
     if (psa_crypto_init() != PSA_SUCCESS) {
         return AMBC_ERR_TLS_SETUP;
     }
@@ -682,50 +689,52 @@ static int ca_candidates(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_
  * at each verification, one at a time (ca_candidates). */
 static ambc_status_t load_ca_der(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
+    size_t n = (cfg->ca_der != NULL) ? cfg->ca_der_count : 0u;
     size_t i;
-    for (i = 0; cfg->ca_der != NULL && i < cfg->ca_der_count; i++) {
+    int ret = 0;
+    for (i = 0; (ret == 0) && (i < n); i++) {
         const ambc_tls_der_t *d = &cfg->ca_der[i];
         mbedtls_x509_crt one;
-        int ret;
-        if (d->der == NULL || d->len == 0u) {
-            return AMBC_ERR_TLS_CA;
-        }
+        ret = -1;
+        if ((d->der != NULL) && (d->len != 0u)) {
 #if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
-        mbedtls_x509_crt_init(&one);
-        ret = mbedtls_x509_crt_parse_der_nocopy(&one, d->der, d->len);
-        mbedtls_x509_crt_free(&one);
+            mbedtls_x509_crt_init(&one);
+            ret = mbedtls_x509_crt_parse_der_nocopy(&one, d->der, d->len);
+            mbedtls_x509_crt_free(&one);
 #else
-        (void)one;
-        ret = mbedtls_x509_crt_parse_der_nocopy(&t->ca, d->der, d->len);
+            (void)one;
+            ret = mbedtls_x509_crt_parse_der_nocopy(&t->ca, d->der, d->len);
 #endif
-        if (ret != 0) {
-            return AMBC_ERR_TLS_CA;
         }
     }
     t->ca_der = cfg->ca_der;
-    t->ca_der_count = cfg->ca_der != NULL ? cfg->ca_der_count : 0u;
-    return AMBC_OK;
+    t->ca_der_count = n;
+    return (ret == 0) ? AMBC_OK : AMBC_ERR_TLS_CA;
 }
 
 /* A positive parse result counts certificates that were skipped (a bundle with a few
  * unsupported entries); that is fine as long as at least one certificate was loaded. */
 static ambc_status_t load_cas(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
-    int any =
-        cfg->ca_file != NULL || cfg->ca_dir != NULL || cfg->ca_pem != NULL || cfg->ca_der != NULL;
-    ambc_status_t st;
-    if (cfg->ca_pem != NULL && mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len) < 0) {
-        return AMBC_ERR_TLS_CA;
+    /* A hook supplies trust of its own: then no CA source is needed, nor the system bundle. */
+    int any = (cfg->ca_file != NULL) || (cfg->ca_dir != NULL) || (cfg->ca_pem != NULL) ||
+              (cfg->ca_der != NULL) || (cfg->conf_hook != NULL);
+    ambc_status_t st = AMBC_OK;
+    if ((cfg->ca_pem != NULL) &&
+        (mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len) < 0)) {
+        st = AMBC_ERR_TLS_CA;
     }
-    st = load_ca_der(t, cfg);
-    if (st != AMBC_OK) {
-        return st;
+    if (st == AMBC_OK) {
+        st = load_ca_der(t, cfg);
     }
-    st = load_ca_paths(t, cfg, any);
-    if (st != AMBC_OK) {
-        return st;
+    if (st == AMBC_OK) {
+        st = load_ca_paths(t, cfg, any);
     }
-    return t->ca.raw.p != NULL || t->ca_der_count > 0u ? AMBC_OK : AMBC_ERR_TLS_CA;
+    if ((st == AMBC_OK) && (t->ca.raw.p == NULL) && (t->ca_der_count == 0u) &&
+        (cfg->conf_hook == NULL)) {
+        st = AMBC_ERR_TLS_CA;
+    }
+    return st;
 }
 
 static void require_tls12(mbedtls_ssl_config *conf)
@@ -737,24 +746,46 @@ static void require_tls12(mbedtls_ssl_config *conf)
 #endif
 }
 
-static ambc_status_t setup_ssl(ambc_tls_t *t)
+/* The application's hook (ambc_tls_conf_hook_fn), once, on the finished configuration; then
+ * what no hook may lower is set again. */
+static ambc_status_t run_conf_hook(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
+    ambc_status_t st;
+    if (cfg->conf_hook == NULL) {
+        return AMBC_OK;
+    }
+    st = cfg->conf_hook(cfg->conf_hook_ctx, &t->conf);
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    require_tls12(&t->conf);
+    return st;
+}
+
+static ambc_status_t setup_ssl(ambc_tls_t *t, const ambc_tls_config_t *cfg)
+{
+    ambc_status_t st;
     if (mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                     MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
         return AMBC_ERR_TLS_SETUP;
     }
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    /* No CA chain when a hook alone supplies the trust; a chain the hook sets replaces both. */
 #if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
     if (t->ca_der_count > 0u) {
         mbedtls_ssl_conf_ca_cb(&t->conf, ca_candidates, t); /* every CA source, one at a time */
-    } else {
+    } else if (t->ca.raw.p != NULL) {
         mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
     }
 #else
-    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    if (t->ca.raw.p != NULL) {
+        mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    }
 #endif
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
     require_tls12(&t->conf);
+    st = run_conf_hook(t, cfg);
+    if (st != AMBC_OK) {
+        return st;
+    }
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0) {
         return AMBC_ERR_TLS_SETUP;
     }
@@ -779,9 +810,9 @@ ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower, const amb
     mbedtls_x509_crt_init(&t->ca);
     t->verify_flags = UINT32_MAX;
     if (lower == NULL || lower->ops == NULL || cfg == NULL || cfg->clock == NULL ||
-        (cfg->ca_pem != NULL && cfg->ca_pem_len == 0) ||
-        (cfg->ca_der != NULL && cfg->ca_der_count == 0) ||
-        (cfg->session != NULL && cfg->session_size == 0)) {
+        ((cfg->ca_pem != NULL) && (cfg->ca_pem_len == 0u)) ||
+        ((cfg->ca_der != NULL) && (cfg->ca_der_count == 0u)) ||
+        ((cfg->session != NULL) && (cfg->session_size == 0u))) {
         ambc_tls_free(t);
         return AMBC_ERR_INVALID_ARG;
     }
@@ -798,7 +829,7 @@ ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower, const amb
         st = load_cas(t, cfg);
     }
     if (st == AMBC_OK) {
-        st = setup_ssl(t);
+        st = setup_ssl(t, cfg);
     }
     if (st != AMBC_OK) {
         ambc_tls_free(t);
@@ -818,15 +849,16 @@ ambc_stream_t ambc_tls_stream(ambc_tls_t *t)
 
 uint32_t ambc_tls_verify_flags(const ambc_tls_t *t)
 {
-    return t->verify_flags;
+    return (t != NULL) ? t->verify_flags : UINT32_MAX;
 }
 
 ambc_tls_stats_t ambc_tls_stats(const ambc_tls_t *t)
 {
-    ambc_tls_stats_t st = t->stats;
-    const uint8_t *b = t->session;
+    static const ambc_tls_stats_t none = {0};
+    ambc_tls_stats_t st = (t != NULL) ? t->stats : none;
+    const uint8_t *b = (t != NULL) ? t->session : NULL;
     st.session_bytes = 0u;
-    if (b != NULL && t->session_size >= AMBC_TLS_SESSION_OVERHEAD && b[0] == SESSION_MAGIC) {
+    if ((b != NULL) && (t->session_size >= AMBC_TLS_SESSION_OVERHEAD) && (b[0] == SESSION_MAGIC)) {
         st.session_bytes = AMBC_TLS_SESSION_OVERHEAD + (((uint32_t)b[2] << 8) | b[3]);
     }
     return st;
@@ -834,7 +866,7 @@ ambc_tls_stats_t ambc_tls_stats(const ambc_tls_t *t)
 
 int ambc_tls_resumed(const ambc_tls_t *t)
 {
-    return (t->flags & F_RESUMED) != 0u;
+    return (t != NULL) && ((t->flags & F_RESUMED) != 0u);
 }
 
 void ambc_tls_free(ambc_tls_t *t)

@@ -294,7 +294,9 @@ class CreateFaults(unittest.TestCase):
         for n, how in ((len(head) + 10, "rst"), (len(head) + 5_000_000, "rst"),
                        (len(head) - 1, "fin")):
             self.faults({"fault": "drop_request", "after_bytes": n, "how": how})
-            r, new = self.run_create(path)
+            # the mock reads and hashes 32 MB before it answers: on a loaded machine that takes
+            # longer than FAST's 2 s idle timeout, which would turn the test into a timeout one
+            r, new = self.run_create(path, "--io-timeout-ms", "60000")
             self.assertEqual(r.returncode, 0, f"drop at {n} ({how}): {r.stderr[-500:]}")
             self.assertEqual(len(new), 1)
             self.assertEqual(records(r.stdout)[0]["id"], new[0]["id"])

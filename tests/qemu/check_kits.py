@@ -11,6 +11,7 @@ pico-sdk), so check what can be checked without them:
    the root Kconfig is visible with its default, and with it off none is;
 4. the kits' build files name files that exist: zephyr/module.yml, zephyr/CMakeLists.txt, the
    ESP_PLATFORM block at the very top of the root CMakeLists.txt, boards/pico-w/CMakeLists.txt.
+   (check_kit_manifests.py, ctest kits.manifests, reads the manifests themselves as YAML.)
 
 usage: check_kits.py <repository root>     (run with an interpreter that has kconfiglib)
 """
@@ -138,8 +139,11 @@ def check_files(root):
     for rel in re.findall(r"\$\{AMBC_ROOT\}/([\w./-]+)", pico):
         exists(rel, "boards/pico-w/CMakeLists.txt")
     for rel in ("boards/pico-w/main.c", "boards/pico-w/lwipopts.h",
-                "boards/pico-w/ambc_pico_mbedtls_config.h", "boards/esp-idf/main/main.c",
-                "boards/zephyr/src/main.c", "boards/zephyr/prj.conf"):
+                "boards/pico-w/ambc_pico_mbedtls_config.h", "idf_component.yml",
+                "boards/esp-idf/examples/list_batches/main/main.c",
+                "boards/zephyr/samples/list_batches/src/main.c",
+                "boards/zephyr/samples/list_batches/prj.conf",
+                "boards/zephyr/tests/offline/src/main.c"):
         exists(rel, "the kits")
     print("kit build files: every named file exists; ESP_PLATFORM block is first in CMakeLists.txt")
 

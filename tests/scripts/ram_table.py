@@ -55,7 +55,7 @@ def sizes(root, build):
     # Cortex-M4: mbedTLS headers with the footprint table's configuration (Debian's, less
     # threads and filesystem)
     m4 = ["arm-none-eabi-gcc", "-mthumb", "-mcpu=cortex-m4", "-Os"] + base
-    if "port/mbedtls" in {c for c, _, _ in footprint.components(root, build)}:
+    if "port/mbedtls" in {c for c, _, _ in footprint.components(root, build, build)}:
         m4 += ["-isystem", os.path.join(build, "footprint-mbedtls-include"), "-DAMBC_SIZES_TLS",
                '-DMBEDTLS_CONFIG_FILE="ambc_footprint_config.h"']
     obj = os.path.join(objdir, "sizes-cortex-m4.o")

@@ -315,6 +315,76 @@ static void test_retry_decisions_and_waits(void **state)
     assert_int_equal(sleeps[0], 500);
 }
 
+typedef struct {
+    char events[16][24];
+    char texts[16][64];
+    int64_t nums[16];
+    ambc_status_t statuses[16];
+    int n;
+} log_seen_t;
+
+static void record_log(void *ctx, const ambc_log_event_t *ev)
+{
+    log_seen_t *l = ctx;
+    assert_non_null(ev->text);
+    assert_null(strstr(ev->text, "SECRET")); /* the key, never */
+    if (l->n < 16) {
+        snprintf(l->events[l->n], sizeof(l->events[0]), "%s", ev->event);
+        snprintf(l->texts[l->n], sizeof(l->texts[0]), "%s", ev->text);
+        l->nums[l->n] = ev->num;
+        l->statuses[l->n] = ev->status;
+    }
+    l->n++;
+}
+
+static int find_event(const log_seen_t *l, const char *event)
+{
+    int i;
+    for (i = 0; i < l->n && i < 16; i++) {
+        if (strcmp(l->events[i], event) == 0) {
+            return i;
+        }
+    }
+    fail_msg("no log event %s", event);
+    return -1;
+}
+
+/* Issue 16: a log event carries the status as a number, never ambc_strerror() text (the core
+ * links none of it); retry and error events name the failure, progress events AMBC_OK. */
+static void test_log_events_carry_the_status(void **state)
+{
+    log_seen_t l = {0};
+    ambc_client_options_t opt = {.api_key = "sk-SECRET", .log = record_log, .log_ctx = &l};
+    const char *ids[] = {"a"};
+    ambc_page_t page;
+    seen_t seen = {0};
+    int i;
+    (void)state;
+    setup_client(&opt);
+    fake.script[fake.nscript++] = api_error(0, 529, "");
+    fake.script[fake.nscript++] = page_response(1, ids, 1, false, false);
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_OK);
+    i = find_event(&l, "retry");
+    assert_int_equal(l.statuses[i], AMBC_ERR_API);
+    assert_int_equal(l.nums[i], 500);
+    assert_string_equal(l.texts[i], "");
+    i = find_event(&l, "response");
+    assert_int_equal(l.nums[i], 529);
+    assert_int_equal(l.statuses[i], AMBC_OK);
+    i = find_event(&l, "connect");
+    assert_int_equal(l.statuses[i], AMBC_OK);
+    assert_int_equal(find_event(&l, "request") >= 0, 1);
+    l.n = 0;
+    fake.script[fake.nscript++] = api_error(2, 404, "");
+    assert_int_equal(ambc_batches_list_page(&client, NULL, collect, &seen, &page), AMBC_ERR_API);
+    i = find_event(&l, "error");
+    assert_int_equal(l.statuses[i], AMBC_ERR_API);
+    assert_int_equal(l.nums[i], 1); /* the attempt */
+    for (i = 0; i < l.n; i++) {
+        assert_null(strstr(l.texts[i], "AMBC_")); /* no status text anywhere */
+    }
+}
+
 /* Found in review: a connect failure after an API error decided its retry with the API error's
  * headers (a stale retry-after), because they were only reset once a response was read. */
 static void test_connect_failure_does_not_reuse_old_headers(void **state)
@@ -723,7 +793,13 @@ static ambc_status_t list_with(ambc_client_options_t *opt)
     const char *ids[] = {"x"};
     ambc_page_t page;
     seen_t seen = {0};
-    setup_client(opt);
+    ambc_stream_t s = {&fake_ops, &fake};
+    ambc_status_t st;
+    fake_reset();
+    st = ambc_client_init(&client, opt, s, &fake_clock);
+    if (st != AMBC_OK) {
+        return st; /* refused before any request */
+    }
     fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
     return ambc_batches_list_page(&client, NULL, collect, &seen, &page);
 }
@@ -736,27 +812,28 @@ static const char *repeat(char *buf, char c, size_t n)
     return buf;
 }
 
-/* The composed header values at their limits: Host (name and port) in 96 bytes with its NUL,
- * the bearer value up to CONFIG_AMBC_API_KEY_MAX - 1 key bytes, the beta list in 96 bytes. */
+/* The composed header values at their limits (ambc.h): Host (name and port) of
+ * AMBC_HOST_LEN_MAX bytes, a key of AMBC_API_KEY_LEN_MAX bytes (either header), a beta value of
+ * AMBC_BETA_LEN_MAX bytes; one byte more and ambc_client_init() refuses, before any request. */
 static void test_composed_header_limits(void **state)
 {
     static char host[512], key[512], extra[512], want[600];
     ambc_client_options_t opt = {.api_key = "k"};
-    size_t beta_room = 95 - strlen(AMBC_BATCHES_BETA ",");
+    size_t beta_room = AMBC_BETA_LEN_MAX - strlen(AMBC_BATCHES_BETA ",");
     (void)state;
 
-    opt.host = repeat(host, 'h', 95);
+    opt.host = repeat(host, 'h', AMBC_HOST_LEN_MAX);
     assert_int_equal(list_with(&opt), AMBC_OK);
     assert_non_null(strstr(fake.last_request, "\r\nHost: hhh"));
-    opt.host = repeat(host, 'h', 96);
+    opt.host = repeat(host, 'h', AMBC_HOST_LEN_MAX + 1);
     assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
     assert_int_equal(fake.connects, 0);
     opt.port = 8443;
-    opt.host = repeat(host, 'h', 90);
+    opt.host = repeat(host, 'h', AMBC_HOST_LEN_MAX - 5);
     assert_int_equal(list_with(&opt), AMBC_OK);
     sprintf(want, "\r\nHost: %s:8443\r\n", host);
     assert_non_null(strstr(fake.last_request, want));
-    opt.host = repeat(host, 'h', 91);
+    opt.host = repeat(host, 'h', AMBC_HOST_LEN_MAX - 4);
     assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
     assert_int_equal(fake.connects, 0);
     opt.host = NULL;
@@ -771,7 +848,9 @@ static void test_composed_header_limits(void **state)
     opt.api_key = repeat(key, 'k', CONFIG_AMBC_API_KEY_MAX);
     assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
     assert_int_equal(fake.connects, 0);
-    opt.key_header = AMBC_KEY_X_API_KEY; /* the key itself is sent: no such limit */
+    opt.key_header = AMBC_KEY_X_API_KEY; /* one limit for both headers */
+    assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
+    opt.api_key = repeat(key, 'k', AMBC_API_KEY_LEN_MAX);
     assert_int_equal(list_with(&opt), AMBC_OK);
     sprintf(want, "\r\nx-api-key: %s\r\n", key);
     assert_non_null(strstr(fake.last_request, want));
@@ -787,15 +866,15 @@ static void test_composed_header_limits(void **state)
     sprintf(want, "\r\nanthropic-beta: " AMBC_BATCHES_BETA ",%s\r\n", extra);
     assert_non_null(strstr(fake.last_request, want));
     opt.extra_betas = repeat(extra, 'e', beta_room + 1);
-    assert_int_equal(list_with(&opt), AMBC_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
     assert_int_equal(fake.connects, 0);
     opt.beta = false;
-    opt.extra_betas = repeat(extra, 'e', 95);
+    opt.extra_betas = repeat(extra, 'e', AMBC_BETA_LEN_MAX);
     assert_int_equal(list_with(&opt), AMBC_OK);
     sprintf(want, "\r\nanthropic-beta: %s\r\n", extra);
     assert_non_null(strstr(fake.last_request, want));
-    opt.extra_betas = repeat(extra, 'e', 96);
-    assert_int_equal(list_with(&opt), AMBC_ERR_BUFFER_TOO_SMALL);
+    opt.extra_betas = repeat(extra, 'e', AMBC_BETA_LEN_MAX + 1);
+    assert_int_equal(list_with(&opt), AMBC_ERR_INVALID_ARG);
     assert_int_equal(fake.connects, 0);
 }
 
@@ -826,12 +905,52 @@ static void test_invalid_arguments(void **state)
     assert_int_equal(ambc_client_init(&client, &opt, s, &fake_clock), AMBC_ERR_INVALID_ARG);
 }
 
+/* The longest request head the limits allow fits the request buffer, and the bytes besides the
+ * key, Host, beta value and id stay within config.h's AMBC_REQUEST_HEAD_FIXED, the constant of
+ * its cross-option #error. The longest heads: a list page after a cursor, and a cancel. */
+static void test_longest_request_head_fits(void **state)
+{
+    static char host[CONFIG_AMBC_HOST_MAX], key[CONFIG_AMBC_API_KEY_MAX],
+        extra[CONFIG_AMBC_BETA_MAX], id[CONFIG_AMBC_ID_MAX];
+    ambc_client_options_t opt = {.port = 65535, .key_header = AMBC_KEY_BEARER, .beta = true};
+    const char *ids[] = {"x"};
+    ambc_list_params_t lp = {.limit = 1000};
+    ambc_page_t page;
+    ambc_batch_t b;
+    seen_t seen = {0};
+    size_t variable, head;
+    int call;
+    (void)state;
+    opt.host = repeat(host, 'h', AMBC_HOST_LEN_MAX - 6); /* ":65535" */
+    opt.api_key = repeat(key, 'k', AMBC_API_KEY_LEN_MAX);
+    opt.extra_betas = repeat(extra, 'e', AMBC_BETA_LEN_MAX - strlen(AMBC_BATCHES_BETA ","));
+    lp.after_id = repeat(id, ' ', CONFIG_AMBC_ID_MAX - 1); /* every byte percent-encoded */
+    variable = AMBC_HOST_LEN_MAX + AMBC_API_KEY_LEN_MAX + AMBC_BETA_LEN_MAX + 3u * strlen(id);
+    for (call = 0; call < 2; call++) {
+        setup_client(&opt);
+        if (call == 0) {
+            fake.script[fake.nscript++] = page_response(0, ids, 1, false, false);
+            assert_int_equal(ambc_batches_list_page(&client, &lp, collect, &seen, &page), AMBC_OK);
+        } else {
+            fake.script[fake.nscript++] = single_response(0, "x");
+            assert_int_equal(ambc_batches_cancel(&client, id, &b), AMBC_OK);
+        }
+        head = strlen(fake.last_request);
+        print_message("head %zu bytes: %zu variable + %zu fixed (bound %d), buffer %d\n", head,
+                      variable, head - variable, AMBC_REQUEST_HEAD_FIXED,
+                      CONFIG_AMBC_REQUEST_BUF_SIZE);
+        assert_true(head - variable <= AMBC_REQUEST_HEAD_FIXED);
+        assert_true(head <= CONFIG_AMBC_REQUEST_BUF_SIZE);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_bytes),
         cmocka_unit_test(test_beta_bearer_workspace),
         cmocka_unit_test(test_composed_header_limits),
+        cmocka_unit_test(test_longest_request_head_fits),
         cmocka_unit_test(test_walk_forward_one_connection),
         cmocka_unit_test(test_walk_backward_uses_first_id),
         cmocka_unit_test(test_stops_on_has_more_not_cursor),
@@ -840,6 +959,7 @@ int main(void)
         cmocka_unit_test(test_page_cut_midway_resumes_exactly_once),
         cmocka_unit_test(test_resume_point_gone_is_an_error),
         cmocka_unit_test(test_retry_decisions_and_waits),
+        cmocka_unit_test(test_log_events_carry_the_status),
         cmocka_unit_test(test_connect_failure_does_not_reuse_old_headers),
         cmocka_unit_test(test_gives_up_after_max_retries),
         cmocka_unit_test(test_retry_never_outlives_the_deadline),

@@ -4,7 +4,7 @@
  * follows the APIs of Zephyr 3.x/4.x (zsock_*, k_uptime_get, sys_csrand_get).
  *
  * The stream below is the whole network port: ambc needs connect/send/recv/close with
- * timeouts (ambc/port.h). Fill in API_KEY and the CA certificate of the API's chain.
+ * timeouts (ambc/port.h). Fill in API_KEY. The prj.conf is Zephyr 4.0 to 4.3's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +17,14 @@
 #include "ambc/ambc.h"
 #include "ambc_mbedtls.h"
 
-#define API_KEY "sk-ant-..." /* from secure storage on a real device */
-static const unsigned char ca_pem[] = "-----BEGIN CERTIFICATE-----\n...\n"; /* the API's root */
+/* From secure storage on a real device. With this placeholder the sample still shows the
+ * whole path working: a verified handshake, then the API's 401 (AMBC_ERR_API). */
+#define API_KEY "sk-ant-..."
+/* The roots the API's certificate may chain to, as PEM text (CMakeLists.txt generates the
+ * include from them); mbedTLS wants the terminating NUL counted. */
+static const unsigned char ca_pem[] = {
+#include "ambc_roots.pem.inc"
+    0x00};
 
 /* ---- a TCP stream over zsock_* ----------------------------------------------------------- */
 

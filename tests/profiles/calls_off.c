@@ -1,0 +1,20 @@
+/* Built against the minimal-list core by build.profile_link_errors only (never by `all`):
+ * every call here belongs to an operation that profile turns off, so each must be an
+ * undefined reference at link time, not a silent no-op. */
+#include "ambc/ambc.h"
+
+int main(void)
+{
+    static ambc_client_t c;
+    static ambc_batch_t b;
+    static ambc_batch_deleted_t d;
+    ambc_create_params_t p = {0};
+    int bad = 0;
+    bad += ambc_batches_create(&c, &p, &b) != AMBC_OK;
+    bad += ambc_batches_retrieve(&c, "x", &b) != AMBC_OK;
+    bad += ambc_batches_cancel(&c, "x", &b) != AMBC_OK;
+    bad += ambc_batches_delete(&c, "x", &d) != AMBC_OK;
+    bad += ambc_batches_wait(&c, "x", NULL, &b) != AMBC_OK;
+    bad += ambc_rfc3339_format(0, NULL, 0) != AMBC_OK;
+    return bad;
+}
