@@ -1217,9 +1217,21 @@ static void test_io_when_closed(void **state)
     assert_int_equal(c.s.ops->connect(c.s.ctx, "localhost", 443, 10), AMBC_ERR_STATE);
 }
 
+/* The read-only calls answer a NULL object with a neutral value, as the core's do. */
+static void test_null_object(void **state)
+{
+    ambc_tls_stats_t st = ambc_tls_stats(NULL);
+    (void)state;
+    assert_int_equal(ambc_tls_verify_flags(NULL), UINT32_MAX);
+    assert_int_equal(ambc_tls_resumed(NULL), 0);
+    assert_int_equal(st.handshakes + st.resumed + st.offered + st.not_saved + st.session_bytes, 0);
+    ambc_tls_forget_session(NULL);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_object),
         cmocka_unit_test(test_trusted_round_trip),
         cmocka_unit_test(test_ca_from_dir),
         cmocka_unit_test(test_ca_from_memory),
