@@ -59,6 +59,11 @@ if(AMBC_KCONFIG_PYTHON)
             --kconfig ${AMBC_ROOT}/Kconfig --out ${CMAKE_BINARY_DIR}/defconfig
     USES_TERMINAL)
   set(AMBC_CONFIG_DEFINES AMBC_KCONFIG_HEADER="ambc_kconfig.h")
+  # Installed (cmake --install), the header goes beside config.h as <ambc/ambc_kconfig.h>, and
+  # consumers define AMBC_KCONFIG_INSTALLED (a plain flag: pkg-config escapes the quotes of
+  # a string-valued -D, so `cc $(pkg-config --cflags ambc)` could not carry one).
+  set(AMBC_INSTALL_CONFIG_DEFINES AMBC_KCONFIG_INSTALLED)
 else()
   set(AMBC_CONFIG_DEFINES "")
+  set(AMBC_INSTALL_CONFIG_DEFINES "")
 endif()

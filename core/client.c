@@ -79,6 +79,43 @@ AMBC_STATIC_ASSERT(offsetof(ambc_client_t, rx) - MEMBER_END(request) < sizeof(ui
                    client_rx_follows_request);
 AMBC_STATIC_ASSERT(sizeof(ambc_client_t) - MEMBER_END(rx) < sizeof(uint64_t), client_rx_is_last);
 
+/* Zero / NULL options take the defaults ambc.h gives. */
+static void apply_defaults(ambc_client_options_t *o)
+{
+    if (o->host == NULL) {
+        o->host = AMBC_DEFAULT_HOST;
+    }
+    if (o->port == 0u) {
+        o->port = 443u;
+    }
+    if (o->anthropic_version == NULL) {
+        o->anthropic_version = AMBC_DEFAULT_VERSION;
+    }
+    if (o->max_retries == 0u) {
+        o->max_retries = CONFIG_AMBC_MAX_RETRIES;
+    } else if (o->max_retries == AMBC_RETRIES_NONE) {
+        o->max_retries = 0u;
+    }
+    if (o->connect_timeout_ms == 0u) {
+        o->connect_timeout_ms = CONFIG_AMBC_CONNECT_TIMEOUT_MS;
+    }
+    if (o->io_timeout_ms == 0u) {
+        o->io_timeout_ms = CONFIG_AMBC_IO_TIMEOUT_MS;
+    }
+    if (o->total_timeout_ms == 0u) {
+        o->total_timeout_ms = CONFIG_AMBC_TOTAL_TIMEOUT_MS;
+    }
+    if (o->retry_initial_ms == 0u) {
+        o->retry_initial_ms = CONFIG_AMBC_RETRY_INITIAL_MS;
+    }
+    if (o->retry_max_ms == 0u) {
+        o->retry_max_ms = CONFIG_AMBC_RETRY_MAX_MS;
+    }
+    if (o->retry_after_cap_ms == 0u) {
+        o->retry_after_cap_ms = CONFIG_AMBC_RETRY_AFTER_CAP_MS;
+    }
+}
+
 ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *opt,
                                ambc_stream_t stream, const ambc_clock_t *clock)
 {
@@ -88,38 +125,7 @@ ambc_status_t ambc_client_init(ambc_client_t *c, const ambc_client_options_t *op
     }
     memset(c, 0, offsetof(ambc_client_t, body));
     c->opt = *opt;
-    if (c->opt.host == NULL) {
-        c->opt.host = AMBC_DEFAULT_HOST;
-    }
-    if (c->opt.port == 0) {
-        c->opt.port = 443;
-    }
-    if (c->opt.anthropic_version == NULL) {
-        c->opt.anthropic_version = AMBC_DEFAULT_VERSION;
-    }
-    if (c->opt.connect_timeout_ms == 0) {
-        c->opt.connect_timeout_ms = CONFIG_AMBC_CONNECT_TIMEOUT_MS;
-    }
-    if (c->opt.io_timeout_ms == 0) {
-        c->opt.io_timeout_ms = CONFIG_AMBC_IO_TIMEOUT_MS;
-    }
-    if (c->opt.total_timeout_ms == 0) {
-        c->opt.total_timeout_ms = CONFIG_AMBC_TOTAL_TIMEOUT_MS;
-    }
-    if (c->opt.max_retries == 0) {
-        c->opt.max_retries = CONFIG_AMBC_MAX_RETRIES;
-    } else if (c->opt.max_retries == AMBC_RETRIES_NONE) {
-        c->opt.max_retries = 0;
-    }
-    if (c->opt.retry_initial_ms == 0) {
-        c->opt.retry_initial_ms = CONFIG_AMBC_RETRY_INITIAL_MS;
-    }
-    if (c->opt.retry_max_ms == 0) {
-        c->opt.retry_max_ms = CONFIG_AMBC_RETRY_MAX_MS;
-    }
-    if (c->opt.retry_after_cap_ms == 0) {
-        c->opt.retry_after_cap_ms = CONFIG_AMBC_RETRY_AFTER_CAP_MS;
-    }
+    apply_defaults(&c->opt);
     c->stream = stream;
     c->clock = clock;
     c->err_index = UINT32_MAX;

@@ -6,9 +6,16 @@
 #  2. memory versus page size: docs/memory-vs-page-size.png (gnuplot);
 #  3. end to end: ambc vs the official TypeScript SDK listing 5000 batches from the mock;
 #  4. create: ambc vs the same SDK creating a batch of 100,000 requests (~100 MB) on the mock.
+#
+# --install-only: install what the benchmarks need and stop (what tests/scripts checks).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
+# Node.js and npm for the official TypeScript SDK, gnuplot for the plot (Debian packages), only
+# what is missing: a node or npm already on PATH (NodeSource, nvm) is used as it is, and npm is
+# never asked of apt beside a NodeSource nodejs, which bundles it.
+"$root/scripts/install_missing.sh" nodejs:node npm:npm gnuplot-nox:gnuplot
+[ "${1:-}" != "--install-only" ] || exit 0
 "$root/scripts/build.sh"
 bin="$root/build/bin"
 for n in 20 100 1000; do "$bin/bench_parse" "$n" 21; echo; done
@@ -22,20 +29,6 @@ for a in ambc jsmn strict cjson; do
     echo "  $a: $(( (t - base) / 3 ))"
 done
 echo
-# Node.js and npm for the official TypeScript SDK, gnuplot for the plot (Debian packages):
-# only what is missing, since a NodeSource nodejs bundles npm and conflicts with Debian's
-pkgs=""
-command -v node >/dev/null || pkgs="$pkgs nodejs"
-command -v npm >/dev/null || pkgs="$pkgs npm"
-command -v gnuplot >/dev/null || pkgs="$pkgs gnuplot-nox"
-if [ -n "$pkgs" ]; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    # shellcheck disable=SC2086 # one word per package
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        $pkgs >/dev/null
-fi
 /usr/bin/python3 "$root/tests/bench/plot_memory.py" "$bin/bench_parse" "$root/docs/memory-vs-page-size.png"
 echo
 node_dir="$root/build/bench/node"

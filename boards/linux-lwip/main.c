@@ -21,8 +21,8 @@
 #include <sys/random.h>
 
 #include "ambc/ambc.h"
-#include "ambc_lwip.h"
-#include "ambc_mbedtls.h"
+#include "ambc/lwip.h"
+#include "ambc/mbedtls.h"
 #include "cli_common.h"
 #include "net.h"
 

@@ -2,7 +2,7 @@
  * timers, and ambc runs over lwIP's raw API (port/lwip/raw.c) with a ring buffer. */
 #include "net.h"
 
-#include "ambc_lwip.h"
+#include "ambc/lwip.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "ambc_lwip.h"
+#include "ambc/lwip.h"
 #include "lwip/inet.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 #include "jsonl_source.h"
 
 /* Progress lines go to stderr only when it is a terminal, at most five times a second. */

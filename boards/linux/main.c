@@ -18,8 +18,8 @@
 
 #include "act.h"
 #include "ambc/ambc.h"
-#include "ambc_mbedtls.h"
-#include "ambc_posix.h"
+#include "ambc/mbedtls.h"
+#include "ambc/posix.h"
 #include "cli_common.h"
 
 static const char usage[] =

@@ -14,8 +14,8 @@
 #include "mbedtls/memory_buffer_alloc.h"
 
 #include "ambc/ambc.h"
-#include "ambc_lwip.h"
-#include "ambc_mbedtls.h"
+#include "ambc/lwip.h"
+#include "ambc/mbedtls.h"
 
 #define API_KEY "sk-ant-..." /* from flash or a secure element on a real device */
 

@@ -38,8 +38,8 @@
 #include <string.h>
 
 #include "ambc/ambc.h"
-#include "ambc_lwip.h"
-#include "ambc_mbedtls.h"
+#include "ambc/lwip.h"
+#include "ambc/mbedtls.h"
 
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"

@@ -19,6 +19,10 @@
 
 #ifdef AMBC_KCONFIG_HEADER
 #include AMBC_KCONFIG_HEADER
+#elif defined(AMBC_KCONFIG_INSTALLED)
+/* An installed ambc (cmake --install): the Kconfig header the libraries were built with sits
+ * beside this file, and the package (CMake targets, pkg-config Cflags) defines the switch. */
+#include "ambc_kconfig.h"
 #endif
 
 /* Feature switches (Kconfig menu "Features"): what a build without Kconfig gets. */

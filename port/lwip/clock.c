@@ -1,6 +1,6 @@
-/* The lwIP clock (ambc_lwip.h): sys_now() widened to 64 bits, a sleep that keeps lwIP running,
+/* The lwIP clock (ambc/lwip.h): sys_now() widened to 64 bits, a sleep that keeps lwIP running,
  * and jitter randomness. */
-#include "ambc_lwip.h"
+#include "ambc/lwip.h"
 
 #include "lwip/opt.h"
 #include "lwip/sys.h"
@@ -59,7 +59,7 @@ static uint32_t lwip_random(void *ctx)
     if (c->rand != NULL) {
         return c->rand(c->rand_ctx);
     }
-    /* xorshift32 (Marsaglia): jitter only, NOT secure (see ambc_lwip.h). */
+    /* xorshift32 (Marsaglia): jitter only, NOT secure (see ambc/lwip.h). */
     x = c->xorshift;
     x ^= x << 13;
     x ^= x >> 17;

@@ -1,7 +1,7 @@
-/* The lwIP raw-API stream (ambc_lwip.h): tcp_* callbacks fill a caller-provided ring, and
+/* The lwIP raw-API stream (ambc/lwip.h): tcp_* callbacks fill a caller-provided ring, and
  * every call that waits loops on the application's poll function. For lwIP without an OS
- * (NO_SYS=1); see ambc_lwip.h for other threading models. */
-#include "ambc_lwip.h"
+ * (NO_SYS=1); see ambc/lwip.h for other threading models. */
+#include "ambc/lwip.h"
 
 #include <string.h>
 
@@ -19,7 +19,7 @@
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
 
-/* Where lwIP runs in another context, these bracket every lwIP call (see ambc_lwip.h). */
+/* Where lwIP runs in another context, these bracket every lwIP call (see ambc/lwip.h). */
 #ifndef AMBC_LWIP_RAW_LOCK
 #define AMBC_LWIP_RAW_LOCK()
 #endif

@@ -1,6 +1,6 @@
-/* The lwIP sockets stream (ambc_lwip.h): non-blocking lwIP sockets, every wait bounded by
+/* The lwIP sockets stream (ambc/lwip.h): non-blocking lwIP sockets, every wait bounded by
  * lwip_select (or lwip_poll). For lwIP with an OS (NO_SYS=0, LWIP_SOCKET=1). */
-#include "ambc_lwip.h"
+#include "ambc/lwip.h"
 
 #include <string.h>
 

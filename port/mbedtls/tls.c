@@ -1,5 +1,5 @@
-/* TLS over any ambc stream, with mbedTLS 2.28 or 3.x (ambc_mbedtls.h). */
-#include "ambc_mbedtls.h"
+/* TLS over any ambc stream, with mbedTLS 2.28 or 3.x (ambc/mbedtls.h). */
+#include "ambc/mbedtls.h"
 
 #include <limits.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* The POSIX clock (ambc_posix.h): monotonic milliseconds, a sleep, and jitter randomness. */
-#include "ambc_posix.h"
+/* The POSIX clock (ambc/posix.h): monotonic milliseconds, a sleep, and jitter randomness. */
+#include "ambc/posix.h"
 
 #include <errno.h>
 #include <fcntl.h>

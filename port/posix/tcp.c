@@ -1,5 +1,5 @@
-/* The POSIX TCP stream (ambc_posix.h): non-blocking BSD sockets, every wait bounded by poll. */
-#include "ambc_posix.h"
+/* The POSIX TCP stream (ambc/posix.h): non-blocking BSD sockets, every wait bounded by poll. */
+#include "ambc/posix.h"
 
 #include <errno.h>
 #include <fcntl.h>

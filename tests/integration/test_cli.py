@@ -8,6 +8,7 @@ Every server a test starts (mock_api.py, nginx) it stops by its own pid, even on
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -239,6 +240,41 @@ http {{
 
 @unittest.skipUnless(shutil.which("nginx") or os.path.exists("/usr/sbin/nginx"),
                      "nginx not installed (Debian nginx-light)")
+class Conventions(unittest.TestCase):
+    """--version, --help and usage errors as command-line tools do them (issue 14)."""
+
+    def cli(self, *args):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+        return subprocess.run([CLI, *args], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=30, text=True)
+
+    def test_version(self):
+        with open(os.path.join(HERE, "..", "..", "include", "ambc", "ambc.h")) as f:
+            version = re.search(r'^#define AMBC_VERSION\s+"([^"]+)"', f.read(), re.M).group(1)
+        r = self.cli("--version")
+        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, f"ambc {version}\n", ""))
+
+    def test_help_to_stdout_exit_0(self):
+        for args in (["--help"], ["-h"], ["list", "--help"], ["create", "--help"]):
+            r = self.cli(*args)
+            self.assertEqual(r.returncode, 0, args)
+            self.assertEqual(r.stderr, "", args)
+            self.assertTrue(r.stdout.startswith("usage: ambc list"), args)
+            self.assertIn("ambc --version | --help", r.stdout)
+
+    def test_usage_error_is_one_line_and_a_hint(self):
+        for args, why in (([], "no command"), (["lits"], "unknown command"),
+                          (["list", "--limit"], "--limit must be 1..1000"),
+                          (["list", "--limit", "0"], "--limit must be 1..1000"),
+                          (["list", "--frobnicate"], "unknown or incomplete option"),
+                          (["get"], "this command needs a batch id"),
+                          (["create"], "create needs a JSONL file")):
+            r = self.cli(*args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stdout, "", args)
+            self.assertEqual(r.stderr, f"ambc: {why} (try 'ambc --help')\n", args)
+
+
 class ThroughNginx(unittest.TestCase):
     """nginx terminates TLS in front of a plain-HTTP mock: a second, real server on the path."""
 

@@ -14,7 +14,7 @@ cc() { # out.o NO_SYS source [extra flags]
     out=$1 nosys=$2 src=$3; shift 3
     arm-none-eabi-gcc -mcpu="$cpu" -mthumb -Os -std=c99 -ffunction-sections -fdata-sections \
         -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wstrict-prototypes -Werror \
-        -DNO_SYS="$nosys" "$@" -I"$root/port/lwip" -I"$root/include" \
+        -DNO_SYS="$nosys" "$@" -I"$root/port/lwip/include" -I"$root/include" \
         -isystem "$root/boards/linux-lwip" -isystem "$root/tests/lwip/cortex-m" \
         -isystem "$lwip/src/include" -c "$src" -o "$work/$out"
 }

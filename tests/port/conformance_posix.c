@@ -6,10 +6,10 @@
 #include <signal.h>
 #include <string.h>
 
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 #include "conformance.h"
 #ifdef CONFORMANCE_TLS
-#include "ambc_mbedtls.h"
+#include "ambc/mbedtls.h"
 #endif
 
 int main(int argc, char **argv)

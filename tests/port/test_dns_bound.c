@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 
 static uint64_t margin_ms(void)
 {

@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 
 /* Timing slack allowed beyond a timeout: generous for loaded CI machines and valgrind. */
 static uint64_t margin_ms(void)

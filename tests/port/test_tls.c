@@ -34,9 +34,9 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include "ambc_mbedtls.h"
+#include "ambc/mbedtls.h"
 #include "mbedtls/version.h"
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 
 #ifdef AMBC_TEST_HEAP_COUNT
 #include "heap_count.h"

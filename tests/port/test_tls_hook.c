@@ -26,8 +26,8 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include "ambc_mbedtls.h"
-#include "ambc_posix.h"
+#include "ambc/mbedtls.h"
+#include "ambc/posix.h"
 #include "mbedtls/version.h"
 
 static const char *ca_path;

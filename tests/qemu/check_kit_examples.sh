@@ -38,7 +38,8 @@ cat $files /dev/null | od -An -v -tx1 | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' \
 for ex in boards/zephyr/samples/list_batches/src/main.c boards/zephyr/tests/offline/src/main.c \
           boards/esp-idf/examples/list_batches/main/main.c boards/pico-w/main.c; do
     if "$cc" -std=gnu99 -fsyntax-only -Wall -Wextra -Werror -I"$stubs" -I"$gen" \
-        -I"$root/include" -I"$root/port/mbedtls" -I"$root/port/lwip" -I"$build" -isystem "$mbed" \
+        -I"$root/include" -I"$root/port/mbedtls/include" -I"$root/port/lwip/include" \
+        -I"$build" -isystem "$mbed" \
         -DAMBC_KCONFIG_HEADER='"ambc_kconfig.h"' -DWIFI_SSID='"ssid"' -DWIFI_PASSWORD='"pw"' \
         "$root/$ex"; then
         echo "OK   $ex (syntax, against stand-in platform headers)"

@@ -132,8 +132,10 @@ IDF_TARGETS = {"esp32", "esp32s2", "esp32s3", "esp32c2", "esp32c3", "esp32c5", "
 # ESP-IDF's own components the examples require (not from the registry).
 IDF_BUILTINS = {"mbedtls", "lwip", "nvs_flash", "esp_netif", "esp_event", "esp_wifi",
                 "esp_timer", "freertos", "log", "esp_system"}
-# What a component user needs from the repository, relative to its root.
-COMPONENT_NEEDS = ("core", "include", "port", "Kconfig", "CMakeLists.txt", "idf_component.yml")
+# What a component user needs from the repository, relative to its root (the ESP_PLATFORM
+# block takes its sources and include directories from ambcFilePaths.cmake).
+COMPONENT_NEEDS = ("core", "include", "port", "Kconfig", "CMakeLists.txt", "ambcFilePaths.cmake",
+                   "idf_component.yml")
 
 
 def glob_regex(pattern):

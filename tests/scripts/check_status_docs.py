@@ -29,7 +29,6 @@ RETURNED_BY = re.compile(r"Returned by:(.*)", re.S)
 
 def headers(root):
     found = sorted(glob.glob(os.path.join(root, "include", "ambc", "*.h")))
-    found += sorted(glob.glob(os.path.join(root, "port", "*", "ambc_*.h")))
     found += sorted(glob.glob(os.path.join(root, "port", "*", "include", "ambc", "*.h")))
     return found
 

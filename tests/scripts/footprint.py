@@ -50,15 +50,17 @@ SLACK = 64  # bytes: tiny files may move a few instructions without meaning anyt
 # (request_writer.c +234 B: a NULL or an out-of-range argument refused without a sticky
 # failure; api_error.c, json_scan.c, page.c, stream.c, retry.c +150 B), ambc_client_init()
 # checks the key, Host and beta lengths against their named limits (client.c +146 B), and a
-# create answer cut after its whole batch is success, not a retry (create.c +16 B).
+# create answer cut after its whole batch is success, not a retry (create.c +16 B). Then +4 B
+# for both profiles: ambc_client_init split in two (its complexity exception removed).
 CORE_TEXT_BUDGET = 10 * 1024
-CORE_TEXT_CEILING = 20628
+CORE_TEXT_CEILING = 20632
 # Issue 14's budget: the core of the `minimal-list` profile, .text + .rodata on Cortex-M4 -Os,
 # at most 12 KB. Not met (see docs/footprint.md, "Profiles"): held under a ceiling that only
 # ever goes down, as above. Raised for issue 16's argument checks and limits (17763 -> 18019,
 # +256 B: client.c +146, json_scan.c +40, page.c +28, stream.c +26, api_error.c +12, the rest
-# +4). Lowered by issue 15 (18019 -> 17991): ambc_strerror()'s codes kept in one byte each
-# (-58 B) paid for a status of its own for certificates not valid yet (+29 B).
+# +4; then +4 with ambc_client_init split). Lowered by issue 15 (18023 -> 17991):
+# ambc_strerror()'s codes kept in one byte each and its loop without strlen (-61 B) paid for a
+# status of its own for certificates not valid yet (+29 B).
 MINIMAL_LIST_BUDGET = 12 * 1024
 MINIMAL_LIST_CEILING = 17991
 PROFILES = ["minimal-list", "default", "full"]
@@ -106,11 +108,12 @@ def components(root, build, config_dir):
                         "#undef MBEDTLS_THREADING_C\n#undef MBEDTLS_THREADING_PTHREAD\n"
                         "#undef MBEDTLS_FS_IO\n")
         out.append(("port/mbedtls", [os.path.join(root, "port", "mbedtls", "tls.c")],
-                    inc + ["-isystem", mbed, "-I", os.path.join(root, "port", "mbedtls"),
+                    inc + ["-isystem", mbed,
+                           "-I", os.path.join(root, "port", "mbedtls", "include"),
                            '-DMBEDTLS_CONFIG_FILE="ambc_footprint_config.h"']))
     lwip = os.path.join(build, "deps", "lwip")
     if os.path.isdir(os.path.join(lwip, "src", "include")):
-        lw = inc + ["-I", os.path.join(root, "port", "lwip"),
+        lw = inc + ["-I", os.path.join(root, "port", "lwip", "include"),
                     "-isystem", os.path.join(root, "boards", "linux-lwip"),
                     "-isystem", os.path.join(root, "tests", "lwip", "cortex-m"),
                     "-isystem", os.path.join(lwip, "src", "include")]
@@ -154,7 +157,7 @@ def measure(root, build):
     # figures are for the machine it runs on, with the host gcc and the same flags.
     posix = [os.path.join(root, "port", "posix", f) for f in ("clock.c", "tcp.c")]
     inc = ["-I", os.path.join(root, "include"), "-I", headers["default"],
-           "-I", os.path.join(root, "port", "posix"),
+           "-I", os.path.join(root, "port", "posix", "include"),
            '-DAMBC_KCONFIG_HEADER="ambc_kconfig.h"', "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE"]
     for opt in OPTS:
         for src in posix:

@@ -49,8 +49,9 @@ def sizes(root, build):
     os.makedirs(objdir, exist_ok=True)
     src = os.path.join(root, "tests", "scripts", "sizes_table.c")
     base = ["-std=c99", "-Wall", "-Werror", "-I", os.path.join(root, "include"), "-I", build,
-            '-DAMBC_KCONFIG_HEADER="ambc_kconfig.h"', "-I", os.path.join(root, "port", "lwip"),
-            "-DAMBC_SIZES_LWIP", "-I", os.path.join(root, "port", "mbedtls")]
+            '-DAMBC_KCONFIG_HEADER="ambc_kconfig.h"',
+            "-I", os.path.join(root, "port", "lwip", "include"),
+            "-DAMBC_SIZES_LWIP", "-I", os.path.join(root, "port", "mbedtls", "include")]
     out = {}
     # Cortex-M4: mbedTLS headers with the footprint table's configuration (Debian's, less
     # threads and filesystem)
@@ -61,7 +62,8 @@ def sizes(root, build):
     obj = os.path.join(objdir, "sizes-cortex-m4.o")
     subprocess.run(m4 + ["-c", src, "-o", obj], check=True)
     out["cortex-m4"] = read_rows(obj, "arm-none-eabi-objcopy")
-    host = ["gcc", "-O2"] + base + ["-I", os.path.join(root, "port", "posix"), "-DAMBC_SIZES_POSIX"]
+    host = ["gcc", "-O2"] + base + ["-I", os.path.join(root, "port", "posix", "include"),
+                                   "-DAMBC_SIZES_POSIX"]
     if os.path.isdir("/usr/include/mbedtls"):
         host.append("-DAMBC_SIZES_TLS")
     obj = os.path.join(objdir, "sizes-x86-64.o")

@@ -6,13 +6,13 @@
 
 #include "ambc/ambc.h"
 #ifdef AMBC_SIZES_POSIX
-#include "ambc_posix.h"
+#include "ambc/posix.h"
 #endif
 #ifdef AMBC_SIZES_TLS
-#include "ambc_mbedtls.h"
+#include "ambc/mbedtls.h"
 #endif
 #ifdef AMBC_SIZES_LWIP
-#include "ambc_lwip.h"
+#include "ambc/lwip.h"
 #endif
 
 typedef struct {

@@ -32,8 +32,7 @@ def units(root, build):
               '-DAMBC_KCONFIG_HEADER="ambc_kconfig.h"']
 
     def port_inc(name):
-        d = os.path.join(root, "port", name)
-        return ["-I", d, "-I", os.path.join(d, "include")]
+        return ["-I", os.path.join(root, "port", name, "include")]  # <ambc/NAME.h>
 
     def c_files(d):
         d = os.path.join(root, d)

@@ -25,8 +25,8 @@
 #include "sdkconfig.h"
 
 #include "ambc/ambc.h"
-#include "ambc_lwip.h"
-#include "ambc_mbedtls.h"
+#include "ambc/lwip.h"
+#include "ambc/mbedtls.h"
 
 /* A clock before this (2025-01-01T00:00:00Z) has not been set: no certificate's dates can be
  * judged by it. */

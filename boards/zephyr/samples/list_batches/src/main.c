@@ -15,7 +15,7 @@
 #include <zephyr/random/random.h>
 
 #include "ambc/ambc.h"
-#include "ambc_mbedtls.h"
+#include "ambc/mbedtls.h"
 
 /* From secure storage on a real device. With this placeholder the sample still shows the
  * whole path working: a verified handshake, then the API's 401 (AMBC_ERR_API). */

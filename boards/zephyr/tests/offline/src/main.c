@@ -14,7 +14,7 @@
 #include <zephyr/ztest.h>
 
 #include "ambc/ambc.h"
-#include "ambc_mbedtls.h"
+#include "ambc/mbedtls.h"
 
 /* ---- a stream that answers every request with one canned response ---- */
 

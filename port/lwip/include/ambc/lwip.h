@@ -1,5 +1,5 @@
 /**
- * @file ambc_lwip.h
+ * @file ambc/lwip.h
  * @brief The lwIP ports: a TCP stream over lwIP sockets (NO_SYS=0) or over lwIP's raw API
  *        (NO_SYS=1), and a clock over lwIP's sys_now().
  *

@@ -1,5 +1,5 @@
 /**
- * @file ambc_mbedtls.h
+ * @file ambc/mbedtls.h
  * @brief TLS as an ambc stream over any other ambc stream, with mbedTLS.
  *
  * ambc_tls_t wraps a lower stream (port/posix TCP, an lwIP port, anything implementing

@@ -1,5 +1,5 @@
 /**
- * @file ambc_posix.h
+ * @file ambc/posix.h
  * @brief The POSIX port: a TCP stream over BSD sockets and a monotonic clock.
  *
  * For Linux (and other POSIX systems with getaddrinfo and poll). Both objects are
