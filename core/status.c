@@ -63,8 +63,9 @@
     X(AMBC_ERR_TLS_HANDSHAKE, "the handshake failed for a reason other than verification") \
     X(AMBC_ERR_TLS_VERIFY, "the server certificate is not trusted") \
     X(AMBC_ERR_TLS_HOSTNAME, "the certificate does not name the host") \
-    X(AMBC_ERR_TLS_EXPIRED, "the certificate is outside its validity period") \
+    X(AMBC_ERR_TLS_EXPIRED, "the certificate (or one of its chain) has expired") \
     X(AMBC_ERR_TLS_IO, "a TLS record error after the handshake") \
+    X(AMBC_ERR_TLS_NOT_YET_VALID, "the certificate (or one of its chain) is not valid yet") \
     X(AMBC_ERR_API, "the API answered with an HTTP error status; see ambc_api_error_t") \
     X(AMBC_ERR_API_LOOP, "the walk's cursors repeat: the pages would never end") \
     X(AMBC_ERR_RESUME_LOST, "a retried page no longer holds the last record delivered") \
@@ -80,7 +81,9 @@
       "the connection failed after the whole body was sent: the batch may exist")
 /* clang-format on */
 
-#define CODE(name, meaning) name,
+/* A code is kept as 1 - code, in one byte: the statuses run from -199 to 1 (status.h), so it
+ * is 0..200. */
+#define CODE(name, meaning) (uint8_t)(1u - (unsigned)(name)),
 
 #if defined(CONFIG_AMBC_STRERROR_FULL)
 #define TEXT(name, meaning) #name ": " meaning "\0"
@@ -92,15 +95,20 @@
 
 const char *ambc_strerror(ambc_status_t status)
 {
-    static const int16_t codes[] = {STATUS_LIST(CODE)};
+    static const uint8_t codes[] = {STATUS_LIST(CODE)};
     static const char texts[] = STATUS_LIST(TEXT);
+    const int key = 1 - (int)status; /* as the codes are kept; outside 0..200 matches none */
     const char *t = texts;
-    size_t i;
-    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-        if ((int)codes[i] == (int)status) {
+    size_t i = 0;
+    while (*t != '\0') { /* no text is empty: the string's own final NUL ends the list */
+        if ((int)codes[i] == key) {
             return t;
         }
-        t += strlen(t) + 1;
+        i++;
+        while (*t != '\0') {
+            t++;
+        }
+        t++;
     }
     return UNKNOWN;
 }
