@@ -4,14 +4,14 @@
  * application prints pays for this text, and Kconfig chooses how much of it there is
  * (CONFIG_AMBC_STRERROR_FULL "NAME: meaning", _NAMES "NAME", _NONE no ambc_strerror() at all).
  *
- * The texts are one NUL-separated string and the codes one array in the same order: no table
- * of pointers, no switch (a sparse switch over codes -199..1 compiles to a table of 201
- * pointers). */
+ * Each list's texts are one NUL-separated string and its codes one byte array in the same
+ * order: no table of pointers, no switch (a sparse switch over codes -199..1 compiles to a
+ * table of 201 pointers). */
 #include "ambc/config.h" /* the feature switches below depend on it */
 #include "ambc/status.h"
 
 #include <stdint.h>
-#include <string.h>
+#include <stddef.h>
 
 #if !defined(CONFIG_AMBC_STRERROR_NONE)
 
@@ -63,8 +63,9 @@
     X(AMBC_ERR_TLS_HANDSHAKE, "the handshake failed for a reason other than verification") \
     X(AMBC_ERR_TLS_VERIFY, "the server certificate is not trusted") \
     X(AMBC_ERR_TLS_HOSTNAME, "the certificate does not name the host") \
-    X(AMBC_ERR_TLS_EXPIRED, "the certificate is outside its validity period") \
-    X(AMBC_ERR_TLS_IO, "a TLS record error after the handshake")
+    X(AMBC_ERR_TLS_EXPIRED, "the certificate (or one of its chain) has expired") \
+    X(AMBC_ERR_TLS_IO, "a TLS record error after the handshake") \
+    X(AMBC_ERR_TLS_NOT_YET_VALID, "the certificate (or one of its chain) is not valid yet")
 /* Two lists: the full texts are two strings, as C99 promises string literals of 4095 bytes
  * only. */
 #define STATUS_LIST_2(X) \
@@ -96,41 +97,53 @@
 #endif
 /* clang-format on */
 
-#define CODE(name, meaning) name,
-#define ONE(name, meaning)  +1
-#define COUNT_1             (0 STATUS_LIST_1(ONE)) /* how many statuses the first list has */
+/* A code is kept as 1 - code, in one byte: the statuses run from -199 to 1 (status.h), so it
+ * is 0..200. */
+#define CODE(name, meaning) (uint8_t)(1u - (unsigned)(name)),
 
 #if defined(CONFIG_AMBC_STRERROR_FULL)
 #define TEXT(name, meaning) #name ": " meaning "\0"
 #define UNKNOWN             "AMBC_ERR_?: unknown status"
-#define TEXTS_1             STATUS_LIST_1(TEXT)
-#define TEXTS_2             STATUS_LIST_2(TEXT)
-#define SECOND_AT           ((size_t)COUNT_1) /* where the second string's statuses begin */
+#define FIRST(LIST)         STATUS_LIST_1(LIST) /* the texts take two strings */
 #else
 #define TEXT(name, meaning) #name "\0"
 #define UNKNOWN             "AMBC_ERR_?"
-#define TEXTS_1             STATUS_LIST_1(TEXT) STATUS_LIST_2(TEXT) /* the names fit one string */
-#define TEXTS_2             ""
-#define SECOND_AT           SIZE_MAX
+#define FIRST(LIST)         STATUS_LIST_1(LIST) STATUS_LIST_2(LIST) /* the names fit one */
 #endif
+
+/* The text of the code kept as key in one list, or NULL. No text is empty: the string's own
+ * final NUL ends the list. */
+static const char *find(const uint8_t *codes, const char *texts, int key)
+{
+    const char *t = texts;
+    size_t i = 0;
+    while (*t != '\0') {
+        if ((int)codes[i] == key) {
+            return t;
+        }
+        i++;
+        while (*t != '\0') {
+            t++;
+        }
+        t++;
+    }
+    return NULL;
+}
 
 const char *ambc_strerror(ambc_status_t status)
 {
-    static const int16_t codes[] = {STATUS_LIST_1(CODE) STATUS_LIST_2(CODE)};
-    static const char texts1[] = TEXTS_1;
-    static const char texts2[] = TEXTS_2;
-    const char *t = texts1;
-    size_t i;
-    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
-        if (i == SECOND_AT) {
-            t = texts2; /* the second list's texts follow the first's codes */
-        }
-        if ((int)codes[i] == (int)status) {
-            return t;
-        }
-        t += strlen(t) + 1;
+    static const uint8_t codes1[] = {FIRST(CODE)};
+    static const char texts1[] = FIRST(TEXT);
+    const int key = 1 - (int)status; /* as the codes are kept; outside 0..200 matches none */
+    const char *t = find(codes1, texts1, key);
+#if defined(CONFIG_AMBC_STRERROR_FULL)
+    if (t == NULL) {
+        static const uint8_t codes2[] = {STATUS_LIST_2(CODE)};
+        static const char texts2[] = STATUS_LIST_2(TEXT);
+        t = find(codes2, texts2, key);
     }
-    return UNKNOWN;
+#endif
+    return (t != NULL) ? t : UNKNOWN;
 }
 
 #endif /* !CONFIG_AMBC_STRERROR_NONE */

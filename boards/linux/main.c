@@ -248,6 +248,10 @@ static void process_figures(long *rss_kb, int *fds)
 
 static ambc_posix_tcp_t tcp;
 static ambc_tls_t tls;
+/* The last TLS session, to resume on reconnect. Debian's mbedTLS keeps the server's
+ * certificate in it (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE): room for a large one. */
+static uint8_t
+    tls_session[CONFIG_AMBC_TLS_SESSION_SIZE > 4096 ? CONFIG_AMBC_TLS_SESSION_SIZE : 4096];
 static ambc_client_t client;
 
 static ambc_status_t run_command(args_t *a)
@@ -314,6 +318,8 @@ int main(int argc, char **argv)
     memset(&tcfg, 0, sizeof(tcfg));
     tcfg.ca_file = a.list.ca_file;
     tcfg.clock = ambc_posix_clock();
+    tcfg.session = tls_session;
+    tcfg.session_size = sizeof(tls_session);
     ambc_posix_tcp_init(&tcp);
     raw = ambc_posix_tcp_stream(&tcp);
     st = ambc_tls_init(&tls, &raw, &tcfg);
@@ -336,15 +342,17 @@ int main(int argc, char **argv)
     }
     if (a.list.stats) {
         ambc_client_stats_t s = ambc_client_stats(&client);
+        ambc_tls_stats_t ts = ambc_tls_stats(&tls);
         long rss1;
         int fds1;
         process_figures(&rss1, &fds1);
         fprintf(stderr,
                 "ambc: connections %" PRIu32 ", requests %" PRIu32 ", reconnects %" PRIu32
                 ", idle_dropped %" PRIu32 ", retries %" PRIu32 ", resumed %" PRIu32
+                ", tls_handshakes %" PRIu32 ", tls_resumed %" PRIu32
                 ", rss_kb after first run %ld, at end %ld, fds %d->%d\n",
-                s.connects, s.requests, s.reconnects, s.idle_dropped, s.retries, s.resumed, rss0,
-                rss1, fds0, fds1);
+                s.connects, s.requests, s.reconnects, s.idle_dropped, s.retries, s.resumed,
+                ts.handshakes, ts.resumed, rss0, rss1, fds0, fds1);
     }
     (void)ambc_client_close(&client);
     ambc_tls_free(&tls);

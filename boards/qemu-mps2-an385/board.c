@@ -59,6 +59,19 @@ uint32_t board_ms(void)
     return ticks_ms;
 }
 
+uint64_t board_us(void)
+{
+    uint32_t ms;
+    uint32_t left;
+    /* SysTick counts down from RVR to 0 each millisecond; read the count between two reads of
+     * the millisecond counter, so a tick in between cannot pair an old count with a new ms. */
+    do {
+        ms = ticks_ms;
+        left = SYST_CVR;
+    } while (ms != ticks_ms);
+    return (uint64_t)ms * 1000u + (BOARD_CPU_HZ / 1000u - 1u - left) / (BOARD_CPU_HZ / 1000000u);
+}
+
 void board_write(const char *s, size_t len)
 {
     size_t i;

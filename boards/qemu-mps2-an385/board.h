@@ -20,6 +20,13 @@ void board_init(void);
 /** Milliseconds since board_init (SysTick). Wraps after 49 days; lwIP's sys_now is this. */
 uint32_t board_ms(void);
 
+/**
+ * Microseconds since board_init (SysTick's count within the millisecond). Under QEMU's
+ * `-icount shift=N` this is emulated time, one instruction every 2^N ns: the firmware's phase
+ * figures are instruction counts in disguise (main.c, meter.c).
+ */
+uint64_t board_us(void);
+
 /** Console output on UART0 (blocking, byte by byte). */
 void board_write(const char *s, size_t len);
 void board_puts(const char *s);

@@ -4,12 +4,16 @@
  * JSON line in exactly the format of the Linux CLI's `ambc list --all --json`.
  *
  * The ambc part (client, TLS stream over the lwIP raw stream, the walk) is what any
- * application does; only the board set-up and the configuration source are QEMU's.
+ * application does; only the board set-up and the configuration source are QEMU's. What a
+ * product ships is all here too: CA roots compiled into flash as DER (roots.c, generated from
+ * Kconfig's AMBC_TLS_CA_ROOTS), wall-clock time from SNTP with the build time as a floor
+ * (wallclock.c), the TLS session kept for resumption.
  *
  * Configuration comes from the semihosting command line (QEMU's `-append`), as key=value
  * words:
  *   port=N     the API's TCP port on the gateway (required)
- *   ca=PATH    a host file of PEM CA certificates, read through semihosting (required)
+ *   ca=PATH    test option: trust only this DER certificate (a host file, read through
+ *              semihosting) instead of the roots compiled into flash
  *   key=KEY    the API key (default: test-key, the mock's)
  *   limit=N    records per page (default: the API's, 20)
  *   host=A.B.C.D  numeric address of the API (default 10.0.2.2: QEMU user networking's
@@ -19,11 +23,16 @@
  *   create=N   first create a batch of N requests (1..100) written from flash with the params
  *              writer, wait for it to end, then list (the new batch comes first)
  *   results=1  after the wait, stream the batch's results (results_demo.c)
+ *   sntp=A.B.C.D|off  the SNTP server asked for the time before the first handshake (default
+ *              10.0.2.2); sntp_wait=MS how long to wait for it (default 2000)
+ *   probe=P[,P...]  instead of listing: a TLS handshake with each port in turn, reporting its
+ *              status (certificate tests)
  * A real device keeps these (and the CA certificates) in flash.
  *
  * Output: `created: ` and `ended: ` lines with the new batch (create=N), record lines, then
- * `ambc-fw: ...` lines with the measurements. Exit status (QEMU's, through semihosting) as the
- * CLI's: 0 success, 1 other, 2 usage, 3 network/TLS, 4 API error, 5 protocol error.
+ * `ambc-fw: ...` lines with the measurements (emulated microseconds: under -icount,
+ * instructions). Exit status (QEMU's, through semihosting) as the CLI's: 0 success, 1 other,
+ * 2 usage, 3 network/TLS, 4 API error, 5 protocol error.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,46 +52,75 @@
 
 #include "board.h"
 #include "lan9118.h"
+#include "meter.h"
 #include "results_demo.h"
+#include "wallclock.h"
 
 enum { EXIT_USAGE = 2, EXIT_NET = 3, EXIT_API = 4, EXIT_PROTOCOL = 5 };
 
 /* mbedTLS's arena: every byte mbedTLS ever allocates comes from here. */
 #ifndef AMBC_FW_ARENA_SIZE
-#define AMBC_FW_ARENA_SIZE 32768
+#define AMBC_FW_ARENA_SIZE 36864
 #endif
-/* The raw lwIP port's receive ring (Kconfig: this board's defconfig sets it): it must hold a
- * whole TCP window, or lwIP keeps segments the ring refused and offers them again only on its
- * 250 ms timer (measured here with a 2 KB ring: the walk took 33 s instead of 3.3 s). */
+/* The raw lwIP port's receive ring (Kconfig; this board's defconfig sets it from a
+ * measurement, README.md "The receive ring"). The port announces only the ring's free space as
+ * TCP window, so any size works; the size sets how much the server can have in flight. */
+#ifndef AMBC_FW_RING_SIZE /* -D only to measure other sizes without rebuilding the rest */
 #define AMBC_FW_RING_SIZE CONFIG_AMBC_LWIP_RING_SIZE
-typedef char ring_holds_a_tcp_window[(AMBC_FW_RING_SIZE >= TCP_WND) ? 1 : -1];
+#endif
 
 /* sizeof(memory_header) in mbedTLS 2.28's memory_buffer_alloc.c with MBEDTLS_MEMORY_DEBUG and
  * no backtrace: eight 32-bit fields. */
 #define ARENA_BLOCK_HEADER 32u
-#define CA_PEM_MAX         4096 /* test set-up only: a real board keeps its CAs in flash */
+#define CA_DER_MAX         2048 /* test option only: the product's roots are in flash */
 #define CMDLINE_MAX        512
+#define PROBES_MAX         8
+
+/* The roots compiled into flash (roots.c, made by scripts/ca_roots.py at build time). */
+extern const ambc_tls_der_t ambc_fw_roots[];
+extern const size_t ambc_fw_roots_count;
 
 typedef struct {
     uint16_t port;
     uint16_t limit;
     uint16_t create; /* requests in a batch to create first, 0: none */
+    uint16_t probes; /* ports in probe[] */
+    uint16_t probe[PROBES_MAX];
+    uint16_t sntp_wait_ms;
     bool beta;
     bool results; /* stream the created batch's results after the wait */
+    bool sntp;
+    ip4_addr_t sntp_server;
     const char *ca_path;
     const char *api_key;
     const char *host;
     const char *server_name;
 } fw_args_t;
 
+/* Where the time went, in emulated microseconds (instructions under -icount). "cpu" is time in
+ * TLS minus time in the TCP stream below it: mbedTLS's own work. */
+typedef struct {
+    uint32_t full, resumed;           /* handshakes of each kind */
+    uint64_t full_cpu, resumed_cpu;   /* their mbedTLS work */
+    uint64_t full_net, resumed_net;   /* their time in TCP (lwIP, and waiting for the server) */
+    uint64_t lower_at, tls_at;        /* the meters when the current connect began */
+    size_t full_arena, resumed_arena; /* arena peak during each kind of handshake */
+    size_t arena_peak;                /* over the whole run */
+    size_t arena_idle;                /* in use after ambc_tls_init: held between handshakes */
+} handshakes_t;
+
 static uint8_t arena[AMBC_FW_ARENA_SIZE] __attribute__((aligned(8)));
 static uint8_t ring[AMBC_FW_RING_SIZE];
-static uint8_t ca_pem[CA_PEM_MAX];
+static uint8_t ca_der[CA_DER_MAX];
+static uint8_t tls_session[CONFIG_AMBC_TLS_SESSION_SIZE];
 static char cmdline[CMDLINE_MAX];
 static struct netif nif;
 static ambc_lwip_raw_t raw;
 static ambc_clock_t fw_clock;
 static ambc_tls_t tls;
+static meter_t tcp_meter; /* below TLS: the wire */
+static meter_t tls_meter; /* above TLS: what the client sees */
+static handshakes_t hs;
 static ambc_client_t client;
 
 /* lwIP's time base for NO_SYS=1 (timeouts, TCP timers). */
@@ -177,16 +215,57 @@ typedef struct {
     uint32_t requests0;    /* the client's request count before the walk */
     uint32_t t0;           /* board_ms() when the walk started */
     uint32_t first_record; /* ms from t0 to the first record: connect, handshake, first page */
+    uint64_t us0;          /* board_us() when the walk started */
+    uint64_t callback_us;  /* time in on_batch: printing, the application's share */
+    meter_counts_t tcp0;   /* the meters when the walk started */
+    meter_counts_t tls0;
+    uint64_t hs_cpu0; /* handshake work before the walk */
 } walk_t;
 
 static ambc_status_t on_batch(void *ctx, const ambc_batch_t *b)
 {
     walk_t *w = ctx;
+    uint64_t t0 = board_us();
     if (w->records++ == 0u) {
         w->first_record = board_ms() - w->t0;
     }
     print_json(b);
+    w->callback_us += board_us() - t0;
     return AMBC_OK;
+}
+
+/* ---- handshake costs: the TLS meter calls this around each connect ------------------------ */
+
+static void on_tls_connect(void *ctx, ambc_status_t st)
+{
+    handshakes_t *h = ctx;
+    size_t peak = 0, blocks = 0;
+    uint64_t cpu, net;
+    if (st == AMBC_ERR_BUSY) { /* before: mark the meters, restart the arena's peak */
+        h->lower_at = meter_total_us(&tcp_meter.n);
+        h->tls_at = meter_total_us(&tls_meter.n);
+        mbedtls_memory_buffer_alloc_max_get(&peak, &blocks);
+        h->arena_peak = peak > h->arena_peak ? peak : h->arena_peak;
+        mbedtls_memory_buffer_alloc_max_reset();
+        return;
+    }
+    mbedtls_memory_buffer_alloc_max_get(&peak, &blocks);
+    if (st != AMBC_OK) {
+        return;
+    }
+    net = meter_total_us(&tcp_meter.n) - h->lower_at;
+    cpu = meter_total_us(&tls_meter.n) - h->tls_at - net;
+    if (ambc_tls_resumed(&tls)) {
+        h->resumed++;
+        h->resumed_cpu += cpu;
+        h->resumed_net += net;
+        h->resumed_arena = peak > h->resumed_arena ? peak : h->resumed_arena;
+    } else {
+        h->full++;
+        h->full_cpu += cpu;
+        h->full_net += net;
+        h->full_arena = peak > h->full_arena ? peak : h->full_arena;
+    }
 }
 
 /* ---- create and wait ----------------------------------------------------------------------- */
@@ -291,10 +370,29 @@ static bool parse_u16(const char *s, uint32_t lo, uint32_t hi, uint16_t *out)
     return true;
 }
 
+/* probe=P[,P...] */
+static bool parse_ports(char *v, fw_args_t *a)
+{
+    while (a->probes < PROBES_MAX) {
+        char *comma = strchr(v, ',');
+        if (comma != NULL) {
+            *comma = '\0';
+        }
+        if (!parse_u16(v, 1, 65535, &a->probe[a->probes++])) {
+            return false;
+        }
+        if (comma == NULL) {
+            return true;
+        }
+        v = comma + 1;
+    }
+    return false;
+}
+
 static bool parse_word(char *w, fw_args_t *a)
 {
     char *eq = strchr(w, '=');
-    const char *v;
+    char *v;
     if (eq == NULL) {
         return true; /* the program name QEMU puts first */
     }
@@ -306,6 +404,13 @@ static bool parse_word(char *w, fw_args_t *a)
         return parse_u16(v, 1, AMBC_LIST_LIMIT_MAX, &a->limit);
     } else if (strcmp(w, "ca") == 0) {
         a->ca_path = v;
+    } else if (strcmp(w, "sntp") == 0) {
+        a->sntp = strcmp(v, "off") != 0;
+        return !a->sntp || ip4addr_aton(v, &a->sntp_server) != 0;
+    } else if (strcmp(w, "sntp_wait") == 0) {
+        return parse_u16(v, 0, 60000, &a->sntp_wait_ms);
+    } else if (strcmp(w, "probe") == 0) {
+        return parse_ports(v, a);
     } else if (strcmp(w, "key") == 0) {
         a->api_key = v;
     } else if (strcmp(w, "host") == 0) {
@@ -331,6 +436,9 @@ static bool parse_args(fw_args_t *a)
     a->api_key = "test-key";
     a->host = "10.0.2.2";
     a->server_name = "localhost";
+    a->sntp = true;
+    IP4_ADDR(&a->sntp_server, 10, 0, 2, 2);
+    a->sntp_wait_ms = 2000;
     if (board_cmdline(cmdline, sizeof(cmdline)) < 0) {
         return false;
     }
@@ -350,7 +458,7 @@ static bool parse_args(fw_args_t *a)
             return false;
         }
     }
-    return a->port != 0 && a->ca_path != NULL;
+    return a->port != 0 || a->probes > 0;
 }
 
 /* ---- bring-up, the walk, the report -------------------------------------------------------- */
@@ -409,35 +517,58 @@ static void measure(const char *key, uint32_t value)
     board_put_u32(value);
 }
 
-static void report(const walk_t *w, uint32_t walk_ms)
+static void report_memory(void)
 {
-    ambc_client_stats_t s = ambc_client_stats(&client);
     size_t peak = 0, peak_blocks = 0, cur = 0, cur_blocks = 0;
-    const lan9118_stats_t *eth = lan9118_stats();
     mbedtls_memory_buffer_alloc_max_get(&peak, &peak_blocks);
     mbedtls_memory_buffer_alloc_cur_get(&cur, &cur_blocks);
-    board_puts("ambc-fw: walk");
-    measure("records", w->records);
-    measure("pages", s.requests - w->requests0);
-    measure("handshakes", s.connects);
-    measure("reconnects", s.reconnects);
-    measure("retries", s.retries);
-    measure("walk_ms", walk_ms);
-    measure("first_record_ms", w->first_record);
-    measure("uptime_ms", board_ms());
-    board_puts("\nambc-fw: memory");
+    peak = peak > hs.arena_peak ? peak : hs.arena_peak;
+    board_puts("ambc-fw: memory");
     measure("arena_size", AMBC_FW_ARENA_SIZE);
     measure("arena_peak", (uint32_t)peak);
     measure("arena_peak_blocks", (uint32_t)peak_blocks);
     /* max_get counts payload bytes; each block also has a header in the arena. */
     measure("arena_peak_bound", (uint32_t)(peak + peak_blocks * ARENA_BLOCK_HEADER));
     measure("arena_in_use_at_end", (uint32_t)cur);
+    measure("arena_after_init", (uint32_t)hs.arena_idle);
     measure("stack_size", (uint32_t)board_stack_size());
     measure("stack_used", (uint32_t)board_stack_used());
     measure("client_bytes", (uint32_t)sizeof(client));
     measure("tls_bytes", (uint32_t)sizeof(tls));
+    measure("session_buf", (uint32_t)sizeof(tls_session));
     measure("ring_bytes", AMBC_FW_RING_SIZE);
-    board_puts("\nambc-fw: lwip");
+    board_puts("\n");
+}
+
+static void report_tls(void)
+{
+    ambc_tls_stats_t ts = ambc_tls_stats(&tls);
+    board_puts("ambc-fw: time");
+    measure("sntp", wallclock_syncs());
+    measure("sntp_refused", wallclock_refused());
+    measure("floor", wallclock_floor());
+    measure("now", wallclock_now());
+    board_puts("\nambc-fw: tls");
+    measure("tls_handshakes", ts.handshakes);
+    measure("tls_resumed", ts.resumed);
+    measure("tls_offered", ts.offered);
+    measure("not_saved", ts.not_saved);
+    measure("session_bytes", ts.session_bytes);
+    measure("full", hs.full);
+    measure("full_cpu_us", (uint32_t)hs.full_cpu);
+    measure("full_net_us", (uint32_t)hs.full_net);
+    measure("full_arena", (uint32_t)hs.full_arena);
+    measure("resumed_cpu_us", (uint32_t)hs.resumed_cpu);
+    measure("resumed_net_us", (uint32_t)hs.resumed_net);
+    measure("resumed_arena", (uint32_t)hs.resumed_arena);
+    measure("verify_flags", ambc_tls_verify_flags(&tls));
+    board_puts("\n");
+}
+
+static void report_lwip(void)
+{
+    const lan9118_stats_t *eth = lan9118_stats();
+    board_puts("ambc-fw: lwip");
     measure("heap_max", (uint32_t)lwip_stats.mem.max);
     measure("heap_err", (uint32_t)lwip_stats.mem.err);
     measure("pbuf_pool_max", (uint32_t)lwip_stats.memp[MEMP_PBUF_POOL]->max);
@@ -452,27 +583,143 @@ static void report(const walk_t *w, uint32_t walk_ms)
     board_puts("\n");
 }
 
+/* The walk's phases: all of it, mbedTLS's work (handshakes and records), TCP (lwIP and
+ * waiting), the application's callback, and the rest: ambc's own (requests, HTTP, JSON). */
+static void report_walk(const walk_t *w, uint32_t walk_ms)
+{
+    ambc_client_stats_t s = ambc_client_stats(&client);
+    uint64_t walk_us = board_us() - w->us0;
+    uint64_t net = meter_total_us(&tcp_meter.n) - meter_total_us(&w->tcp0);
+    uint64_t in_tls = meter_total_us(&tls_meter.n) - meter_total_us(&w->tls0);
+    uint64_t hs_cpu = hs.full_cpu + hs.resumed_cpu - w->hs_cpu0;
+    board_puts("ambc-fw: walk");
+    measure("records", w->records);
+    measure("pages", s.requests - w->requests0);
+    measure("handshakes", s.connects);
+    measure("reconnects", s.reconnects);
+    measure("retries", s.retries);
+    measure("walk_ms", walk_ms);
+    measure("first_record_ms", w->first_record);
+    measure("uptime_ms", board_ms());
+    board_puts("\nambc-fw: phases");
+    measure("walk_us", (uint32_t)walk_us);
+    measure("tls_cpu_us", (uint32_t)(in_tls - net));
+    measure("hs_cpu_us", (uint32_t)hs_cpu);
+    measure("record_cpu_us", (uint32_t)(in_tls - net - hs_cpu));
+    measure("net_us", (uint32_t)net);
+    measure("callback_us", (uint32_t)w->callback_us);
+    measure("client_us", (uint32_t)(walk_us - in_tls - w->callback_us));
+    measure("wire_sent", (uint32_t)(tcp_meter.n.sent - w->tcp0.sent));
+    measure("wire_received", (uint32_t)(tcp_meter.n.received - w->tcp0.received));
+    measure("app_sent", (uint32_t)(tls_meter.n.sent - w->tls0.sent));
+    measure("app_received", (uint32_t)(tls_meter.n.received - w->tls0.received));
+    measure("records_in", tcp_meter.n.records - w->tcp0.records);
+    measure("app_records_in", tcp_meter.n.app_records - w->tcp0.app_records);
+    board_puts("\n");
+}
+
+/* probe=...: one handshake with each port, and its status (the certificate tests). */
+static void probe(const fw_args_t *a, ambc_stream_t s)
+{
+    uint16_t i;
+    for (i = 0; i < a->probes; i++) {
+        ambc_status_t st =
+            s.ops->connect(s.ctx, a->host, a->probe[i], CONFIG_AMBC_CONNECT_TIMEOUT_MS);
+        board_puts("ambc-fw: probe");
+        measure("port", a->probe[i]);
+        board_puts(" status=");
+        board_put_i32(st);
+        measure("verify_flags", ambc_tls_verify_flags(&tls));
+        board_puts(" ");
+        board_puts(ambc_strerror(st));
+        board_puts("\n");
+        s.ops->close(s.ctx);
+    }
+}
+
+/* Trust: the roots in flash, or (test option) one DER certificate from the host. */
+static bool set_trust(const fw_args_t *a, ambc_tls_config_t *c, ambc_tls_der_t *one)
+{
+    long len;
+    if (a->ca_path == NULL) {
+        c->ca_der = ambc_fw_roots;
+        c->ca_der_count = ambc_fw_roots_count;
+        return true;
+    }
+    len = board_read_file(a->ca_path, ca_der, sizeof(ca_der));
+    if (len <= 0) {
+        return false;
+    }
+    one->der = ca_der;
+    one->len = (size_t)len;
+    c->ca_der = one;
+    c->ca_der_count = 1u;
+    return true;
+}
+
+/* Before the first handshake: the time for certificate dates, or the build-time floor. */
+static void get_time(const fw_args_t *a)
+{
+    uint32_t t0 = board_ms();
+    bool ok = a->sntp && wallclock_sync(&a->sntp_server, a->sntp_wait_ms, net_poll, &nif);
+    board_puts("ambc-fw: clock source=");
+    board_puts(ok ? "sntp" : "floor");
+    measure("sntp_ms", board_ms() - t0);
+    board_puts("\n");
+}
+
+static ambc_status_t run(const fw_args_t *a, walk_t *walk, ambc_status_t st)
+{
+    ambc_list_params_t params;
+    if (st == AMBC_OK && a->create > 0) {
+        uint32_t create_ms = 0, wait_ms = 0, polls = 0;
+        st = create_and_wait(a->create, &create_ms, &wait_ms, &polls);
+        if (st == AMBC_OK && a->results) {
+            st = results_demo_run(&client, ended);
+        }
+        board_puts("ambc-fw: create");
+        measure("requests", a->create);
+        measure("create_ms", create_ms);
+        measure("wait_ms", wait_ms);
+        measure("polls", polls);
+        board_puts("\n");
+    }
+    memset(walk, 0, sizeof(*walk));
+    walk->requests0 = ambc_client_stats(&client).requests;
+    walk->t0 = board_ms();
+    walk->us0 = board_us();
+    walk->tcp0 = tcp_meter.n;
+    walk->tls0 = tls_meter.n;
+    walk->hs_cpu0 = hs.full_cpu + hs.resumed_cpu;
+    if (st == AMBC_OK) {
+        memset(&params, 0, sizeof(params));
+        params.limit = a->limit;
+        st = ambc_batches_list_each(&client, &params, true, on_batch, walk);
+    }
+    return st;
+}
+
 int main(void)
 {
+    static walk_t walk;
     fw_args_t a;
-    ambc_stream_t lower;
+    ambc_stream_t wire, secure;
     ambc_tls_config_t tcfg;
+    ambc_tls_der_t one_ca;
     ambc_client_options_t opt;
-    ambc_list_params_t params;
     ambc_status_t st;
-    walk_t walk;
-    uint32_t walk_ms;
-    long ca_len;
+    size_t blocks = 0;
 
     board_init();
     board_puts("ambc-fw: WARNING: this QEMU build's TLS entropy is NOT SECURE (test only)\n");
     if (!parse_args(&a)) {
-        board_puts("ambc-fw: usage: -append \"port=N ca=PATH [key=K] [limit=N] [host=A.B.C.D]"
-                   " [name=NAME] [beta=1] [create=N]\"\n");
+        board_puts("ambc-fw: usage: -append \"port=N [ca=DER] [key=K] [limit=N] [host=A.B.C.D]"
+                   " [name=NAME] [beta=1] [create=N] [results=1] [sntp=A.B.C.D|off] [sntp_wait=MS]"
+                   " [probe=P,...]\"\n");
         return EXIT_USAGE;
     }
-    ca_len = board_read_file(a.ca_path, ca_pem, sizeof(ca_pem));
-    if (ca_len <= 0) {
+    memset(&tcfg, 0, sizeof(tcfg));
+    if (!set_trust(&a, &tcfg, &one_ca)) {
         board_puts("ambc-fw: cannot read the CA file through semihosting\n");
         return EXIT_USAGE;
     }
@@ -481,49 +728,42 @@ int main(void)
         board_puts("ambc-fw: no LAN9118 at 0x40200000 (run with -net nic,model=lan9118)\n");
         return EXIT_NET;
     }
+    get_time(&a);
 
-    /* From here on: what any application does with ambc over lwIP and mbedTLS. */
+    /* From here on: what any application does with ambc over lwIP and mbedTLS (the meters
+     * aside: they only watch the two streams). */
     ambc_lwip_raw_init(&raw, ring, sizeof(ring), net_poll, &nif);
     ambc_lwip_clock_init(&fw_clock, net_poll, &nif, jitter_random, NULL);
-    lower = ambc_lwip_raw_stream(&raw);
-    memset(&tcfg, 0, sizeof(tcfg));
-    tcfg.ca_pem = ca_pem;
-    tcfg.ca_pem_len = (size_t)ca_len + 1u; /* PEM: the length includes the NUL */
-    tcfg.server_name = a.server_name;      /* lwIP has no DNS here: connect by address */
+    wire = meter_wrap(&tcp_meter, ambc_lwip_raw_stream(&raw));
+    tcfg.server_name = a.server_name; /* lwIP has no DNS here: connect by address */
     tcfg.clock = &fw_clock;
-    st = ambc_tls_init(&tls, &lower, &tcfg);
-    if (st == AMBC_OK) {
+    tcfg.session = tls_session;
+    tcfg.session_size = sizeof(tls_session);
+    tcfg.time_is_floor = wallclock_is_floor;
+    st = ambc_tls_init(&tls, &wire, &tcfg);
+    mbedtls_memory_buffer_alloc_cur_get(&hs.arena_idle, &blocks);
+    secure = meter_wrap(&tls_meter, ambc_tls_stream(&tls));
+    tls_meter.on_connect = on_tls_connect;
+    tls_meter.on_connect_ctx = &hs;
+    board_puts("ambc-fw: trust");
+    measure("roots", (uint32_t)tcfg.ca_der_count);
+    board_puts(a.ca_path != NULL ? " source=host-file\n" : " source=flash\n");
+    if (st == AMBC_OK && a.probes > 0) {
+        probe(&a, secure);
+    } else if (st == AMBC_OK) {
         memset(&opt, 0, sizeof(opt));
         opt.host = a.host;
         opt.port = a.port;
         opt.api_key = a.api_key;
         opt.beta = a.beta;
-        st = ambc_client_init(&client, &opt, ambc_tls_stream(&tls), &fw_clock);
+        st = ambc_client_init(&client, &opt, secure, &fw_clock);
+        st = run(&a, &walk, st);
+        report_walk(&walk, board_ms() - walk.t0);
+        ambc_client_close(&client);
     }
-    if (st == AMBC_OK && a.create > 0) {
-        uint32_t create_ms = 0, wait_ms = 0, polls = 0;
-        st = create_and_wait(a.create, &create_ms, &wait_ms, &polls);
-        if (st == AMBC_OK && a.results) {
-            st = results_demo_run(&client, ended);
-        }
-        board_puts("ambc-fw: create");
-        measure("requests", a.create);
-        measure("create_ms", create_ms);
-        measure("wait_ms", wait_ms);
-        measure("polls", polls);
-        board_puts("\n");
-    }
-    memset(&walk, 0, sizeof(walk));
-    walk.requests0 = ambc_client_stats(&client).requests;
-    walk.t0 = board_ms();
-    if (st == AMBC_OK) {
-        memset(&params, 0, sizeof(params));
-        params.limit = a.limit;
-        st = ambc_batches_list_each(&client, &params, true, on_batch, &walk);
-    }
-    walk_ms = board_ms() - walk.t0;
-    ambc_client_close(&client);
+    report_tls();
     ambc_tls_free(&tls);
-    report(&walk, walk_ms);
+    report_memory();
+    report_lwip();
     return exit_status(st);
 }

@@ -6,11 +6,16 @@ usage: size_report.py fw.map [fw.elf]
 Every input section the linker placed is attributed to the archive or object it came from:
   ambc core   core/ (libambc_core.a)
   ambc ports  port/mbedtls/tls.c and port/lwip/ (libfw_ambc_ports.a)
-  board       this folder: start-up, LAN9118 driver, console, entropy, main.c (with the
-              application's static buffers: mbedTLS arena, lwIP ring, client, TLS context)
+  board       this folder: start-up, LAN9118 driver, console, entropy, wall clock, meters,
+              main.c (with the application's static buffers: mbedTLS arena, lwIP ring,
+              client, TLS context, session)
+  CA roots    the roots compiled into flash as DER (roots.c, from scripts/ca_roots.py)
   lwIP        lwIP 2.1.3 from the Debian source package (libfw_lwip.a)
   mbedTLS     mbedTLS 2.28.3 from the Debian source package (libfw_mbedtls.a)
   libc        newlib-nano (libc_nano.a) and libgcc
+  strings     string literals of every component: the linker merges equal strings across
+              objects into one section and the map credits all of it to whichever object
+              came first, so they get a row of their own (mostly lwIP's assertion messages)
 Flash is text + rodata (+ the vector table and exception index); static RAM is data + bss.
 The initial values of .data are also stored in flash (reported on their own line). The main
 stack is reserved by the linker script and reported separately.
@@ -22,7 +27,9 @@ import sys
 
 FLASH_SECTIONS = {".vectors": "text", ".text": "text", ".rodata": "rodata", ".ARM.exidx": "rodata"}
 RAM_SECTIONS = {".data": "data", ".bss": "bss"}
-ORDER = ["ambc core", "ambc ports", "board", "lwIP", "mbedTLS", "libc", "other"]
+ORDER = ["ambc core", "ambc ports", "board", "CA roots", "lwIP", "mbedTLS", "libc", "strings",
+         "other"]
+MERGED_STRINGS = re.compile(r"\.str1\.\d+$")
 
 
 def component(path):
@@ -34,7 +41,9 @@ def component(path):
         return "lwIP"
     if "libfw_mbedtls.a" in path:
         return "mbedTLS"
-    if "fw.elf.dir" in path:
+    if re.search(r"roots(-\w+)?\.c\.obj", path):
+        return "CA roots"
+    if "fw_app.dir" in path or "fw.elf.dir" in path:
         return "board"
     if re.search(r"lib(c|c_nano|g|g_nano|m|gcc)\.a", path):
         return "libc"
@@ -89,6 +98,8 @@ def parse(map_path):
             if sec.startswith(".rodata") and out_kind == "text":
                 kind = "rodata"
             comp = "other" if sec == "*fill*" else component(path)
+            if MERGED_STRINGS.search(sec):
+                comp = "strings"
             sizes[comp][kind] += size
     return sizes, stack
 

@@ -236,7 +236,9 @@ typedef struct ambc_client {
  * @retval AMBC_ERR_TLS_HANDSHAKE the TLS handshake failed (an alert, no common cipher, ...).
  * @retval AMBC_ERR_TLS_VERIFY the server's certificate is not trusted.
  * @retval AMBC_ERR_TLS_HOSTNAME the certificate does not name the host.
- * @retval AMBC_ERR_TLS_EXPIRED the certificate is outside its validity dates.
+ * @retval AMBC_ERR_TLS_EXPIRED the certificate (or one of its chain) is past its notAfter.
+ * @retval AMBC_ERR_TLS_NOT_YET_VALID the certificate (or one of its chain) is before its
+ *         notBefore, against a clock that is the real time (not only a floor).
  * @retval AMBC_ERR_TLS_IO a TLS record error after the handshake.
  * @retval AMBC_ERR_HTTP_STATUS_LINE the response's status line is malformed, or a 101.
  * @retval AMBC_ERR_HTTP_HEADER a malformed header or trailer line.

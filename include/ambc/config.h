@@ -532,6 +532,60 @@
 #error "CONFIG_AMBC_LWIP_RING_SIZE must be in 256..65536"
 #endif
 
+/* ---- TLS (mbedTLS port) ---------------------------------------------------------------------- */
+
+/**
+ * TLS receive record buffer, bytes.
+ * MBEDTLS_SSL_IN_CONTENT_LEN for builds that compile mbedTLS with ambc's configuration; a
+ * prebuilt mbedTLS keeps its own. Servers send records of up to 16 KB unless a smaller maximum
+ * fragment length is negotiated (the API's servers do not). Range 512..16384, default 16384.
+ */
+#ifndef CONFIG_AMBC_TLS_IN_CONTENT_LEN
+#define CONFIG_AMBC_TLS_IN_CONTENT_LEN 16384
+#endif
+#if CONFIG_AMBC_TLS_IN_CONTENT_LEN < 512 || CONFIG_AMBC_TLS_IN_CONTENT_LEN > 16384
+#error "CONFIG_AMBC_TLS_IN_CONTENT_LEN must be in 512..16384"
+#endif
+
+/**
+ * TLS send record buffer, bytes.
+ * MBEDTLS_SSL_OUT_CONTENT_LEN: ambc's requests go out in pieces, so a small buffer only means
+ * more records. Range 512..16384, default 2048.
+ */
+#ifndef CONFIG_AMBC_TLS_OUT_CONTENT_LEN
+#define CONFIG_AMBC_TLS_OUT_CONTENT_LEN 2048
+#endif
+#if CONFIG_AMBC_TLS_OUT_CONTENT_LEN < 512 || CONFIG_AMBC_TLS_OUT_CONTENT_LEN > 16384
+#error "CONFIG_AMBC_TLS_OUT_CONTENT_LEN must be in 512..16384"
+#endif
+
+/**
+ * TLS session buffer, bytes.
+ * The caller's memory for the mbedTLS port's saved session (ambc_tls_config_t.session), to
+ * resume it on reconnect; 0: no resumption. About 150 bytes plus the server's ticket, plus its
+ * certificate when mbedTLS keeps it (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, as in Debian's build).
+ * Range 0..8192, default 2048.
+ */
+#ifndef CONFIG_AMBC_TLS_SESSION_SIZE
+#define CONFIG_AMBC_TLS_SESSION_SIZE 2048
+#endif
+#if CONFIG_AMBC_TLS_SESSION_SIZE > 8192
+#error "CONFIG_AMBC_TLS_SESSION_SIZE must be in 0..8192"
+#endif
+
+/**
+ * CA roots compiled into flash by firmware builds.
+ * Names from Debian's ca-certificates or PEM paths, space-separated, that scripts/ca_roots.py
+ * turns into const DER arrays. A string for the build scripts; C code uses the table they
+ * generate. Default: GTS Root R1 and R4, GlobalSign Root CA, ISRG Root X1 and X2 (docs/tls.md).
+ * The definition stays on one line, as Kconfig writes it (check_config_defaults.py reads it).
+ */
+/* clang-format off */
+#ifndef CONFIG_AMBC_TLS_CA_ROOTS
+#define CONFIG_AMBC_TLS_CA_ROOTS "GTS_Root_R1 GTS_Root_R4 GlobalSign_Root_CA ISRG_Root_X1 ISRG_Root_X2"
+#endif
+/* clang-format on */
+
 /**
  * @brief Bytes of the longest request head besides the key, Host and anthropic-beta values and
  *        the batch id: request line, header names, the default anthropic-version, user-agent,

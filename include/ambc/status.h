@@ -284,7 +284,7 @@ typedef enum {
      *      ambc_batches_list(), ambc_batches_list_each(), ambc_batches_list_page(),
      *      ambc_batches_results(), ambc_batches_retrieve(), ambc_batches_wait(). */
     AMBC_ERR_TLS_HOSTNAME = -104,
-    /** The certificate is outside its validity period.
+    /** The certificate (or one of its chain) has expired: past its notAfter.
      *  Returned by: ambc_batches_cancel(), ambc_batches_create(), ambc_batches_delete(),
      *      ambc_batches_list(), ambc_batches_list_each(), ambc_batches_list_page(),
      *      ambc_batches_results(), ambc_batches_retrieve(), ambc_batches_wait(). */
@@ -294,6 +294,11 @@ typedef enum {
      *      ambc_batches_list(), ambc_batches_list_each(), ambc_batches_list_page(),
      *      ambc_batches_results(), ambc_batches_retrieve(), ambc_batches_wait(). */
     AMBC_ERR_TLS_IO = -106,
+    /** The certificate (or one of its chain) is not valid yet: before its notBefore.
+     *  Returned by: ambc_batches_cancel(), ambc_batches_create(), ambc_batches_delete(),
+     *      ambc_batches_list(), ambc_batches_list_each(), ambc_batches_list_page(),
+     *      ambc_batches_results(), ambc_batches_retrieve(), ambc_batches_wait(). */
+    AMBC_ERR_TLS_NOT_YET_VALID = -107,
 
     /* the API answered with an error, or a walk */
     /** The API answered with an HTTP error status; see ambc_api_error_t.

@@ -7,9 +7,18 @@
 /* version.h pulls in the right configuration for each major version (config.h on 2.x,
  * build_info.h on 3.x), so MBEDTLS_VERSION_NUMBER and the feature macros are both known. */
 #include "mbedtls/version.h"
+#include "mbedtls/asn1.h"
+#include "mbedtls/md.h"
+#include "mbedtls/platform.h"
 #include "mbedtls/net_sockets.h"
+#include "mbedtls/platform_util.h"
 
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define TLS_MBEDTLS_3 1
+#else
+#define TLS_MBEDTLS_3 0
+#endif
+#if TLS_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include "psa/crypto.h"
 #endif
 
@@ -20,6 +29,9 @@ enum {
     F_OPEN = 1u << 2,    /* handshake done and no fatal error: I/O allowed */
     F_EOF = 1u << 3,     /* the peer ended the stream (close_notify or orderly close) */
     F_WBROKEN = 1u << 4, /* a record is half written: no more sends, no close_notify */
+    F_OFFERED = 1u << 5, /* this handshake offers a saved session */
+    F_CERT = 1u << 6,    /* this handshake verified a certificate chain: not abbreviated */
+    F_RESUMED = 1u << 7, /* the last completed handshake resumed a session (kept by close) */
 };
 
 static uint32_t ms_left(const ambc_tls_t *t)
@@ -77,7 +89,7 @@ static int is_retry(int ret)
     return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
            ret == MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS ||
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
-           /* 3.6.0 reports TLS 1.3 session tickets to the caller; ambc does not resume. */
+           /* 3.6.0 reports TLS 1.3 session tickets to the caller (read_record keeps them). */
            ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET ||
 #endif
            ret == MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS;
@@ -137,10 +149,17 @@ static ambc_status_t verify_status(uint32_t f)
 {
     const uint32_t name = MBEDTLS_X509_BADCERT_CN_MISMATCH;
     const uint32_t dates = MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
-    if (f == 0u || f == UINT32_MAX || (f & ~(name | dates)) != 0u) {
-        return AMBC_ERR_TLS_VERIFY;
+    ambc_status_t st = AMBC_ERR_TLS_VERIFY;
+    if ((f == 0u) || (f == UINT32_MAX) || ((f & ~(name | dates)) != 0u)) {
+        st = AMBC_ERR_TLS_VERIFY;
+    } else if ((f & name) != 0u) {
+        st = AMBC_ERR_TLS_HOSTNAME;
+    } else if ((f & MBEDTLS_X509_BADCERT_EXPIRED) != 0u) {
+        st = AMBC_ERR_TLS_EXPIRED;
+    } else {
+        st = AMBC_ERR_TLS_NOT_YET_VALID;
     }
-    return (f & name) != 0u ? AMBC_ERR_TLS_HOSTNAME : AMBC_ERR_TLS_EXPIRED;
+    return st;
 }
 
 static ambc_status_t handshake_status(const ambc_tls_t *t, int ret)
@@ -155,6 +174,183 @@ static ambc_status_t handshake_status(const ambc_tls_t *t, int ret)
         return verify_status(f);
     }
     return AMBC_ERR_TLS_HANDSHAKE;
+}
+
+/* ---- session resumption ----------------------------------------------------------------
+ * The caller's session buffer: a header, then mbedtls_ssl_session_save()'s bytes.
+ *   [0] SESSION_MAGIC, [1] SESSION_FORMAT, [2..3] length of the saved session (big endian),
+ *   [4..35] peer key: SHA-256 of host, NUL, server name, NUL, port (2 bytes, big endian),
+ *   [36..39] zero.
+ * A session is offered only to the peer it was made with: resuming skips the certificate, so
+ * offering it elsewhere would let a server that shares the ticket key stand in for another
+ * name without proving it. */
+#define SESSION_MAGIC  0xA5u
+#define SESSION_FORMAT 1u
+#define SESSION_KEY_AT 4u
+
+static void make_peer_key(ambc_tls_t *t, const char *host, uint16_t port)
+{
+    static const unsigned char nul = 0;
+    const char *name = (t->server_name != NULL) ? t->server_name : "";
+    const unsigned char port_be[2] = {(unsigned char)(port >> 8), (unsigned char)port};
+    mbedtls_md_context_t md;
+    int ret;
+    (void)memset(t->peer_key, 0, sizeof(t->peer_key));
+    if (t->session != NULL) { /* no resumption: no key needed */
+        mbedtls_md_init(&md);
+        ret = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 0);
+        ret = (ret != 0) ? ret : mbedtls_md_starts(&md);
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, (const unsigned char *)host, strlen(host));
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, &nul, 1u);
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, (const unsigned char *)name, strlen(name));
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, &nul, 1u);
+        ret = (ret != 0) ? ret : mbedtls_md_update(&md, port_be, sizeof(port_be));
+        ret = (ret != 0) ? ret : mbedtls_md_finish(&md, t->peer_key);
+        mbedtls_md_free(&md);
+        if (ret != 0) {
+            /* No key, no resumption: an all-zero key is never written with a session. */
+            (void)memset(t->peer_key, 0, sizeof(t->peer_key));
+        }
+    }
+}
+
+static int key_is_zero(const uint8_t *k)
+{
+    uint8_t any = 0;
+    size_t i;
+    for (i = 0; i < 32u; i++) {
+        any |= k[i];
+    }
+    return any == 0u;
+}
+
+void ambc_tls_forget_session(ambc_tls_t *t)
+{
+    if ((t != NULL) && (t->session != NULL)) {
+        mbedtls_platform_zeroize(t->session, t->session_size);
+    }
+}
+
+/* The saved session's length when one is held for this connection's peer, else 0. */
+static size_t saved_for_peer(const ambc_tls_t *t)
+{
+    const uint8_t *b = t->session;
+    size_t len = 0u;
+    if ((b != NULL) && (t->session_size >= AMBC_TLS_SESSION_OVERHEAD) && (b[0] == SESSION_MAGIC) &&
+        (b[1] == SESSION_FORMAT) && (key_is_zero(t->peer_key) == 0) &&
+        (memcmp(&b[SESSION_KEY_AT], t->peer_key, sizeof(t->peer_key)) == 0)) {
+        len = ((size_t)b[2] << 8) | b[3];
+        if (len > (t->session_size - AMBC_TLS_SESSION_OVERHEAD)) {
+            len = 0u;
+        }
+    }
+    return len;
+}
+
+/* Offer the saved session to this handshake. Anything that stops it (no session for this
+ * peer, one this mbedTLS cannot load, no memory) leaves a full handshake, which is always
+ * correct; a session that cannot be loaded is dropped so it is not tried again. */
+static void offer_session(ambc_tls_t *t)
+{
+    mbedtls_ssl_session s;
+    size_t len = saved_for_peer(t);
+    int ret;
+    if (len != 0u) {
+        mbedtls_ssl_session_init(&s);
+        ret = mbedtls_ssl_session_load(&s, &t->session[AMBC_TLS_SESSION_OVERHEAD], len);
+        if (ret == 0) {
+            ret = mbedtls_ssl_set_session(&t->ssl, &s);
+        }
+        mbedtls_ssl_session_free(&s);
+        if (ret != 0) {
+            ambc_tls_forget_session(t);
+        } else {
+            t->flags |= F_OFFERED;
+            t->stats.offered++;
+        }
+    }
+}
+
+/* mbedtls_ssl_session_save of the connection's current session. 2.x serialises it in place;
+ * 3.x dropped mbedtls_ssl_get_session_pointer, so it takes a copy first. */
+static int save_current(const mbedtls_ssl_context *ssl, unsigned char *buf, size_t cap, size_t *len)
+{
+#if !TLS_MBEDTLS_3
+    const mbedtls_ssl_session *cur = mbedtls_ssl_get_session_pointer(ssl);
+    return (cur != NULL) ? mbedtls_ssl_session_save(cur, buf, cap, len)
+                         : MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+#else
+    mbedtls_ssl_session s;
+    int ret;
+    mbedtls_ssl_session_init(&s);
+    ret = mbedtls_ssl_get_session(ssl, &s);
+    if (ret == 0) {
+        ret = mbedtls_ssl_session_save(&s, buf, cap, len);
+    }
+    mbedtls_ssl_session_free(&s);
+    return ret;
+#endif
+}
+
+/* Keep the session of the handshake that just completed (or of a TLS 1.3 ticket that just
+ * arrived), replacing the one before. One that does not fit is not kept. */
+static void save_session(ambc_tls_t *t)
+{
+    uint8_t *b = t->session;
+    size_t len = 0;
+    int ret = -1;
+    if ((b == NULL) || (key_is_zero(t->peer_key) != 0)) {
+        /* no buffer, or no peer key to keep a session under */
+    } else {
+        ambc_tls_forget_session(t);
+        if (t->session_size > AMBC_TLS_SESSION_OVERHEAD) {
+            ret = save_current(&t->ssl, &b[AMBC_TLS_SESSION_OVERHEAD],
+                               t->session_size - AMBC_TLS_SESSION_OVERHEAD, &len);
+        }
+        if ((ret != 0) || (len == 0u) || (len > 0xFFFFu)) {
+            ambc_tls_forget_session(t);
+            t->stats.not_saved++;
+        } else {
+            b[0] = SESSION_MAGIC;
+            b[1] = SESSION_FORMAT;
+            b[2] = (uint8_t)(len >> 8);
+            b[3] = (uint8_t)len;
+            (void)memcpy(&b[SESSION_KEY_AT], t->peer_key, sizeof(t->peer_key));
+        }
+    }
+}
+
+/* Called by mbedTLS for each certificate of the chain it verifies, so only in a full
+ * handshake: that is how the port tells a resumed handshake from a full one with public
+ * API only. Also applies the time floor (ambc_tls_config_t): against a floor, "not valid
+ * yet" proves nothing. */
+static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    ambc_tls_t *t = ctx;
+    (void)crt;
+    (void)depth;
+    t->flags |= F_CERT;
+    if ((t->time_is_floor != NULL) && (t->time_is_floor(t->time_ctx) != 0)) {
+        *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_FUTURE;
+    }
+    return 0;
+}
+
+/* After a handshake: count it, keep its session, or forget an offered one that failed. */
+static void handshake_done(ambc_tls_t *t, ambc_status_t st)
+{
+    if (st != AMBC_OK) {
+        if ((t->flags & F_OFFERED) != 0u) {
+            ambc_tls_forget_session(t); /* whatever went wrong, the next try is a full one */
+        }
+    } else {
+        t->stats.handshakes++;
+        if ((t->flags & (F_OFFERED | F_CERT)) == F_OFFERED) {
+            t->flags |= F_RESUMED;
+            t->stats.resumed++;
+        }
+        save_session(t);
+    }
 }
 
 /* Reset the session and name the server; the configuration and buffers are kept. */
@@ -221,7 +417,7 @@ static void tls_close(void *ctx)
     if ((t->flags & F_LOWER) != 0u) {
         t->lower.ops->close(t->lower.ctx);
     }
-    t->flags &= (unsigned)F_READY;
+    t->flags &= (unsigned)F_READY | (unsigned)F_RESUMED;
 }
 
 static ambc_status_t tls_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
@@ -241,9 +437,13 @@ static ambc_status_t tls_connect(void *ctx, const char *host, uint16_t port, uin
         return st; /* the contract leaves the lower stream closed */
     }
     t->flags |= F_LOWER;
+    t->flags &= ~((unsigned)F_OFFERED | (unsigned)F_CERT | (unsigned)F_RESUMED);
     st = start_session(t, host);
     if (st == AMBC_OK) {
+        make_peer_key(t, host, port);
+        offer_session(t);
         st = handshake(t);
+        handshake_done(t, st);
     }
     if (st != AMBC_OK) {
         tls_close(t); /* F_OPEN is not set yet: no close_notify, just the lower close */
@@ -304,6 +504,7 @@ static int read_record(ambc_tls_t *t, uint8_t *buf, size_t cap)
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET &&
             ++tickets <= MAX_TICKETS_PER_CALL) {
+            save_session(t); /* TLS 1.3 sends its tickets after the handshake */
             continue;
         }
 #endif
@@ -363,7 +564,7 @@ static const ambc_stream_ops_t tls_ops = {tls_connect, tls_send, tls_recv, tls_c
 static ambc_status_t seed_rng(ambc_tls_t *t)
 {
     static const unsigned char personal[] = "ambc tls client";
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if TLS_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
     if (psa_crypto_init() != PSA_SUCCESS) {
         return AMBC_ERR_TLS_SETUP;
     }
@@ -398,22 +599,142 @@ static ambc_status_t load_ca_paths(ambc_tls_t *t, const ambc_tls_config_t *cfg, 
 }
 #endif
 
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+/* The subject of a DER certificate, tag and length included (as mbedTLS's issuer_raw is), found
+ * by walking TBSCertificate: [0] version, serial, signature, issuer, validity, subject. */
+static int der_subject(const unsigned char *p, size_t len, const unsigned char **subj,
+                       size_t *subj_len)
+{
+    const unsigned char *end = p + len;
+    const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+    const int skip[4] = {MBEDTLS_ASN1_INTEGER, seq, seq, seq}; /* serial .. validity */
+    size_t n;
+    int i;
+    if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, seq) != 0 ||
+        mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, seq) != 0) {
+        return -1;
+    }
+    end = p + n;
+    if (p < end && *p == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED)) {
+        if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, *p) != 0) {
+            return -1;
+        }
+        p += n;
+    }
+    for (i = 0; i < 4; i++) {
+        if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, skip[i]) != 0) {
+            return -1;
+        }
+        p += n;
+    }
+    *subj = p;
+    if (mbedtls_asn1_get_tag((unsigned char **)&p, end, &n, seq) != 0) {
+        return -1;
+    }
+    *subj_len = (size_t)(p - *subj) + n;
+    return 0;
+}
+
+/* Add cert (DER) to *list when its subject is, byte for byte, the issuer mbedTLS looks for. */
+static int add_if_issuer(mbedtls_x509_crt **list, const mbedtls_x509_buf *issuer,
+                         const unsigned char *der, size_t len)
+{
+    const unsigned char *subj = NULL;
+    size_t subj_len = 0;
+    if (der_subject(der, len, &subj, &subj_len) != 0 || subj_len != issuer->len ||
+        memcmp(subj, issuer->p, subj_len) != 0) {
+        return 0;
+    }
+    if (*list == NULL) {
+        *list = mbedtls_calloc(1, sizeof(**list));
+        if (*list == NULL) {
+            return MBEDTLS_ERR_X509_ALLOC_FAILED;
+        }
+        mbedtls_x509_crt_init(*list);
+    }
+    (void)mbedtls_x509_crt_parse_der_nocopy(*list, der, len); /* parsed once at init */
+    return 0;
+}
+
+/* mbedTLS's trusted-CA callback: the candidate roots for one certificate of the chain, parsed
+ * now and freed by mbedTLS after the verification. So only the root that signs the chain is
+ * ever parsed into the heap, and only while it is needed: the arena cost of a root list no
+ * longer grows with the list. */
+static int ca_candidates(void *ctx, mbedtls_x509_crt const *child, mbedtls_x509_crt **out)
+{
+    const ambc_tls_t *t = ctx;
+    const mbedtls_x509_crt *c;
+    size_t i;
+    int ret = 0;
+    *out = NULL;
+    for (i = 0; ret == 0 && i < t->ca_der_count; i++) {
+        ret = add_if_issuer(out, &child->issuer_raw, t->ca_der[i].der, t->ca_der[i].len);
+    }
+    for (c = &t->ca; ret == 0 && c != NULL && c->raw.p != NULL; c = c->next) {
+        ret = add_if_issuer(out, &child->issuer_raw, c->raw.p, c->raw.len);
+    }
+    if (*out != NULL && (ret != 0 || (*out)->raw.p == NULL)) {
+        mbedtls_x509_crt_free(*out);
+        mbedtls_free(*out);
+        *out = NULL;
+    }
+    return ret;
+}
+#endif
+
+/* Roots compiled into flash: parsed where they are (no copy). Unlike a bundle, every entry
+ * must parse: a root the build cannot use (an RSA root without MBEDTLS_RSA_C) is a
+ * configuration error to find at start-up, not a server that can never be reached later.
+ * With MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK they are only checked here, and parsed again
+ * at each verification, one at a time (ca_candidates). */
+static ambc_status_t load_ca_der(ambc_tls_t *t, const ambc_tls_config_t *cfg)
+{
+    size_t n = (cfg->ca_der != NULL) ? cfg->ca_der_count : 0u;
+    size_t i;
+    int ret = 0;
+    for (i = 0; (ret == 0) && (i < n); i++) {
+        const ambc_tls_der_t *d = &cfg->ca_der[i];
+        mbedtls_x509_crt one;
+        ret = -1;
+        if ((d->der != NULL) && (d->len != 0u)) {
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+            mbedtls_x509_crt_init(&one);
+            ret = mbedtls_x509_crt_parse_der_nocopy(&one, d->der, d->len);
+            mbedtls_x509_crt_free(&one);
+#else
+            (void)one;
+            ret = mbedtls_x509_crt_parse_der_nocopy(&t->ca, d->der, d->len);
+#endif
+        }
+    }
+    t->ca_der = cfg->ca_der;
+    t->ca_der_count = n;
+    return (ret == 0) ? AMBC_OK : AMBC_ERR_TLS_CA;
+}
+
 /* A positive parse result counts certificates that were skipped (a bundle with a few
  * unsupported entries); that is fine as long as at least one certificate was loaded. */
 static ambc_status_t load_cas(ambc_tls_t *t, const ambc_tls_config_t *cfg)
 {
     /* A hook supplies trust of its own: then no CA source is needed, nor the system bundle. */
-    int any = cfg->ca_file != NULL || cfg->ca_dir != NULL || cfg->ca_pem != NULL ||
-              cfg->conf_hook != NULL;
-    ambc_status_t st;
-    if (cfg->ca_pem != NULL && mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len) < 0) {
-        return AMBC_ERR_TLS_CA;
+    int any = (cfg->ca_file != NULL) || (cfg->ca_dir != NULL) || (cfg->ca_pem != NULL) ||
+              (cfg->ca_der != NULL) || (cfg->conf_hook != NULL);
+    ambc_status_t st = AMBC_OK;
+    if ((cfg->ca_pem != NULL) &&
+        (mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len) < 0)) {
+        st = AMBC_ERR_TLS_CA;
     }
-    st = load_ca_paths(t, cfg, any);
-    if (st != AMBC_OK) {
-        return st;
+    if (st == AMBC_OK) {
+        st = load_ca_der(t, cfg);
     }
-    return (t->ca.raw.p != NULL || cfg->conf_hook != NULL) ? AMBC_OK : AMBC_ERR_TLS_CA;
+    if (st == AMBC_OK) {
+        st = load_ca_paths(t, cfg, any);
+    }
+    if ((st == AMBC_OK) && (t->ca.raw.p == NULL) && (t->ca_der_count == 0u) &&
+        (cfg->conf_hook == NULL)) {
+        st = AMBC_ERR_TLS_CA;
+    }
+    return st;
 }
 
 static void require_tls12(mbedtls_ssl_config *conf)
@@ -447,9 +768,18 @@ static ambc_status_t setup_ssl(ambc_tls_t *t, const ambc_tls_config_t *cfg)
         return AMBC_ERR_TLS_SETUP;
     }
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    if (t->ca.raw.p != NULL) { /* none when a hook alone supplies the trust */
+    /* No CA chain when a hook alone supplies the trust; a chain the hook sets replaces both. */
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+    if (t->ca_der_count > 0u) {
+        mbedtls_ssl_conf_ca_cb(&t->conf, ca_candidates, t); /* every CA source, one at a time */
+    } else if (t->ca.raw.p != NULL) {
         mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
     }
+#else
+    if (t->ca.raw.p != NULL) {
+        mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    }
+#endif
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
     require_tls12(&t->conf);
     st = run_conf_hook(t, cfg);
@@ -460,6 +790,8 @@ static ambc_status_t setup_ssl(ambc_tls_t *t, const ambc_tls_config_t *cfg)
         return AMBC_ERR_TLS_SETUP;
     }
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, NULL, bio_recv);
+    /* On the context, not the configuration: it tells full handshakes from resumed ones. */
+    mbedtls_ssl_set_verify(&t->ssl, verify_cb, t);
     return AMBC_OK;
 }
 
@@ -478,13 +810,20 @@ ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower, const amb
     mbedtls_x509_crt_init(&t->ca);
     t->verify_flags = UINT32_MAX;
     if (lower == NULL || lower->ops == NULL || cfg == NULL || cfg->clock == NULL ||
-        (cfg->ca_pem != NULL && cfg->ca_pem_len == 0)) {
+        ((cfg->ca_pem != NULL) && (cfg->ca_pem_len == 0u)) ||
+        ((cfg->ca_der != NULL) && (cfg->ca_der_count == 0u)) ||
+        ((cfg->session != NULL) && (cfg->session_size == 0u))) {
         ambc_tls_free(t);
         return AMBC_ERR_INVALID_ARG;
     }
     t->lower = *lower;
     t->clock = cfg->clock;
     t->server_name = cfg->server_name;
+    t->session = cfg->session;
+    t->session_size = cfg->session_size;
+    t->time_is_floor = cfg->time_is_floor;
+    t->time_ctx = cfg->time_ctx;
+    ambc_tls_forget_session(t); /* whatever the memory held: no session yet */
     st = seed_rng(t);
     if (st == AMBC_OK) {
         st = load_cas(t, cfg);
@@ -510,7 +849,24 @@ ambc_stream_t ambc_tls_stream(ambc_tls_t *t)
 
 uint32_t ambc_tls_verify_flags(const ambc_tls_t *t)
 {
-    return t->verify_flags;
+    return (t != NULL) ? t->verify_flags : UINT32_MAX;
+}
+
+ambc_tls_stats_t ambc_tls_stats(const ambc_tls_t *t)
+{
+    static const ambc_tls_stats_t none = {0};
+    ambc_tls_stats_t st = (t != NULL) ? t->stats : none;
+    const uint8_t *b = (t != NULL) ? t->session : NULL;
+    st.session_bytes = 0u;
+    if ((b != NULL) && (t->session_size >= AMBC_TLS_SESSION_OVERHEAD) && (b[0] == SESSION_MAGIC)) {
+        st.session_bytes = AMBC_TLS_SESSION_OVERHEAD + (((uint32_t)b[2] << 8) | b[3]);
+    }
+    return st;
+}
+
+int ambc_tls_resumed(const ambc_tls_t *t)
+{
+    return (t != NULL) && ((t->flags & F_RESUMED) != 0u);
 }
 
 void ambc_tls_free(ambc_tls_t *t)
@@ -519,6 +875,7 @@ void ambc_tls_free(ambc_tls_t *t)
         return;
     }
     tls_close(t);
+    ambc_tls_forget_session(t);
     mbedtls_ssl_free(&t->ssl);
     mbedtls_ssl_config_free(&t->conf);
     mbedtls_ctr_drbg_free(&t->drbg);

@@ -151,11 +151,19 @@ class ListWalks(unittest.TestCase):
         self.assertIn(Env.store[0]["processing_status"], lines[1])
 
     def test_server_closing_connections_is_transparent(self):
+        """And each reconnect resumes the TLS session: one full handshake, then abbreviated
+        ones, as both ends see it."""
         store = [known_keys(json.loads(x)) for x in dump_store("--batches", "200").splitlines()]
+        Env.closing.reset_stats()
         r = run_cli(Env.closing.port, "list", "--all", "--json", "--stats", "--limit", "7")
+        kinds = Env.closing.stats()["handshake_kinds"]
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(parse_lines(r.stdout), store)
         self.assertIn("connections 15,", r.stderr)  # 29 pages, 2 requests per connection
+        self.assertIn("tls_handshakes 15, tls_resumed 14,", r.stderr)
+        # the control helper's own connections come after the CLI's, always full
+        self.assertEqual(kinds[:15], ["full"] + ["resumed"] * 14)
+        self.assertNotIn("resumed", kinds[15:])
 
 
 class Errors(unittest.TestCase):

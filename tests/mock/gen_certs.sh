@@ -8,6 +8,7 @@
 #   other-ca.pem (+ other-ca.key)   an unrelated self-signed CA, for "untrusted CA" tests
 #   wrong-host.pem / wrong-host.key signed by ca.pem, SAN DNS:wrong.example only
 #   expired.pem / expired.key       signed by ca.pem, for localhost, valid 2021-01-01 .. 2021-02-01 only
+#   future.pem / future.key         signed by ca.pem, for localhost, valid from 30 days from now
 #
 # Idempotent: when OUTDIR already holds a complete set whose server certificate verifies against
 # ca.pem and stays valid for at least another day, nothing is touched. Otherwise the whole set is
@@ -32,7 +33,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 files=(ca.pem ca.key server.pem server.key other-ca.pem other-ca.key
-       wrong-host.pem wrong-host.key expired.pem expired.key)
+       wrong-host.pem wrong-host.key expired.pem expired.key future.pem future.key)
 
 complete=1
 for f in "${files[@]}"; do
@@ -64,6 +65,8 @@ leaf_start=$(now_plus '-1 hour')   # a little slack for clocks that disagree
 leaf_end=$(now_plus '+30 days')
 expired_start=20210101000000Z
 expired_end=20210201000000Z
+future_start=$(now_plus '+30 days')
+future_end=$(now_plus '+60 days')
 
 mkdir -p "$work/newcerts"
 : >"$work/index.txt"
@@ -155,6 +158,10 @@ issue wrong-host wrong_host_ext "$leaf_start" "$leaf_end"
 newkey expired
 csr expired localhost
 issue expired server_ext "$expired_start" "$expired_end"
+
+newkey future
+csr future localhost
+issue future server_ext "$future_start" "$future_end"
 
 # Sanity: fail loudly here rather than in a confusing TLS test later.
 run openssl verify -CAfile "$work/ca.pem" "$work/server.pem"

@@ -76,8 +76,11 @@ Results (details: mock_results.py).
       override the options both ways).
 Control endpoints (no auth; never faulted, never hostile):
   GET /_mock/stats                    {"connections","handshakes","requests","faults_applied",
-                                      "creates"} since start or the last reset (class Stats);
-                                      "creates": batches created through the API
+                                      "creates","resumed","handshake_kinds"} since start or the
+                                      last reset (class Stats); "creates": batches created through
+                                      the API; "resumed": TLS handshakes that resumed a session
+                                      (ticket or session id); "handshake_kinds": ["full" or
+                                      "resumed", ...] per handshake, in completion order
   POST /_mock/reset-stats             zeroes them; answers their values before
   GET /_mock/clock                    {"now": RFC 3339, "now_us": int, "offset_ms": float}
   POST /_mock/clock {"advance_ms":X}  moves the mock clock forward by X ms (0..366 days)
@@ -276,28 +279,42 @@ EDGE_413_BODY = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></
 
 
 class Stats:
-    """connections: TCP accepts; handshakes: TLS handshakes completed; requests: HTTP requests
+    """connections: TCP accepts; handshakes: TLS handshakes completed; resumed: those of them that
+    resumed a session; handshake_kinds: "full" or "resumed" for each handshake, in the order they
+    completed (the first 10000); requests: HTTP requests
     served, not counting the mock's own /_mock/ endpoints (so reading stats does not move them),
     counting the edge's 413 (which takes no fault) and requests a drop_request cut off;
     faults_applied: injected faults (queued or random, request or connection level); creates:
     batches created (POST /v1/messages/batches that made one, whatever fault then altered or
     lost the answer)."""
 
-    FIELDS = ("connections", "handshakes", "requests", "faults_applied", "creates")
+    FIELDS = ("connections", "handshakes", "requests", "faults_applied", "creates", "resumed")
+    KINDS_MAX = 10000                   # handshake_kinds keeps the first this many
 
     def __init__(self):
         self._lock = threading.Lock()
         self._v = dict.fromkeys(self.FIELDS, 0)
+        self._kinds = []
 
     def bump(self, field):
         with self._lock:
             self._v[field] += 1
 
+    def handshake(self, resumed):
+        """A TLS handshake completed: count it, and whether it resumed a session (an abbreviated
+        handshake: the client offered a ticket or session id this server accepted)."""
+        with self._lock:
+            self._v["handshakes"] += 1
+            self._v["resumed"] += bool(resumed)
+            if len(self._kinds) < self.KINDS_MAX:
+                self._kinds.append("resumed" if resumed else "full")
+
     def snapshot(self, reset=False):
         with self._lock:
-            snap = dict(self._v)
+            snap = dict(self._v, handshake_kinds=list(self._kinds))
             if reset:
                 self._v = dict.fromkeys(self.FIELDS, 0)
+                self._kinds = []
             return snap
 
 
@@ -824,7 +841,7 @@ class Server:
                 except (OSError, ssl.SSLError) as e:
                     self.log(f"{peer}: TLS handshake failed: {e}")
                     return
-                self.stats.bump("handshakes")
+                self.stats.handshake(sock.session_reused)
             sock.settimeout(self.opts.idle_timeout)
             after = self.request_loop(sock, peer)
         finally:

@@ -22,7 +22,7 @@ HOST = "127.0.0.1"
 
 
 def gen_certs(outdir):
-    """CA, server (localhost, 127.0.0.1, ::1), other CA, wrong-host and expired certs."""
+    """CA, server (localhost, 127.0.0.1, ::1), other CA, wrong-host, expired and future certs."""
     subprocess.run(["bash", GEN_CERTS, outdir], check=True, timeout=60)
 
 

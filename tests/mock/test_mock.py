@@ -51,10 +51,13 @@ RECORD_KEYS = {"id", "type", "processing_status", "request_counts", "created_at"
 COUNT_KEYS = {"processing", "succeeded", "errored", "canceled", "expired"}
 
 
-def counters(connections, handshakes, requests, faults_applied=0, creates=0):
-    """The /_mock/stats object with these values."""
+def counters(connections, handshakes, requests, faults_applied=0, creates=0, kinds=None):
+    """The /_mock/stats object with these values; kinds: "full"/"resumed" per handshake (default:
+    every one full)."""
+    kinds = ["full"] * handshakes if kinds is None else kinds
     return {"connections": connections, "handshakes": handshakes, "requests": requests,
-            "faults_applied": faults_applied, "creates": creates}
+            "faults_applied": faults_applied, "creates": creates,
+            "resumed": kinds.count("resumed"), "handshake_kinds": kinds}
 
 
 def read_raw_response(f):
@@ -474,6 +477,31 @@ class MockApiTest(unittest.TestCase):
         self.assertEqual(before, counters(1, 1, 5))
         self.assertEqual(self.stats(admin), counters(0, 0, 0))
         conn.close()
+        admin.close()
+
+    def test_resumed_handshakes_reported(self):
+        """A client that offers its last session (TLS 1.2: a ticket) is counted as resumed, one
+        that offers none or one the server never issued as full, in handshake order."""
+        admin = self.connect()
+        self.stats(admin, reset=True)
+        ctx = ssl.create_default_context(cafile=os.path.join(self.certs, "ca.pem"))
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2    # the ticket comes with the handshake
+        session, reused = None, []
+        for _ in range(3):
+            sock = ctx.wrap_socket(socket.create_connection((HOST, self.main.port), timeout=10),
+                                   server_hostname=HOST, session=session)
+            sock.sendall(raw_request("/v1/messages/batches?limit=1", {"Connection": "close"}))
+            self.assertEqual(read_raw_response(sock.makefile("rb"))["status"], 200)
+            reused.append(sock.session_reused)
+            session = sock.session
+            sock.close()
+        fresh = ctx.wrap_socket(socket.create_connection((HOST, self.main.port), timeout=10),
+                                server_hostname=HOST)      # no session offered: a full one
+        fresh.close()
+        time.sleep(0.2)                             # let the server thread count the last one
+        self.assertEqual(reused, [False, True, True])   # what the client saw agrees
+        self.assertEqual(self.stats(admin),
+                         counters(4, 4, 3, kinds=["full", "resumed", "resumed", "full"]))
         admin.close()
 
     def test_untrusted_or_wrong_host_not_counted_as_handshake(self):

@@ -50,10 +50,12 @@ typedef struct {
     char log[PATH_MAX]; /* the server's output, where its port is read from */
 } server_t;
 
-static server_t good_server;  /* server.pem: localhost, 127.0.0.1, ::1 */
-static server_t wrong_server; /* wrong-host.pem: wrong.example */
-static server_t old_server;   /* expired.pem: localhost, expired in 2021 */
-static server_t script_peer;  /* tests/port/peer.py --tls (AMBC_TEST_PEER), server.pem */
+static server_t good_server;     /* server.pem: localhost, 127.0.0.1, ::1 */
+static server_t wrong_server;    /* wrong-host.pem: wrong.example */
+static server_t old_server;      /* expired.pem: localhost, expired in 2021 */
+static server_t future_server;   /* future.pem: localhost, valid from 30 days from now */
+static server_t noresume_server; /* server.pem, no session cache, no tickets */
+static server_t script_peer;     /* tests/port/peer.py --tls (AMBC_TEST_PEER), server.pem */
 
 static uint64_t margin_ms(void)
 {
@@ -78,8 +80,15 @@ static const char *path(const char *name)
 
 /* ---- openssl s_server, started and stopped by pid ---- */
 
-static void exec_s_server(const char *cert, const char *key, const char *log)
+/* s_server's options after the certificate: none, or no resumption at all. */
+static const char *const no_resume_args[] = {"-no_ticket", "-no_cache", NULL};
+
+static void exec_s_server(const char *cert, const char *key, const char *log, const char *accept,
+                          const char *const *extra)
 {
+    const char *argv[16] = {"openssl", "s_server", "-accept", accept, "-cert",
+                            cert,      "-key",     key,       "-www"};
+    size_t n = 9;
     int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int in = open("/dev/null", O_RDONLY);
     /* If this test dies, the kernel kills the server too. */
@@ -87,9 +96,12 @@ static void exec_s_server(const char *cert, const char *key, const char *log)
     if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
         _exit(127);
     }
+    while (extra != NULL && *extra != NULL && n < 15) {
+        argv[n++] = *extra++;
+    }
+    argv[n] = NULL;
     /* -www: answers "GET /" with a status page, then closes with close_notify. */
-    execlp("openssl", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-           "-www", (char *)NULL);
+    execvp("openssl", (char *const *)(uintptr_t)argv);
     _exit(127);
 }
 
@@ -120,10 +132,28 @@ static int read_port(const char *log, uint16_t *port)
     return read_port_after(log, "ACCEPT 127.0.0.1:", port);
 }
 
-static int start_server(server_t *sv, const char *cert, const char *key, const char *name)
+static int accepting(const char *log)
+{
+    char text[512];
+    size_t n;
+    FILE *f = fopen(log, "r");
+    if (f == NULL) {
+        return 0;
+    }
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return strstr(text, "ACCEPT\n") != NULL;
+}
+
+/* port 0: any free port; extra: more s_server options (NULL-terminated) or NULL. */
+static int start_server_on(server_t *sv, const char *cert, const char *key, const char *name,
+                           uint16_t port, const char *const *extra)
 {
     const char *log = sv->log;
+    char accept[32];
     int i;
+    snprintf(accept, sizeof(accept), "127.0.0.1:%u", (unsigned)port);
     sv->port = 0;
     /* The pid in the name keeps parallel runs (plain and valgrind) apart. */
     snprintf(sv->log, sizeof(sv->log), "%s/%s-%ld.log", cert_dir, name, (long)getpid());
@@ -136,11 +166,13 @@ static int start_server(server_t *sv, const char *cert, const char *key, const c
         return -1;
     }
     if (sv->pid == 0) {
-        exec_s_server(cert, key, log);
+        exec_s_server(cert, key, log, accept, extra);
     }
     for (i = 0; i < 500; i++) { /* up to 5 s */
         int status;
-        if (read_port(log, &sv->port) == 0) {
+        /* A port asked for is not repeated: the line is then just "ACCEPT". */
+        if (port != 0 ? accepting(log) : read_port(log, &sv->port) == 0) {
+            sv->port = port != 0 ? port : sv->port;
             return 0;
         }
         if (waitpid(sv->pid, &status, WNOHANG) == sv->pid) {
@@ -150,6 +182,11 @@ static int start_server(server_t *sv, const char *cert, const char *key, const c
         usleep(10000);
     }
     return -1;
+}
+
+static int start_server(server_t *sv, const char *cert, const char *key, const char *name)
+{
+    return start_server_on(sv, cert, key, name, 0, NULL);
 }
 
 /* tests/port/peer.py, a TLS server whose every connection does what the client scripts. */
@@ -204,6 +241,8 @@ static int stop_servers(void **state)
     stop_server(&good_server);
     stop_server(&wrong_server);
     stop_server(&old_server);
+    stop_server(&future_server);
+    stop_server(&noresume_server);
     stop_server(&script_peer);
     return 0;
 }
@@ -219,6 +258,7 @@ static int start_servers(void **state)
         {&good_server, "server.pem", "server.key", "s_server-good"},
         {&wrong_server, "wrong-host.pem", "wrong-host.key", "s_server-wrong"},
         {&old_server, "expired.pem", "expired.key", "s_server-expired"},
+        {&future_server, "future.pem", "future.key", "s_server-future"},
     };
     size_t i;
     for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
@@ -227,6 +267,12 @@ static int start_servers(void **state)
             stop_servers(state);
             return -1;
         }
+    }
+    if (start_server_on(&noresume_server, path("server.pem"), path("server.key"),
+                        "s_server-noresume", 0, no_resume_args) != 0) {
+        fprintf(stderr, "could not start openssl s_server (see %s)\n", noresume_server.log);
+        stop_servers(state);
+        return -1;
     }
     if (getenv("AMBC_TEST_PEER") != NULL &&
         start_script_peer(&script_peer, getenv("AMBC_TEST_PEER")) != 0) {
@@ -386,6 +432,39 @@ static void test_ca_from_memory(void **state)
     expect_connect(cfg, "localhost", good_server.port, AMBC_OK);
 }
 
+/* The roots a device compiles into flash: DER, parsed in place; every entry must parse. */
+static void test_ca_from_der(void **state)
+{
+    static unsigned char der[4096];
+    char cmd[PATH_MAX * 2 + 64];
+    ambc_tls_der_t roots[2];
+    ambc_tls_config_t cfg;
+    client_t c;
+    size_t n;
+    FILE *f;
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "openssl x509 -in '%s' -outform DER", path("ca.pem"));
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(der, 1, sizeof(der), f);
+    assert_int_equal(pclose(f), 0);
+    assert_true(n > 100);
+    memset(&cfg, 0, sizeof(cfg));
+    roots[0].der = der;
+    roots[0].len = n;
+    cfg.ca_der = roots;
+    cfg.ca_der_count = 1;
+    expect_connect(cfg, "localhost", good_server.port, AMBC_OK);
+    roots[1].der = der + 1; /* not a certificate: the whole list is refused */
+    roots[1].len = n - 1;
+    cfg.ca_der_count = 2;
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_TLS_CA);
+    ambc_tls_free(&c.tls);
+    cfg.ca_der_count = 0;
+    assert_int_equal(client_init(&c, cfg), AMBC_ERR_INVALID_ARG);
+    ambc_tls_free(&c.tls);
+}
+
 static void test_server_name_override(void **state)
 {
     ambc_tls_config_t cfg = ca_file("ca.pem");
@@ -475,14 +554,20 @@ static void test_untrusted_ca(void **state)
     ambc_tls_free(&c.tls);
 }
 
-static void test_wrong_hostname(void **state)
+/* A trusted certificate refused for one reason: its status and exactly its verify flag. */
+static void expect_refused(uint16_t port, ambc_status_t want, uint32_t flags)
 {
     client_t c;
-    (void)state;
     assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
-    connect_or_fail(&c, "localhost", wrong_server.port, AMBC_ERR_TLS_HOSTNAME);
-    assert_int_equal(ambc_tls_verify_flags(&c.tls), MBEDTLS_X509_BADCERT_CN_MISMATCH);
+    connect_or_fail(&c, "localhost", port, want);
+    assert_int_equal(ambc_tls_verify_flags(&c.tls), flags);
     ambc_tls_free(&c.tls);
+}
+
+static void test_wrong_hostname(void **state)
+{
+    (void)state;
+    expect_refused(wrong_server.port, AMBC_ERR_TLS_HOSTNAME, MBEDTLS_X509_BADCERT_CN_MISMATCH);
 }
 
 static void test_server_name_mismatch(void **state)
@@ -495,11 +580,189 @@ static void test_server_name_mismatch(void **state)
 
 static void test_expired(void **state)
 {
+    (void)state;
+    expect_refused(old_server.port, AMBC_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED);
+}
+
+/* ---- certificate dates and the time floor ---- */
+
+static int floor_only(void *ctx)
+{
+    return *(const int *)ctx;
+}
+
+static void test_not_yet_valid(void **state)
+{
+    (void)state;
+    expect_refused(future_server.port, AMBC_ERR_TLS_NOT_YET_VALID, MBEDTLS_X509_BADCERT_FUTURE);
+}
+
+/* Against a floor, "not valid yet" proves nothing (the real time may be past notBefore), while
+ * "expired" still does; once the time is known, both count again. */
+static void test_time_floor(void **state)
+{
+    ambc_tls_config_t cfg = ca_file("ca.pem");
+    int floor = 1;
+    (void)state;
+    cfg.time_is_floor = floor_only;
+    cfg.time_ctx = &floor;
+    expect_connect(cfg, "localhost", future_server.port, AMBC_OK);
+    expect_connect(cfg, "localhost", old_server.port, AMBC_ERR_TLS_EXPIRED);
+    floor = 0;
+    expect_connect(cfg, "localhost", future_server.port, AMBC_ERR_TLS_NOT_YET_VALID);
+}
+
+/* ---- session resumption ---- */
+
+static uint8_t session_mem[4096];
+
+static ambc_tls_config_t with_session(size_t size)
+{
+    ambc_tls_config_t cfg = ca_file("ca.pem");
+    memset(session_mem, 0x5A, sizeof(session_mem)); /* whatever was there: init wipes it */
+    cfg.session = session_mem;
+    cfg.session_size = size;
+    return cfg;
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (p[i] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* connect, GET / (s_server -www closes after it), close; checks what the handshake was. */
+static void round_trip_expect(client_t *c, uint16_t port, int resumed)
+{
+    int was;
+    connect_or_fail(c, "localhost", port, AMBC_OK);
+    was = ambc_tls_resumed(&c->tls);
+    http_get_round_trip(c); /* first: s_server then closes, and a failure below leaves it free */
+    c->s.ops->close(c->s.ctx);
+    assert_int_equal(was, resumed);
+    assert_int_equal(ambc_tls_verify_flags(&c->tls), 0);
+}
+
+static void expect_stats(const client_t *c, uint32_t handshakes, uint32_t resumed, uint32_t offered)
+{
+    ambc_tls_stats_t st = ambc_tls_stats(&c->tls);
+    assert_int_equal(st.handshakes, handshakes);
+    assert_int_equal(st.resumed, resumed);
+    assert_int_equal(st.offered, offered);
+}
+
+static void test_resume_on_reconnect(void **state)
+{
     client_t c;
     (void)state;
-    assert_int_equal(client_init(&c, ca_file("ca.pem")), AMBC_OK);
-    connect_or_fail(&c, "localhost", old_server.port, AMBC_ERR_TLS_EXPIRED);
-    assert_int_equal(ambc_tls_verify_flags(&c.tls), MBEDTLS_X509_BADCERT_EXPIRED);
+    assert_int_equal(client_init(&c, with_session(sizeof(session_mem))), AMBC_OK);
+    assert_true(all_zero(session_mem, sizeof(session_mem)));
+    round_trip_expect(&c, good_server.port, 0);
+    assert_false(all_zero(session_mem, sizeof(session_mem)));
+    round_trip_expect(&c, good_server.port, 1);
+    round_trip_expect(&c, good_server.port, 1);
+    expect_stats(&c, 3, 2, 2);
+    assert_int_equal(ambc_tls_stats(&c.tls).not_saved, 0);
+    /* what to size CONFIG_AMBC_TLS_SESSION_SIZE from (Debian's mbedTLS keeps the certificate) */
+    printf("saved session: %u bytes\n", (unsigned)ambc_tls_stats(&c.tls).session_bytes);
+    assert_true(ambc_tls_stats(&c.tls).session_bytes > AMBC_TLS_SESSION_OVERHEAD);
+    ambc_tls_free(&c.tls);
+    assert_true(all_zero(session_mem, sizeof(session_mem))); /* wiped with the client */
+}
+
+/* A server that resumes nothing: the offer is refused, a full handshake follows, silently. */
+static void test_resume_refused_falls_back(void **state)
+{
+    client_t c;
+    (void)state;
+    assert_int_equal(client_init(&c, with_session(sizeof(session_mem))), AMBC_OK);
+    round_trip_expect(&c, noresume_server.port, 0);
+    round_trip_expect(&c, noresume_server.port, 0);
+    round_trip_expect(&c, noresume_server.port, 0);
+    expect_stats(&c, 3, 0, 2);
+    ambc_tls_free(&c.tls);
+}
+
+/* One session, the last one, offered only to the host, name and port it was made with. */
+static void test_resume_same_peer_only(void **state)
+{
+    ambc_tls_config_t cfg = with_session(sizeof(session_mem));
+    client_t c;
+    (void)state;
+    assert_int_equal(client_init(&c, cfg), AMBC_OK);
+    round_trip_expect(&c, good_server.port, 0);
+    round_trip_expect(&c, noresume_server.port, 0); /* same name, another port */
+    round_trip_expect(&c, good_server.port, 0);     /* its session was replaced */
+    expect_stats(&c, 3, 0, 0);
+    connect_or_fail(&c, "127.0.0.1", good_server.port, AMBC_ERR_TLS_HOSTNAME); /* other host */
+    expect_stats(&c, 3, 0, 0);
+    round_trip_expect(&c, good_server.port, 1); /* the failure kept the right session */
+    ambc_tls_free(&c.tls);
+
+    cfg.server_name = "localhost"; /* the same address under another name: its own session */
+    assert_int_equal(client_init(&c, cfg), AMBC_OK);
+    connect_or_fail(&c, "127.0.0.1", good_server.port, AMBC_OK);
+    c.s.ops->close(c.s.ctx);
+    round_trip_expect(&c, good_server.port, 0);
+    expect_stats(&c, 2, 0, 0);
+    ambc_tls_free(&c.tls);
+}
+
+static void test_resume_forget_and_small_buffer(void **state)
+{
+    client_t c;
+    (void)state;
+    assert_int_equal(client_init(&c, with_session(sizeof(session_mem))), AMBC_OK);
+    round_trip_expect(&c, good_server.port, 0);
+    ambc_tls_forget_session(&c.tls);
+    assert_true(all_zero(session_mem, sizeof(session_mem)));
+    round_trip_expect(&c, good_server.port, 0);
+    expect_stats(&c, 2, 0, 0);
+    ambc_tls_free(&c.tls);
+
+    /* Too small for any session: nothing kept, counted, every connect full. */
+    assert_int_equal(client_init(&c, with_session(AMBC_TLS_SESSION_OVERHEAD + 64u)), AMBC_OK);
+    round_trip_expect(&c, good_server.port, 0);
+    round_trip_expect(&c, good_server.port, 0);
+    expect_stats(&c, 2, 0, 0);
+    assert_int_equal(ambc_tls_stats(&c.tls).not_saved, 2);
+    assert_int_equal(ambc_tls_stats(&c.tls).session_bytes, 0);
+    assert_true(all_zero(session_mem, AMBC_TLS_SESSION_OVERHEAD + 64u));
+    ambc_tls_free(&c.tls);
+}
+
+/* The server behind a port changes (a restart: its ticket keys and cache are gone, and here
+ * its certificate has expired). The offered session is refused, the full handshake fails, and
+ * the session is forgotten, so the next connect does not offer it again. */
+static void test_resume_failed_handshake_forgets(void **state)
+{
+    client_t c;
+    server_t sv = {0};
+    uint16_t port;
+    (void)state;
+    assert_int_equal(start_server(&sv, path("server.pem"), path("server.key"), "s_server-r1"), 0);
+    port = sv.port;
+    assert_int_equal(client_init(&c, with_session(sizeof(session_mem))), AMBC_OK);
+    round_trip_expect(&c, port, 0);
+    stop_server(&sv);
+    assert_int_equal(
+        start_server_on(&sv, path("expired.pem"), path("expired.key"), "s_server-r2", port, NULL),
+        0);
+    connect_or_fail(&c, "localhost", port, AMBC_ERR_TLS_EXPIRED);
+    expect_stats(&c, 1, 0, 1);
+    assert_true(all_zero(session_mem, sizeof(session_mem)));
+    stop_server(&sv);
+    assert_int_equal(
+        start_server_on(&sv, path("server.pem"), path("server.key"), "s_server-r3", port, NULL), 0);
+    round_trip_expect(&c, port, 0);
+    expect_stats(&c, 2, 0, 1); /* nothing offered */
+    round_trip_expect(&c, port, 1);
+    stop_server(&sv);
     ambc_tls_free(&c.tls);
 }
 
@@ -954,12 +1217,25 @@ static void test_io_when_closed(void **state)
     assert_int_equal(c.s.ops->connect(c.s.ctx, "localhost", 443, 10), AMBC_ERR_STATE);
 }
 
+/* The read-only calls answer a NULL object with a neutral value, as the core's do. */
+static void test_null_object(void **state)
+{
+    ambc_tls_stats_t st = ambc_tls_stats(NULL);
+    (void)state;
+    assert_int_equal(ambc_tls_verify_flags(NULL), UINT32_MAX);
+    assert_int_equal(ambc_tls_resumed(NULL), 0);
+    assert_int_equal(st.handshakes + st.resumed + st.offered + st.not_saved + st.session_bytes, 0);
+    ambc_tls_forget_session(NULL);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_object),
         cmocka_unit_test(test_trusted_round_trip),
         cmocka_unit_test(test_ca_from_dir),
         cmocka_unit_test(test_ca_from_memory),
+        cmocka_unit_test(test_ca_from_der),
         cmocka_unit_test(test_server_name_override),
         cmocka_unit_test(test_ip_host_without_server_name),
         cmocka_unit_test(test_reconnect_same_object),
@@ -969,6 +1245,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_wrong_hostname),
         cmocka_unit_test(test_server_name_mismatch),
         cmocka_unit_test(test_expired),
+        cmocka_unit_test(test_not_yet_valid),
+        cmocka_unit_test(test_time_floor),
+        cmocka_unit_test(test_resume_on_reconnect),
+        cmocka_unit_test(test_resume_refused_falls_back),
+        cmocka_unit_test(test_resume_same_peer_only),
+        cmocka_unit_test(test_resume_forget_and_small_buffer),
+        cmocka_unit_test(test_resume_failed_handshake_forgets),
         cmocka_unit_test(test_peer_closes_in_handshake),
         cmocka_unit_test(test_peer_resets_in_handshake),
         cmocka_unit_test(test_handshake_timeout),

@@ -29,76 +29,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.environ.get("AMBC_ROOT") or os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tests", "mock"))
-import mockctl  # noqa: E402
+from qemu_env import (ICOUNT, Netns, Sntp, build_firmware, fw_dir_for, measurements,  # noqa
+                      mockctl, ns_control, pem_to_der, qemu_run, require_tools, skip)
 
-SKIP = 77
 BATCHES = int(os.environ.get("AMBC_QEMU_BATCHES", "57"))
 LIMIT = int(os.environ.get("AMBC_QEMU_LIMIT", "10"))
-ICOUNT = os.environ.get("AMBC_QEMU_ICOUNT", "5")
 CREATE = 5  # requests in the batch the firmware creates
-QEMU_TIMEOUT = 60
-
-
-def skip(reason):
-    print(f"SKIP: {reason}")
-    sys.exit(SKIP)
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
-
-
-def build_firmware(fw_dir):
-    """Configure once, then build (incremental). The POST_BUILD step fails on any malloc."""
-    deps = os.environ.get("AMBC_DEPS_DIR") or os.path.join(os.path.dirname(fw_dir), "deps")
-    if not os.path.exists(os.path.join(fw_dir, "CMakeCache.txt")):
-        r = run(["cmake", "-S", os.path.join(ROOT, "boards", "qemu-mps2-an385"), "-B", fw_dir,
-                 "-DCMAKE_TOOLCHAIN_FILE=" + os.path.join(ROOT, "cmake", "toolchains",
-                                                          "arm-none-eabi.cmake"),
-                 "-DAMBC_CPU=cortex-m3", "-DAMBC_DEPS_DIR=" + deps], timeout=300)
-        if r.returncode != 0:
-            print(r.stdout)
-            if "could not fetch the Debian source package" in r.stdout:
-                skip("lwIP/mbedTLS Debian source packages could not be fetched (no apt mirror)")
-            sys.exit("firmware configure failed")
-    r = run(["cmake", "--build", fw_dir, "--", "-j%d" % (os.cpu_count() or 2)], timeout=600)
-    if r.returncode != 0:
-        print(r.stdout)
-        sys.exit("firmware build failed")
-    # The size and no-malloc reports of the last link, for the log.
-    report = os.path.join(fw_dir, "size_report.txt")
-    if os.path.exists(report):
-        print(open(report).read())
-    return os.path.join(fw_dir, "fw.elf")
-
-
-class Netns:
-    """A private network namespace with only its loopback up; deleted by close()."""
-
-    def __init__(self):
-        self.name = f"ambc-qemu-{os.getpid()}"
-        self.created = False
-        r = run(["ip", "netns", "add", self.name])
-        if r.returncode != 0:
-            skip(f"cannot create a network namespace ({r.stdout.strip()}): needs root / CAP_SYS_ADMIN")
-        self.created = True
-        r = run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
-        if r.returncode != 0:
-            self.close()
-            skip(f"cannot use the network namespace: {r.stdout.strip()}")
-
-    def cmd(self, *argv):
-        return ["ip", "netns", "exec", self.name, *argv]
-
-    def close(self):
-        if self.created:
-            run(["ip", "netns", "delete", self.name])
-            self.created = False
 
 
 def cli_records(ns, cli, port, ca):
@@ -110,47 +47,6 @@ def cli_records(ns, cli, port, ca):
     if r.returncode != 0:
         raise AssertionError(f"CLI failed ({r.returncode}): {r.stderr}")
     return r.stdout.splitlines()
-
-
-def qemu_run(ns, qemu, fw, port, ca, extra="", timeout=QEMU_TIMEOUT):
-    append = f"port={port} ca={ca} key=test-key limit={LIMIT} create={CREATE}{extra}"
-    cmd = ns.cmd(qemu, "-M", "mps2-an385", "-cpu", "cortex-m3", "-nographic", "-monitor", "none",
-                 "-serial", "stdio", "-semihosting-config", "enable=on,target=native",
-                 "-kernel", fw, "-append", append,
-                 "-netdev", "user,id=n0,net=10.0.2.0/24", "-net", "nic,netdev=n0,model=lan9118")
-    if ICOUNT != "off":
-        cmd += ["-icount", "shift=" + ICOUNT]
-    t0 = time.monotonic()
-    try:
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           timeout=timeout)
-    except subprocess.TimeoutExpired as e:  # subprocess.run has killed QEMU (its own pid)
-        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout
-        raise AssertionError(f"QEMU still running after {timeout} s; its output:\n"
-                             f"{out or ''}") from None
-    return r, time.monotonic() - t0
-
-
-def measurements(lines):
-    m = {}
-    for line in lines:
-        if line.startswith("ambc-fw: ") and "=" in line:
-            for word in line.split()[2:]:
-                k, _, v = word.partition("=")
-                m[k] = int(v)
-    return m
-
-
-def ns_control(ns, port, ca, path):
-    """GET a /_mock/ control endpoint from inside the namespace (the mock listens only there)."""
-    code = ("import json, ssl, sys, urllib.request\n"
-            "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-            "print(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=10).read().decode())")
-    r = subprocess.run(ns.cmd(sys.executable, "-c", code, f"https://localhost:{port}{path}", ca),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
-    if r.returncode != 0:
-        raise AssertionError(f"control GET {path} failed: {r.stderr}")
-    return json.loads(r.stdout)
 
 
 def check_created(ctl, out):
@@ -178,32 +74,29 @@ def check_created(ctl, out):
 
 
 def main():
-    qemu = shutil.which("qemu-system-arm")
-    if qemu is None:
-        skip("qemu-system-arm not installed (Debian qemu-system-arm; scripts/setup.sh)")
-    if shutil.which("arm-none-eabi-gcc") is None:
-        skip("arm-none-eabi-gcc not installed (Debian gcc-arm-none-eabi)")
-    if shutil.which("ip") is None:
-        skip("iproute2's ip not installed: no network namespaces")
+    qemu = require_tools()
     cli = os.environ.get("AMBC_CLI")
     if not cli or not os.access(cli, os.X_OK):
         skip("the Linux CLI (AMBC_CLI) is not built")
-    fw_dir = os.environ.get("AMBC_QEMU_FW") or os.path.join(
-        os.path.dirname(os.path.dirname(os.path.abspath(cli))), "qemu-fw")
+    fw_dir = fw_dir_for(cli)
     fw = build_firmware(fw_dir)
 
     work = tempfile.mkdtemp(prefix="ambc-qemu-")
     ns = Netns()
-    mock = None
+    mock = sntp = None
     try:
         certs = os.path.join(work, "certs")
         mockctl.gen_certs(certs)
         ca = os.path.join(certs, "ca.pem")
+        sntp = Sntp(ns, work)
         # `ip netns exec` execs the server, so the pid MockServer holds is the server's own
         mock = mockctl.MockServer(work, "mock", [
             "--cert", os.path.join(certs, "server.pem"), "--key", os.path.join(certs, "server.key"),
             "--batches", str(BATCHES)], prefix=ns.cmd())
-        r, wall = qemu_run(ns, qemu, fw, mock.port, ca)
+        # the host CA file, the test option: the mock's test CA instead of the roots in flash
+        append = (f"port={mock.port} ca={pem_to_der(ca, os.path.join(work, 'ca.der'))} "
+                  f"key=test-key limit={LIMIT} create={CREATE}")
+        r, wall = qemu_run(ns, qemu, fw, append)
         out = r.stdout.splitlines()
         print("\n".join(line for line in out if not line.startswith("{")))
         if r.stderr.strip():
@@ -249,6 +142,8 @@ def main():
     finally:
         if mock is not None:
             mock.stop()
+        if sntp is not None:
+            sntp.stop()
         ns.close()
         shutil.rmtree(work, ignore_errors=True)
 

@@ -8,24 +8,20 @@ text of 4.5 MiB (`--results-mock`), so that line is larger than all the board's 
 json reads the same file (downloaded inside the namespace) and must agree on every line: custom_id,
 type, stop reason, block count, output tokens, text bytes and the text's SHA-256.
 
-Steps as tests/qemu/test_qemu.py (whose helpers it uses): build the firmware, a private network
+Steps as tests/qemu/test_qemu.py (with qemu_env.py's helpers): build the firmware, a private network
 namespace, the mock over TLS on its loopback, QEMU inside it; everything stopped by its pid and
 the namespace deleted whatever happens. Exit status: 0 pass, 1 fail, 77 skipped (the reason is
 printed). Environment as test_qemu.py (AMBC_CLI, AMBC_QEMU_FW, AMBC_DEPS_DIR, AMBC_QEMU_ICOUNT).
 """
-import contextlib
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import test_qemu as tq  # noqa: E402
-import mockctl  # noqa: E402  (test_qemu put tests/mock on the path)
+import qemu_env as tq  # noqa: E402
 
 BOARD_RAM = 4 << 20            # mps2_an385.ld: RAM 4M
 BIG_TEXT = BOARD_RAM + (512 << 10)
@@ -80,8 +76,8 @@ def check(out, raw):
     if m.get("results_status") != 0 or m.get("results_bytes") != len(raw) or \
             m.get("results_max_line") != longest or longest <= BOARD_RAM:
         raise AssertionError(f"measurements: {m}; file {len(raw)} B, longest line {longest} B")
-    # the mapper alone from RAM: 32 copies of one line (a text block and a tool_use block whose
-    # input is 22 bytes of JSON text); counts exact, or its time means nothing
+    # the mapper alone from RAM: 32 copies of one 32 KB line (a text block and a tool_use
+    # block whose input is 22 bytes of JSON text); counts exact, or its time means nothing
     rounds = 32
     if m.get("parse_status") != 0 or m.get("parse_results") != rounds or \
             m.get("parse_blocks") != 2 * rounds or \
@@ -90,49 +86,37 @@ def check(out, raw):
     return m, longest
 
 
-def board_run(stack, work):
-    """Build the firmware, start the mock in a namespace of its own and run the board with
-    results=1 (test_qemu.py's helpers); every start is undone by `stack`."""
-    qemu = shutil.which("qemu-system-arm")
-    for tool, why in ((qemu, "qemu-system-arm not installed"),
-                      (shutil.which("arm-none-eabi-gcc"), "arm-none-eabi-gcc not installed"),
-                      (shutil.which("ip"), "iproute2's ip not installed")):
-        if tool is None:
-            tq.skip(why)
+def board_run(lab):
+    """Build the firmware, start the mock in the lab's namespace (with its SNTP server) and run
+    the board with results=1; the lab undoes every start."""
+    qemu = tq.require_tools()
     cli = os.environ.get("AMBC_CLI")
     if not cli or not os.access(cli, os.X_OK):
         tq.skip("the Linux CLI (AMBC_CLI) is not built")
-    fw_dir = os.environ.get("AMBC_QEMU_FW") or os.path.join(
-        os.path.dirname(os.path.dirname(os.path.abspath(cli))), "qemu-fw")
+    fw_dir = tq.fw_dir_for(cli)
     fw = tq.build_firmware(fw_dir)
-    ns = tq.Netns()
-    stack.callback(ns.close)
-    certs = os.path.join(work, "certs")
-    mockctl.gen_certs(certs)
-    ca = os.path.join(certs, "ca.pem")
-    mock = mockctl.MockServer(work, "mock", [
-        "--cert", os.path.join(certs, "server.pem"), "--key", os.path.join(certs, "server.key"),
-        "--batches", "3", "--results-base", "auto", "--batch-duration-ms", "500",
-        "--results-mock", "reading-001=" + json.dumps(SHAPE)], prefix=ns.cmd())
-    stack.callback(mock.stop)
-    r, _ = tq.qemu_run(ns, qemu, fw, mock.port, ca, extra=" results=1", timeout=QEMU_TIMEOUT)
+    ca_der, cert, key = lab.test_certs()
+    ca = os.path.join(lab.work, "certs", "ca.pem")
+    mock = lab.mock("mock", cert, key, "--batches", "3", "--results-base", "auto",
+                    "--batch-duration-ms", "500",
+                    "--results-mock", "reading-001=" + json.dumps(SHAPE))
+    append = f"port={mock.port} ca={ca_der} key=test-key limit=10 create=5 results=1"
+    r, _ = tq.qemu_run(lab.ns, qemu, fw, append, timeout=QEMU_TIMEOUT)
     out = r.stdout.splitlines()
     print("\n".join(line for line in out if line.startswith(("ambc-fw:", "result: "))))
     if r.returncode != 0:
-        log = open(os.path.join(work, "mock.log"), errors="replace").read()[-3000:]
+        log = open(os.path.join(lab.work, "mock.log"), errors="replace").read()[-3000:]
         raise AssertionError(f"firmware exit status {r.returncode}: {r.stderr.strip()}\n{log}")
     ended = [json.loads(line.split(" ", 1)[1]) for line in out if line.startswith("ended: ")]
     if len(ended) != 1:
         raise AssertionError("no batch ended")
-    raw = fetch_results(ns, mock.port, ca, ended[0]["id"], os.path.join(work, "results"))
+    raw = fetch_results(lab.ns, mock.port, ca, ended[0]["id"], os.path.join(lab.work, "results"))
     return out, raw, fw_dir
 
 
 def main():
-    with contextlib.ExitStack() as stack:
-        work = tempfile.mkdtemp(prefix="ambc-qemu-results-")
-        stack.callback(shutil.rmtree, work, ignore_errors=True)
-        out, raw, fw_dir = board_run(stack, work)
+    with tq.Lab() as lab:
+        out, raw, fw_dir = board_run(lab)
         m, longest = check(out, raw)
         instr = m["results_ms"] * 1e6 / (1 << int(tq.ICOUNT)) if tq.ICOUNT != "off" else 0
         parse = m["parse_ms"] * 1e6 / (1 << int(tq.ICOUNT)) if tq.ICOUNT != "off" else 0

@@ -328,7 +328,12 @@ static void test_invariants_are_asserted(void **state)
         _exit(1);
     }
     assert_int_equal(waitpid(pid, &status, 0), pid);
-#if defined(AMBC_ASSERT_TRAP) && AMBC_ASSERT_TRAP
+/* Which build this is comes from the compiler, not from the define under test: a san build
+ * that lost AMBC_ASSERT_TRAP must fail here, not quietly take the plain branch. */
+#if defined(__SANITIZE_ADDRESS__)
+#if !defined(AMBC_ASSERT_TRAP) || !AMBC_ASSERT_TRAP
+#error "the sanitizer build must trap on AMBC_ASSERT (tests/CMakeLists.txt: AMBC_ASSERT_TRAP=1)"
+#endif
     assert_true(WIFSIGNALED(status));
     assert_true(WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
 #else

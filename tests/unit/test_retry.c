@@ -54,6 +54,7 @@ static void test_which_failures_retry(void **state)
                                        AMBC_ERR_TLS_VERIFY,
                                        AMBC_ERR_TLS_HOSTNAME,
                                        AMBC_ERR_TLS_EXPIRED,
+                                       AMBC_ERR_TLS_NOT_YET_VALID,
                                        AMBC_ERR_TLS_CA,
                                        AMBC_ERR_HTTP_CHUNK_SIZE,
                                        AMBC_ERR_JSON_INVALID,

@@ -5,7 +5,8 @@
  *
  * Sizing: one TLS connection at a time. The receive window (TCP_WND) is kept under the
  * LAN9118's RX data FIFO (about 10 KB in QEMU) so a full window fits even if the firmware is
- * busy in a public-key operation when it arrives, and under the ambc raw port's ring.
+ * busy in a public-key operation when it arrives; the ambc raw port announces no more than its
+ * ring's free space (2 KB by default), which is what the server really gets.
  */
 #ifndef AMBC_QEMU_LWIPOPTS_H
 #define AMBC_QEMU_LWIPOPTS_H
@@ -36,7 +37,8 @@
 #define LWIP_IPV6       0
 #define LWIP_ICMP       1
 #define LWIP_RAW        0
-#define LWIP_UDP        0             /* no DHCP, no DNS: numeric, static configuration */
+#define LWIP_UDP        1             /* SNTP only: no DHCP, no DNS (numeric, static) */
+#define MEMP_NUM_UDP_PCB 1
 #define LWIP_DHCP       0
 #define LWIP_DNS        0
 #define LWIP_IGMP       0
@@ -54,6 +56,23 @@
 #define LWIP_TCP_KEEPALIVE 0
 #define LWIP_CALLBACK_API 1
 #define LWIP_ALTCP      0
+
+/* SNTP (lwIP's apps/sntp): wall-clock time for certificate dates, asked once at start-up;
+ * wallclock.c takes the answer. Checks: the answer comes from the server asked (1) and echoes
+ * our transmit timestamp (2), so an off-path reply must guess it. No start-up delay: the time is
+ * wanted before the first handshake. */
+#include <stdint.h>
+void board_sntp_set_time(uint32_t sec, uint32_t us);
+void board_sntp_get_time(uint32_t *sec, uint32_t *us);
+#define SNTP_SET_SYSTEM_TIME_US(sec, us) board_sntp_set_time((uint32_t)(sec), (uint32_t)(us))
+#define SNTP_GET_SYSTEM_TIME(sec, us)    board_sntp_get_time(&(sec), &(us))
+#define SNTP_CHECK_RESPONSE  2
+#define SNTP_STARTUP_DELAY   0
+#define SNTP_SERVER_DNS      0
+#define SNTP_MAX_SERVERS     1
+#define SNTP_RETRY_TIMEOUT   1000   /* ms between requests while unanswered */
+#define SNTP_UPDATE_DELAY    3600000
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1) /* SNTP's own timer */
 
 /* Link callbacks and statistics. */
 #define LWIP_NETIF_STATUS_CALLBACK 0

@@ -58,6 +58,21 @@ extern "C" {
 #endif
 
 /**
+ * A certificate in DER form in memory, typically a `const` array in flash made at build time by
+ * scripts/ca_roots.py. Parsed in place: the bytes are never copied.
+ */
+typedef struct {
+    const unsigned char *der; /**< the certificate */
+    size_t len;               /**< its length in bytes */
+} ambc_tls_der_t;
+
+/**
+ * Bytes of a session buffer (ambc_tls_config_t.session) that are not the saved session itself:
+ * a header and a SHA-256 of the host, the name verified and the port it belongs to.
+ */
+#define AMBC_TLS_SESSION_OVERHEAD 40u
+
+/**
  * A hook that adjusts the mbedTLS configuration of a TLS stream, e.g. to attach a
  * platform's certificate bundle: on ESP-IDF, a hook that returns AMBC_OK when
  * esp_crt_bundle_attach(conf) returns ESP_OK.
@@ -93,23 +108,69 @@ typedef ambc_status_t (*ambc_tls_conf_hook_fn)(void *ctx, mbedtls_ssl_config *co
  * Trust: every CA source given is loaded (they add up). If none is given, the system
  * bundle AMBC_TLS_SYSTEM_CA_FILE is loaded, unless conf_hook is set: then the hook supplies
  * the trust (e.g. a platform's CA bundle) and ambc loads no CA of its own. ca_file, ca_dir
- * and the system bundle need MBEDTLS_FS_IO; without it only ca_pem and the hook work.
+ * and the system bundle need MBEDTLS_FS_IO; without it only ca_pem, ca_der and the hook work.
+ * A device compiles its roots into flash and gives them as ca_der: no PEM parsing, no copy
+ * (docs/tls.md). When mbedTLS has MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK, ca_der roots are
+ * checked at init but parsed only during a verification, and only the one whose subject is the
+ * issuer sought (compared byte for byte, as CAs issue them): the heap holds no root between
+ * handshakes, and at most the one in use during one, however long the list.
+ *
+ * Resumption: with a session buffer, the stream keeps the last session of each successful
+ * handshake (a session ticket, or the server's session id, with its master secret) and offers
+ * it when it connects again to the same host, port and server_name: an abbreviated handshake,
+ * with no certificate and no public-key operation, when the server accepts it, and a full
+ * handshake, silently, when it does not. A session the buffer cannot hold is not kept.
+ * Size: AMBC_TLS_SESSION_OVERHEAD + about 110 bytes + the server's ticket (100 to 250 bytes
+ * from common servers), plus the server's certificate when mbedTLS keeps it
+ * (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, on in Debian's build: 0.5 to 2 KB).
+ * CONFIG_AMBC_TLS_SESSION_SIZE is the project's suggestion.
+ *
+ * Dates: mbedTLS checks validity dates against mbedtls_time() when it has
+ * MBEDTLS_HAVE_TIME_DATE. A board with no synchronised clock yet can give it a floor (its
+ * build time) and say so through time_is_floor: a date check against a floor can prove that a
+ * certificate has expired (it expired before the floor), never that one is not valid yet (the
+ * real time may be well past the floor), so while time_is_floor says so, "not valid yet" is
+ * ignored and "expired" is still refused.
  */
 typedef struct {
     const char *ca_file;             /**< a PEM (or DER) file of CA certificates, or NULL */
     const char *ca_dir;              /**< a directory of CA certificate files, or NULL */
     const unsigned char *ca_pem;     /**< CA certificates in memory, or NULL */
     size_t ca_pem_len;               /**< length of ca_pem; for PEM it includes the final NUL */
+    const ambc_tls_der_t *ca_der;    /**< CA certificates in DER, or NULL: ca_der_count entries,
+                                          parsed in place; the array and the bytes they point to
+                                          must outlive the ambc_tls_t (const data in flash does) */
+    size_t ca_der_count;             /**< entries in ca_der */
     const char *server_name;         /**< name to verify and send as SNI; NULL: the host given to
                                           connect. For ports that connect to numeric addresses
                                           (lwIP without DNS). Kept by pointer: must outlive the
                                           ambc_tls_t. */
     const ambc_clock_t *clock;       /**< required: bounds every call by its timeout. Kept by
                                           pointer: must outlive the ambc_tls_t. */
+    uint8_t *session;                /**< memory for the saved session, or NULL: no resumption.
+                                          The caller's; used by the ambc_tls_t from ambc_tls_init
+                                          to ambc_tls_free, which wipes it. It holds a master
+                                          secret: keep it out of dumps and logs. */
+    size_t session_size;             /**< bytes at session; at least AMBC_TLS_SESSION_OVERHEAD +
+                                          128 to be of use (see above) */
+    int (*time_is_floor)(void *ctx); /**< NULL: mbedtls_time() is the real time. Else asked
+                                          at each handshake: nonzero while that time is only
+                                          a lower bound of the real time (see above) */
+    void *time_ctx;                  /**< passed to time_is_floor */
     ambc_tls_conf_hook_fn conf_hook; /**< optional: called once by ambc_tls_init (see
                                           ambc_tls_conf_hook_fn), or NULL */
     void *conf_hook_ctx;             /**< passed to conf_hook */
 } ambc_tls_config_t;
+
+/** What a TLS stream's handshakes did (ambc_tls_stats). */
+typedef struct {
+    uint32_t handshakes;    /**< handshakes completed since ambc_tls_init */
+    uint32_t resumed;       /**< of those, abbreviated: a saved session the server accepted */
+    uint32_t offered;       /**< handshakes (completed or not) that offered a saved session */
+    uint32_t not_saved;     /**< sessions not kept: too large for the session buffer */
+    uint32_t session_bytes; /**< bytes of the session buffer the saved session takes now (0:
+                                 none); size the buffer from it */
+} ambc_tls_stats_t;
 
 /**
  * One TLS connection and its mbedTLS state. Owned by the application; treat the fields as
@@ -122,9 +183,18 @@ typedef struct {
     mbedtls_ctr_drbg_context drbg;
     mbedtls_entropy_context entropy;
     mbedtls_x509_crt ca;
+    const ambc_tls_der_t *ca_der; /**< cfg->ca_der (parsed at each verification when mbedTLS
+                                       has MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK) */
+    size_t ca_der_count;
     ambc_stream_t lower; /**< the stream the records travel on */
     const ambc_clock_t *clock;
-    const char *server_name;    /**< cfg->server_name, or NULL */
+    const char *server_name; /**< cfg->server_name, or NULL */
+    uint8_t *session;        /**< cfg->session: the saved session (tls.c lays it out) */
+    size_t session_size;     /**< cfg->session_size */
+    int (*time_is_floor)(void *ctx);
+    void *time_ctx;
+    uint8_t peer_key[32]; /**< SHA-256 of host, name and port of this connection */
+    ambc_tls_stats_t stats;
     uint64_t deadline;          /**< when the current call must return, clock ms */
     ambc_status_t lower_status; /**< the lower stream's last error, reported through */
     uint32_t verify_flags;      /**< mbedTLS verify flags of the last handshake */
@@ -141,15 +211,17 @@ typedef struct {
  *              passed to ambc_tls_free: initialising one that is set up would leak it.
  * @param lower the stream to run over; copied (ops and ctx), and its ctx must outlive t.
  *              t connects and closes it: do not use it directly while t is open.
- * @param cfg   the configuration; read during the call, except server_name and clock, which
- *              are kept by pointer. CA data (ca_pem, files) is parsed into t and need not be
- *              kept. cfg->conf_hook, if set, is called once, last (ambc_tls_conf_hook_fn).
+ * @param cfg   the configuration; read during the call, except server_name, clock, ca_der
+ *              (and the bytes it points to), session and time_ctx, which are kept by pointer.
+ *              Other CA data (ca_pem, files) is parsed into t and need not be kept.
+ *              cfg->conf_hook, if set, is called once, last (ambc_tls_conf_hook_fn).
  * @retval AMBC_OK t is set up; connect through ambc_tls_stream().
  * @retval AMBC_ERR_INVALID_ARG NULL t, lower, lower->ops, cfg or cfg->clock; ca_pem with
- *         ca_pem_len 0.
+ *         ca_pem_len 0; ca_der with ca_der_count 0; session with session_size 0.
  * @retval AMBC_ERR_TLS_CA a CA source could not be read or parsed, a path was given to an
  *         mbedTLS built without MBEDTLS_FS_IO, or no certificate at all was loaded and there is
- *         no conf_hook (a bundle in which only some certificates fail to parse is accepted).
+ *         no conf_hook (a bundle in which only some certificates fail to parse is accepted, but
+ *         every ca_der entry must parse: a root this mbedTLS build cannot use is an error).
  * @retval AMBC_ERR_TLS_SETUP PSA crypto, the random generator or the SSL context could not be
  *         set up, e.g. out of memory.
  * @return Also whatever status other than AMBC_OK cfg->conf_hook returned.
@@ -171,13 +243,18 @@ ambc_status_t ambc_tls_init(ambc_tls_t *t, const ambc_stream_t *lower,
  *   Returns AMBC_OK; any status of the lower connect (AMBC_ERR_NET_RESOLVE, _CONNECT,
  *   _TIMEOUT, ...); AMBC_ERR_NET_TIMEOUT (the handshake did not finish in time);
  *   AMBC_ERR_TLS_HOSTNAME (a trusted certificate for another name, whatever its dates);
- *   AMBC_ERR_TLS_EXPIRED (a trusted certificate for this name, outside its dates);
+ *   AMBC_ERR_TLS_EXPIRED (a trusted certificate for this name, or one of its chain, past its
+ *   notAfter); AMBC_ERR_TLS_NOT_YET_VALID (the same before its notBefore, and the clock is
+ *   not a mere floor: see ambc_tls_config_t);
  *   AMBC_ERR_TLS_VERIFY (any other verification failure, such as an unknown CA: a name or
  *   date problem on a certificate that is not trusted anyway is reported as this);
  *   AMBC_ERR_TLS_HANDSHAKE (the peer closed, reset or sent an alert, no common cipher, ...);
  *   AMBC_ERR_INVALID_ARG (NULL or empty host, a name mbedTLS refuses: over 255 bytes);
  *   AMBC_ERR_TLS_SETUP (the session could not be reset); AMBC_ERR_STATE (t not set up).
  *   On failure the lower stream is closed. ambc_tls_verify_flags() then says more.
+ *   With a session buffer (ambc_tls_config_t.session): offers the saved session when it
+ *   belongs to the same host, port and server name; after a failed handshake that offered
+ *   one, the session is forgotten, so the next attempt is a full handshake.
  *   CPU time of the handshake's public-key operations counts against the timeout but
  *   cannot be interrupted by it.
  *
@@ -221,14 +298,38 @@ ambc_stream_t ambc_tls_stream(ambc_tls_t *t);
 /**
  * @brief The mbedTLS verification flags of the last handshake (MBEDTLS_X509_BADCERT_*), for
  *        diagnostics, e.g. with mbedtls_x509_crt_verify_info().
- * @param t the object; must not be NULL.
+ * @param t the object.
  * @return 0 when the last handshake verified the certificate (or failed before receiving
- *         it); 0xFFFFFFFF before any handshake.
+ *         it); 0xFFFFFFFF before any handshake, and for a NULL t.
  */
 uint32_t ambc_tls_verify_flags(const ambc_tls_t *t);
 
 /**
- * @brief Close any connection (as close() does) and release everything t holds.
+ * @brief What the handshakes of t did: how many completed, resumed a session, offered one.
+ * @param t the object.
+ * @return the counters, by value; all 0 for a NULL t.
+ */
+ambc_tls_stats_t ambc_tls_stats(const ambc_tls_t *t);
+
+/**
+ * @brief Whether the last completed handshake was abbreviated: a saved session was offered and
+ *        the server accepted it (no certificate was sent, the original verification stands).
+ * @param t the object.
+ * @return 1 resumed, 0 full handshake, none yet, or a NULL t.
+ */
+int ambc_tls_resumed(const ambc_tls_t *t);
+
+/**
+ * @brief Wipe the saved session: the next connect makes a full handshake. Do it when what the
+ *        session vouches for changes: new CAs, a server you no longer trust. ambc_tls_free
+ *        does it too.
+ * @param t the object; NULL does nothing.
+ */
+void ambc_tls_forget_session(ambc_tls_t *t);
+
+/**
+ * @brief Close any connection (as close() does), wipe the saved session and release
+ *        everything t holds.
  * @param t an object passed to ambc_tls_init before (whatever it returned), or NULL.
  *          Calling it twice is safe. t may be set up again with ambc_tls_init.
  */
