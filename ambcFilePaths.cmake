@@ -34,6 +34,8 @@ set(AMBC_CORE_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/core/json_unescape.c
     ${CMAKE_CURRENT_LIST_DIR}/core/page.c
     ${CMAKE_CURRENT_LIST_DIR}/core/request_writer.c
+    ${CMAKE_CURRENT_LIST_DIR}/core/results.c
+    ${CMAKE_CURRENT_LIST_DIR}/core/results_fetch.c
     ${CMAKE_CURRENT_LIST_DIR}/core/retry.c
     ${CMAKE_CURRENT_LIST_DIR}/core/rfc3339.c
     ${CMAKE_CURRENT_LIST_DIR}/core/status.c
@@ -52,6 +54,7 @@ set(AMBC_CORE_PUBLIC_HEADERS
     ${CMAKE_CURRENT_LIST_DIR}/include/ambc/json.h
     ${CMAKE_CURRENT_LIST_DIR}/include/ambc/log.h
     ${CMAKE_CURRENT_LIST_DIR}/include/ambc/port.h
+    ${CMAKE_CURRENT_LIST_DIR}/include/ambc/results.h
     ${CMAKE_CURRENT_LIST_DIR}/include/ambc/retry.h
     ${CMAKE_CURRENT_LIST_DIR}/include/ambc/status.h
     ${CMAKE_CURRENT_LIST_DIR}/include/ambc/time.h)

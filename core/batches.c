@@ -18,7 +18,7 @@
 static ambc_status_t get(ambc_client_t *c, const char *path, const ambc_http_field_t *query,
                          size_t nquery)
 {
-    client_call_t call = {"GET", NULL, NULL, 0, -1, NULL, NULL, NULL};
+    client_call_t call = {.method = "GET", .content_length = -1};
     call.path = path;
     call.query = query;
     call.nquery = nquery;
@@ -196,7 +196,9 @@ ambc_status_t ambc_batches_list_each(ambc_client_t *c, const ambc_list_params_t 
 #if defined(CONFIG_AMBC_OP_RETRIEVE) || defined(CONFIG_AMBC_OP_CANCEL)
 static ambc_status_t to_one(void *ctx, const ambc_batch_t *b)
 {
-    *(ambc_batch_t *)ctx = *b;
+    if (ctx != b) { /* the client's own record is where the parser built it already */
+        *(ambc_batch_t *)ctx = *b;
+    }
     return AMBC_OK;
 }
 #endif
@@ -233,7 +235,7 @@ static ambc_status_t request_by_id(ambc_client_t *c, const char *method, const c
 {
     char path[sizeof(AMBC_BATCHES_PATH) + 1 + 3 * CONFIG_AMBC_ID_MAX + sizeof("/cancel")];
     ambc_http_field_t q[1];
-    client_call_t call = {NULL, NULL, NULL, 0, -1, NULL, NULL, NULL};
+    client_call_t call = {.content_length = -1};
     if (!client_valid_id(id) || !id_path(id, suffix, path, sizeof(path))) {
         return AMBC_ERR_INVALID_ARG;
     }

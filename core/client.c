@@ -226,6 +226,8 @@ static ambc_status_t on_headers(void *ctx, const ambc_http_response_t *resp)
     if (body_is_error(resp)) {
         ambc_api_error_parser_init(&c->body.error, &c->error, resp->status, resp->request_id,
                                    resp->request_id_truncated);
+    } else if (CALL_BODY(c) != NULL) {
+        CALL_BODY(c)->begin(c, c->call->ctx);
     } else {
         ambc_page_parser_init(&c->body.page, (ambc_page_mode_t)c->mode, c->page, &c->record,
                               deliver, c);
@@ -240,6 +242,9 @@ static ambc_status_t on_body(void *ctx, const uint8_t *data, size_t len)
         ambc_api_error_parser_feed(&c->body.error, data, len);
         return AMBC_OK;
     }
+    if (CALL_BODY(c) != NULL) {
+        return CALL_BODY(c)->feed(c, c->call->ctx, data, len);
+    }
     return ambc_page_parser_feed(&c->body.page, data, len);
 }
 
@@ -251,6 +256,9 @@ static ambc_status_t finish_body(ambc_client_t *c)
     if (body_is_error(&c->resp)) {
         ambc_api_error_parser_finish(&c->body.error);
         return AMBC_ERR_API;
+    }
+    if (CALL_BODY(c) != NULL) {
+        return CALL_BODY(c)->finish(c, c->call->ctx);
     }
     return ambc_page_parser_finish(&c->body.page);
 }
@@ -425,7 +433,8 @@ static ambc_status_t key_value(const ambc_client_t *c, head_t *h, const char **v
     return AMBC_OK;
 }
 
-static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body, size_t *n)
+static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, const client_call_t *call,
+                                   size_t *n)
 {
     const ambc_client_options_t *o = &c->opt;
     size_t k = 0;
@@ -437,8 +446,8 @@ static ambc_status_t build_headers(const ambc_client_t *c, head_t *h, bool body,
     h->headers[k++] =
         (ambc_http_field_t){o->key_header == AMBC_KEY_BEARER ? "authorization" : "x-api-key", key};
     h->headers[k++] = (ambc_http_field_t){"anthropic-version", o->anthropic_version};
-    h->headers[k++] = (ambc_http_field_t){"accept", "application/json"};
-    if (body) {
+    h->headers[k++] = (ambc_http_field_t){"accept", CALL_ACCEPT(call)};
+    if (call->content_length > 0) {
         h->headers[k++] = (ambc_http_field_t){"content-type", "application/json"};
     }
     h->headers[k++] = (ambc_http_field_t){"user-agent", AMBC_USER_AGENT};
@@ -500,7 +509,7 @@ static ambc_status_t write_request(ambc_client_t *c, const client_call_t *call, 
     ambc_http_request_t req;
     ambc_status_t st = host_header(c, &h);
     if (st == AMBC_OK) {
-        st = build_headers(c, &h, call->content_length > 0, &req.header_count);
+        st = build_headers(c, &h, call, &req.header_count);
     }
     if (st == AMBC_OK) {
         req.method = call->method;
@@ -521,6 +530,9 @@ static const char *parser_error_field(const ambc_client_t *c)
 {
     if (!c->got_headers || body_is_error(&c->resp)) {
         return NULL;
+    }
+    if (CALL_BODY(c) != NULL) {
+        return CALL_BODY(c)->error_field(c, c->call->ctx);
     }
     return ambc_page_parser_error_field(&c->body.page);
 }
@@ -558,7 +570,8 @@ ambc_status_t client_request(ambc_client_t *c, const client_call_t *call)
 {
     uint32_t retries;
     uint64_t now = c->clock->now_ms(c->clock->ctx);
-    c->deadline = now + c->opt.total_timeout_ms;
+    c->call = call;
+    c->deadline = now + CALL_TOTAL_MS(c, call);
     if (c->call_deadline != 0 && c->call_deadline < c->deadline) {
         c->deadline = c->call_deadline;
     }

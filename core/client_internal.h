@@ -17,6 +17,28 @@
 void client_log_event(const ambc_client_t *c, ambc_log_level_t level, const char *event,
                       const char *text, int64_t num, ambc_status_t status);
 
+/* A call's own consumer of a 2xx response body (the results download), instead of the page
+ * parser. The context is the call's ctx. */
+typedef struct {
+    void (*begin)(ambc_client_t *c, void *ctx); /* the headers are in; the body follows */
+    ambc_status_t (*feed)(ambc_client_t *c, void *ctx, const uint8_t *data, size_t len);
+    ambc_status_t (*finish)(ambc_client_t *c, void *ctx);          /* the body is complete */
+    const char *(*error_field)(const ambc_client_t *c, void *ctx); /* what a failure was about */
+} client_body_t;
+
+/* What only a results download sets in its call: its own consumer of the 2xx body (else the
+ * page parser), accept header and deadline. A core without results has no branch for them. */
+#if defined(CONFIG_AMBC_OP_RESULTS)
+#define CALL_BODY(c)      ((c)->call->body)
+#define CALL_ACCEPT(call) ((call)->accept != NULL ? (call)->accept : "application/json")
+#define CALL_TOTAL_MS(c, call)                                                                     \
+    ((call)->total_ms != 0u ? (call)->total_ms : (c)->opt.total_timeout_ms)
+#else
+#define CALL_BODY(c)           ((const client_body_t *)NULL)
+#define CALL_ACCEPT(call)      "application/json"
+#define CALL_TOTAL_MS(c, call) ((c)->opt.total_timeout_ms)
+#endif
+
 /* One call's request: what to send, and how to judge a failure. */
 struct client_call {
     const char *method;
@@ -31,7 +53,10 @@ struct client_call {
      * means for this call. NULL: the SDKs' rules (ambc_retry_allowed). */
     bool (*may_retry)(ambc_client_t *c, void *ctx, ambc_status_t *st,
                       const ambc_http_response_t *resp);
-    void *ctx; /* the call's own state, for its callbacks */
+    void *ctx;                 /* the call's own state, for its callbacks */
+    const char *accept;        /* the accept header; NULL: application/json */
+    uint32_t total_ms;         /* deadline of the request with its retries; 0: total_timeout_ms */
+    const client_body_t *body; /* NULL: the page parser in c->mode */
 };
 typedef struct client_call client_call_t;
 

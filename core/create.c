@@ -184,7 +184,8 @@ static ambc_status_t to_record(void *ctx, const ambc_batch_t *b)
 static ambc_status_t create(ambc_client_t *c, create_t *cr, ambc_batch_t *out)
 {
     ambc_http_field_t q[1];
-    client_call_t call = {"POST", AMBC_BATCHES_PATH, NULL, 0, 0, send_body, may_retry, NULL};
+    client_call_t call = {
+        "POST", AMBC_BATCHES_PATH, NULL, 0, 0, send_body, may_retry, NULL, NULL, 0, NULL};
     ambc_request_writer_t *w = &c->body.writer;
     ambc_status_t st;
     ambc_request_writer_init(w, count_sink, cr);

@@ -257,10 +257,47 @@ static ambc_status_t step_structure(ambc_json_scan_t *s, unsigned char c, size_t
     }
 }
 
+#if defined(CONFIG_AMBC_OP_RESULTS)
+/* Bytes at the end of a full part that begin a UTF-8 character it does not complete (0..3):
+ * they go to the next part, so no part of valid UTF-8 ends inside a character. Only the
+ * results mapper hands parts over as they are (text chunks); a core without it keeps none. */
+static uint16_t utf8_tail(const char *buf, uint16_t len)
+{
+    uint16_t k;
+    for (k = 1; k <= 3 && k <= len; k++) {
+        unsigned char c = (unsigned char)buf[len - k];
+        if ((c & 0xC0u) != 0x80u) { /* not a continuation byte: where the character began */
+            uint16_t need = (uint16_t)(c >= 0xF0u ? 4 : c >= 0xE0u ? 3 : c >= 0xC0u ? 2 : 1);
+            return need > k ? k : 0u;
+        }
+    }
+    return 0;
+}
+#endif
+
+/* Hand over the full buffer as a part of a long string value, but for a character it ends
+ * inside of, which starts the next part. */
+static ambc_status_t emit_part(ambc_json_scan_t *s, size_t i)
+{
+#if defined(CONFIG_AMBC_OP_RESULTS)
+    uint16_t keep = utf8_tail(s->buf, s->len);
+#else
+    uint16_t keep = 0;
+#endif
+    ambc_status_t st;
+    s->len = (uint16_t)(s->len - keep);
+    st = emit(s, AMBC_JSON_STRING, i, true);
+    memmove(s->buf, s->buf + s->len, keep);
+    s->len = keep;
+    s->flags = (uint8_t)(s->flags & ~F_ESC); /* the next part starts clean (its tail was raw) */
+    return st;
+}
+
 /* Append decoded string bytes, handing over a part of a long string value first when the
  * buffer is full. `whole`: the n bytes (one decoded escape, at most 4) stay in one part. A run
- * of raw bytes fills the buffer to the last byte, so where parts end depends only on the text,
- * never on how it was sliced (a consumer's verdict on a part must not depend on it either). */
+ * of raw bytes fills the buffer to the last byte (less an unfinished UTF-8 character), so where
+ * parts end depends only on the text, never on how it was sliced (a consumer's verdict on a
+ * part must not depend on it either). */
 static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i, bool whole)
 {
     while (n > 0) {
@@ -272,9 +309,7 @@ static ambc_status_t put(ambc_json_scan_t *s, const char *p, size_t n, size_t i,
                 s->flags = (uint8_t)(s->flags | F_TRUNC);
                 return AMBC_OK;
             }
-            st = emit(s, AMBC_JSON_STRING, i, true);
-            s->len = 0;
-            s->flags = (uint8_t)(s->flags & ~F_ESC); /* the next part starts clean */
+            st = emit_part(s, i);
             if (st != AMBC_OK) {
                 return st;
             }

@@ -78,4 +78,31 @@ static inline size_t json_utf8_put(uint32_t cp, char *out)
     return 4;
 }
 
+/* One byte of UTF-8 checked (RFC 3629), a character possibly straddling two calls: *need
+ * continuation bytes are still due, the next one in *lo..*hi. The lead byte sets how many follow
+ * and the range of the first (ruling out overlong forms, surrogates and code points past
+ * U+10FFFF); the others are 80..BF. */
+static inline bool json_utf8_byte(uint8_t *need, uint8_t *lo, uint8_t *hi, unsigned char c)
+{
+    if (*need > 0) {
+        if (c < *lo || c > *hi) {
+            return false;
+        }
+        (*need)--;
+        *lo = 0x80;
+        *hi = 0xBF;
+        return true;
+    }
+    if (c < 0x80) {
+        return true;
+    }
+    if (c < 0xC2 || c > 0xF4) {
+        return false;
+    }
+    *need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    return true;
+}
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ambc/create.h"
+#include "json_util.h"
 #include "request_writer.h"
 
 #if defined(CONFIG_AMBC_OP_CREATE) /* Kconfig feature switch: off, none of this exists */
@@ -253,39 +254,10 @@ ambc_status_t ambc_request_params_json(ambc_request_writer_t *w, const char *jso
 
 /* ---- the params writer --------------------------------------------------------------------- */
 
-/* UTF-8, one byte at a time, so a character may straddle two parts: the lead byte sets how many
- * continuation bytes follow and the range of the first one (which rules out overlong forms,
- * surrogates and code points past U+10FFFF); the others are 80..BF. */
+/* UTF-8, one byte at a time, so a character may straddle two parts (json_util.h). */
 static bool utf8_byte(ambc_request_writer_t *w, unsigned char c)
 {
-    if (w->utf8 > 0) {
-        if (c < w->lo || c > w->hi) {
-            return false;
-        }
-        w->utf8--;
-        w->lo = 0x80;
-        w->hi = 0xBF;
-        return true;
-    }
-    if (c < 0x80) {
-        return true;
-    }
-    w->lo = 0x80;
-    w->hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        w->utf8 = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        w->utf8 = 2;
-        w->lo = c == 0xE0 ? 0xA0 : 0x80;
-        w->hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        w->utf8 = 3;
-        w->lo = c == 0xF0 ? 0x90 : 0x80;
-        w->hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return false;
-    }
-    return true;
+    return json_utf8_byte(&w->utf8, &w->lo, &w->hi, c);
 }
 
 /* The JSON escape of an ASCII byte that cannot stand in a string as it is, or NULL. */

@@ -1,22 +1,22 @@
 /* Status names and meanings (see ambc_strerror in include/ambc/status.h). One line per status
- * in STATUS_LIST; test_status checks that every enumerator of status.h has its own. The core
- * never calls ambc_strerror(): log events carry the status as a number, so only what the
+ * in STATUS_LIST_1 or _2; test_status checks that every enumerator of status.h has its own. The
+ * core never calls ambc_strerror(): log events carry the status as a number, so only what the
  * application prints pays for this text, and Kconfig chooses how much of it there is
  * (CONFIG_AMBC_STRERROR_FULL "NAME: meaning", _NAMES "NAME", _NONE no ambc_strerror() at all).
  *
- * The texts are one NUL-separated string and the codes one array in the same order: no table
- * of pointers, no switch (a sparse switch over codes -199..1 compiles to a table of 201
- * pointers). */
+ * Each list's texts are one NUL-separated string and its codes one byte array in the same
+ * order: no table of pointers, no switch (a sparse switch over codes -199..1 compiles to a
+ * table of 201 pointers). */
 #include "ambc/config.h" /* the feature switches below depend on it */
 #include "ambc/status.h"
 
 #include <stdint.h>
-#include <string.h>
+#include <stddef.h>
 
 #if !defined(CONFIG_AMBC_STRERROR_NONE)
 
 /* clang-format off */
-#define STATUS_LIST(X) \
+#define STATUS_LIST_1(X) \
     X(AMBC_OK, "success") \
     X(AMBC_END, "a request source has no more requests") \
     X(AMBC_ERR_INVALID_ARG, "a NULL pointer, an empty name, a CR/LF in a header value") \
@@ -65,7 +65,10 @@
     X(AMBC_ERR_TLS_HOSTNAME, "the certificate does not name the host") \
     X(AMBC_ERR_TLS_EXPIRED, "the certificate (or one of its chain) has expired") \
     X(AMBC_ERR_TLS_IO, "a TLS record error after the handshake") \
-    X(AMBC_ERR_TLS_NOT_YET_VALID, "the certificate (or one of its chain) is not valid yet") \
+    X(AMBC_ERR_TLS_NOT_YET_VALID, "the certificate (or one of its chain) is not valid yet")
+/* Two lists: the full texts are two strings, as C99 promises string literals of 4095 bytes
+ * only. */
+#define STATUS_LIST_2(X) \
     X(AMBC_ERR_API, "the API answered with an HTTP error status; see ambc_api_error_t") \
     X(AMBC_ERR_API_LOOP, "the walk's cursors repeat: the pages would never end") \
     X(AMBC_ERR_RESUME_LOST, "a retried page no longer holds the last record delivered") \
@@ -78,7 +81,20 @@
     X(AMBC_ERR_SOURCE_CHANGED, \
       "the request source changed between its two passes: upload broken off") \
     X(AMBC_ERR_OUTCOME_UNKNOWN, \
-      "the connection failed after the whole body was sent: the batch may exist")
+      "the connection failed after the whole body was sent: the batch may exist") \
+    RESULTS_STATUSES(X)
+/* Only a core with results can return these: a build without pays nothing for their text. */
+#if defined(CONFIG_AMBC_OP_RESULTS)
+#define RESULTS_STATUSES(X) \
+    X(AMBC_ERR_RESULTS_NOT_READY, "the batch has no results_url yet (not ended)") \
+    X(AMBC_ERR_RESULTS_ORIGIN, "results_url is not on the client's origin: key not sent") \
+    X(AMBC_ERR_RESULTS_URL, "results_url is not a URL ambc can request as it is") \
+    X(AMBC_ERR_RESULTS_CHANGED, "the resumed download differs from the bytes delivered") \
+    X(AMBC_ERR_RESULTS_TRAILING, "bytes after the JSON value on a results line") \
+    X(AMBC_ERR_RESULTS_UTF8, "a text or thinking value is not valid UTF-8")
+#else
+#define RESULTS_STATUSES(X)
+#endif
 /* clang-format on */
 
 /* A code is kept as 1 - code, in one byte: the statuses run from -199 to 1 (status.h), so it
@@ -88,19 +104,20 @@
 #if defined(CONFIG_AMBC_STRERROR_FULL)
 #define TEXT(name, meaning) #name ": " meaning "\0"
 #define UNKNOWN             "AMBC_ERR_?: unknown status"
+#define FIRST(LIST)         STATUS_LIST_1(LIST) /* the texts take two strings */
 #else
 #define TEXT(name, meaning) #name "\0"
 #define UNKNOWN             "AMBC_ERR_?"
+#define FIRST(LIST)         STATUS_LIST_1(LIST) STATUS_LIST_2(LIST) /* the names fit one */
 #endif
 
-const char *ambc_strerror(ambc_status_t status)
+/* The text of the code kept as key in one list, or NULL. No text is empty: the string's own
+ * final NUL ends the list. */
+static const char *find(const uint8_t *codes, const char *texts, int key)
 {
-    static const uint8_t codes[] = {STATUS_LIST(CODE)};
-    static const char texts[] = STATUS_LIST(TEXT);
-    const int key = 1 - (int)status; /* as the codes are kept; outside 0..200 matches none */
     const char *t = texts;
     size_t i = 0;
-    while (*t != '\0') { /* no text is empty: the string's own final NUL ends the list */
+    while (*t != '\0') {
         if ((int)codes[i] == key) {
             return t;
         }
@@ -110,7 +127,23 @@ const char *ambc_strerror(ambc_status_t status)
         }
         t++;
     }
-    return UNKNOWN;
+    return NULL;
+}
+
+const char *ambc_strerror(ambc_status_t status)
+{
+    static const uint8_t codes1[] = {FIRST(CODE)};
+    static const char texts1[] = FIRST(TEXT);
+    const int key = 1 - (int)status; /* as the codes are kept; outside 0..200 matches none */
+    const char *t = find(codes1, texts1, key);
+#if defined(CONFIG_AMBC_STRERROR_FULL)
+    if (t == NULL) {
+        static const uint8_t codes2[] = {STATUS_LIST_2(CODE)};
+        static const char texts2[] = STATUS_LIST_2(TEXT);
+        t = find(codes2, texts2, key);
+    }
+#endif
+    return (t != NULL) ? t : UNKNOWN;
 }
 
 #endif /* !CONFIG_AMBC_STRERROR_NONE */

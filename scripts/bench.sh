@@ -5,7 +5,9 @@
 #     instruction counts under callgrind (stable on a busy box);
 #  2. memory versus page size: docs/memory-vs-page-size.png (gnuplot);
 #  3. end to end: ambc vs the official TypeScript SDK listing 5000 batches from the mock;
-#  4. create: ambc vs the same SDK creating a batch of 100,000 requests (~100 MB) on the mock.
+#  4. create: ambc vs the same SDK creating a batch of 100,000 requests (~100 MB) on the mock;
+#  5. results: the line mapper alone from memory, then ambc vs the same SDK reading a 1 GB-class
+#     results file (100,000 lines of 10 kB) and files of one line of 1, 4 and 16 MiB.
 #
 # --install-only: install what the benchmarks need and stop (what tests/scripts checks).
 set -eu
@@ -41,3 +43,10 @@ echo
 # 4. create: ambc vs the SDK creating one batch of 100,000 requests (about 100 MB) from the
 #    same JSONL file on the mock; 3 alternating runs, bodies checked equal as JSON
 /usr/bin/python3 "$root/tests/bench/bench_create.py" "$bin/ambc" "$node_dir" 3 100000
+echo
+# 5. results: the line mapper from memory (1.2 GB of 10 kB lines, one 78 MB line, 2 M short
+#    lines), then both clients on the mock, 3 alternating runs, records and text bytes checked
+"$bin/bench_results_parse" 100000 10000 3
+"$bin/bench_results_parse" 1 67108864 3
+"$bin/bench_results_parse" 2000000 20 3
+/usr/bin/python3 "$root/tests/bench/bench_results.py" "$bin/ambc" "$node_dir" 3

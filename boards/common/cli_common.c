@@ -23,9 +23,12 @@ const char cli_usage_exit[] =
     "  2  usage error, or requests to create that the API would refuse\n"
     "  3  network or TLS error (resolve, connect, timeout, certificate), or an answer lost\n"
     "     after a create's upload (the batch may exist)\n"
-    "  4  the API answered with an error (HTTP status, type, message, request-id on stderr)\n"
+    "  4  the API answered with an error (HTTP status, type, message, request-id on stderr),\n"
+    "     or the batch has no results yet\n"
     "  5  protocol error (malformed HTTP or JSON from the server, a record missing a key,\n"
-    "     a walk whose cursors repeat or that reaches --max-pages)\n";
+    "     a walk whose cursors repeat or that reaches --max-pages, a results line refused\n"
+    "     (its number on stderr), a results file that changed under a resumed download, a\n"
+    "     results_url off the API's origin)\n";
 
 int cli_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
 {
@@ -194,9 +197,10 @@ int cli_parse_base_url(const char *url, char *host, size_t cap, uint16_t *port)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes there are not one
- * (a stray continuation, an overlong form, a surrogate, past U+10FFFF, cut short). */
-static size_t utf8_len(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s (1..4, of the `left` bytes there), or 0 when the
+ * bytes there are not one (a stray continuation, an overlong form, a surrogate, past U+10FFFF,
+ * cut short). */
+static size_t utf8_len(const unsigned char *s, size_t left)
 {
     unsigned char c = s[0];
     size_t n, i;
@@ -214,6 +218,9 @@ static size_t utf8_len(const unsigned char *s)
         n = 4;
         cp = c & 0x07u;
     } else {
+        return 0;
+    }
+    if (n > left) {
         return 0;
     }
     for (i = 1; i < n; i++) {
@@ -250,11 +257,16 @@ static bool is_control(const unsigned char *s, size_t n)
 
 size_t cli_put_text(FILE *f, const char *text)
 {
-    const unsigned char *s = (const unsigned char *)text;
+    return cli_put_text_bytes(f, text, strlen(text), false);
+}
+
+size_t cli_put_text_bytes(FILE *f, const char *text, size_t len, bool newlines)
+{
+    const unsigned char *s = (const unsigned char *)text, *end = s + len;
     size_t shown = 0;
-    while (*s != '\0') {
-        size_t n = utf8_len(s), i;
-        if (n == 0 || is_control(s, n)) {
+    while (s < end) {
+        size_t n = utf8_len(s, (size_t)(end - s)), i;
+        if (n == 0 || (is_control(s, n) && !(newlines && (*s == '\n' || *s == '\t')))) {
             for (i = 0; i < (n == 0 ? 1 : n); i++) {
                 fprintf(f, "\\x%02x", s[i]); /* shown, not obeyed */
                 shown += 4;
@@ -272,10 +284,16 @@ size_t cli_put_text(FILE *f, const char *text)
  * escaped; bytes that are not UTF-8 become U+FFFD, the replacement character. */
 void cli_print_json_string(FILE *f, const char *text)
 {
-    const unsigned char *s = (const unsigned char *)text;
     fputc('"', f);
-    while (*s != '\0') {
-        size_t n = utf8_len(s);
+    cli_print_json_bytes(f, text, strlen(text));
+    fputc('"', f);
+}
+
+void cli_print_json_bytes(FILE *f, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text, *end = s + len;
+    while (s < end) {
+        size_t n = utf8_len(s, (size_t)(end - s));
         if (n == 0) {
             fputs("\\ufffd", f);
             s++;
@@ -294,7 +312,6 @@ void cli_print_json_string(FILE *f, const char *text)
             s += n;
         }
     }
-    fputc('"', f);
 }
 
 static void json_time(FILE *f, const char *key, int64_t us)
@@ -384,7 +401,7 @@ int cli_exit_code(ambc_status_t st)
     if (st == AMBC_OK) {
         return 0;
     }
-    if (st == AMBC_ERR_API) {
+    if (st == AMBC_ERR_API || st == AMBC_ERR_RESULTS_NOT_READY) {
         return CLI_EXIT_API;
     }
     if (st == AMBC_ERR_INVALID_ARG ||

@@ -57,6 +57,8 @@ void cli_print_json(FILE *f, const ambc_batch_t *b);
 
 /* Server text as a JSON string: valid JSON whatever the bytes (not UTF-8: U+FFFD). */
 void cli_print_json_string(FILE *f, const char *text);
+/* The same for len bytes (NULs included), without the quotes around them. */
+void cli_print_json_bytes(FILE *f, const char *text, size_t len);
 
 /* The table: header, then one row per batch. */
 void cli_print_header(FILE *f);
@@ -76,5 +78,7 @@ int cli_exit_code(ambc_status_t st);
  * characters (C0, DEL, C1, bidirectional overrides) and bytes that are not UTF-8 as \xNN, so
  * nothing the server sends can move the cursor, retitle a terminal or reorder a line. */
 size_t cli_put_text(FILE *f, const char *text); /* returns the bytes written */
+/* The same for len bytes (NULs included); newlines: \n and \t written as they are. */
+size_t cli_put_text_bytes(FILE *f, const char *text, size_t len, bool newlines);
 
 #endif

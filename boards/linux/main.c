@@ -4,6 +4,7 @@
  *   ambc list [--limit N] [--after-id ID | --before-id ID] [--all] ...
  *   ambc get ID | cancel ID | delete ID | wait ID
  *   ambc create FILE.jsonl [--wait]
+ *   ambc results ID [--summary | --text | --blocks] [-o FILE]
  *
  * Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (https://host[:port],
  * default https://api.anthropic.com).
@@ -21,6 +22,7 @@
 #include "ambc/mbedtls.h"
 #include "ambc/posix.h"
 #include "cli_common.h"
+#include "results_cli.h"
 
 static const char usage[] =
     "usage: ambc list [--limit N] [--after-id ID | --before-id ID] [--all] [--max-pages N]\n"
@@ -31,6 +33,7 @@ static const char usage[] =
     "       ambc cancel ID\n"
     "       ambc delete ID\n"
     "       ambc wait ID [--wait-timeout-ms MS] [--not-found-grace-ms MS]\n"
+    "       ambc results ID [--summary | --text | --blocks] [-o FILE]\n"
     "       ambc --version | --help\n"
     "  every command also takes [--beta] [--json] [--ca-file PEM] [--stats] [-v|-vv]\n"
     "\n"
@@ -46,6 +49,11 @@ static const char usage[] =
     "                   (default 30 s; 0: a 404 is final at once)\n"
     "  --create-retry sdk    retry a create as the SDKs do (may make a second batch when an\n"
     "                   answer is lost); default safe: only when nothing can have been created\n"
+    "  results          the batch's results, validated: the JSONL byte for byte; --summary\n"
+    "                   a table (custom_id, type, stop reason, tokens, text bytes; --json: one\n"
+    "                   object per line); --text each text's text and a newline; --blocks one\n"
+    "                   JSON object per line with its blocks (tool input as sent) and summary\n"
+    "  -o FILE          write the results there instead of stdout\n"
     "  --beta           use the beta flavour (?beta=true, anthropic-beta header)\n"
     "  --json           one JSON object per batch per line, with the API's key names\n"
     "  --ca-file PEM    trust these CAs instead of the system bundle\n"
@@ -73,8 +81,8 @@ static void print_usage(FILE *f)
 static const struct {
     const char *name;
     const char *operand;
-} commands[] = {{"list", ""},     {"get", "ID"},    {"create", "FILE"},
-                {"cancel", "ID"}, {"delete", "ID"}, {"wait", "ID"}};
+} commands[] = {{"list", ""},     {"get", "ID"},  {"create", "FILE"}, {"cancel", "ID"},
+                {"delete", "ID"}, {"wait", "ID"}, {"results", "ID"}};
 
 typedef struct {
     const char *cmd;
@@ -84,6 +92,7 @@ typedef struct {
     cli_wait_opts_t waiting;
     bool wait;
     cli_list_args_t list;
+    cli_results_opts_t results;
 } args_t;
 
 /* A usage error: one line saying what, and where the whole text is. */
@@ -110,6 +119,10 @@ static int parse_command_option(int argc, char **argv, int *i, args_t *a, const 
 {
     const char *o = argv[*i];
     const char *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+    int r = cli_parse_results_option(argc, argv, i, &a->results, why);
+    if (r != 0) {
+        return r;
+    }
     if (strcmp(o, "--wait") == 0) {
         a->wait = true;
         return 1;
@@ -196,6 +209,9 @@ static int parse_args(int argc, char **argv, args_t *a)
     if (cli_check_list_args(&a->list) != NULL) {
         return bad_usage(cli_check_list_args(&a->list));
     }
+    if (cli_check_results_opts(&a->results) != NULL) {
+        return bad_usage(cli_check_results_opts(&a->results));
+    }
     if (commands[k].operand[0] != '\0' && a->operand == NULL) {
         return bad_usage(strcmp(commands[k].operand, "ID") == 0 ? "this command needs a batch id"
                                                                 : "create needs a JSONL file");
@@ -260,6 +276,8 @@ static ambc_status_t run_command(args_t *a)
         return cli_delete(&client, a->operand, &a->list);
     case 'w':
         return cli_wait(&client, a->operand, &a->list, &a->waiting);
+    case 'r':
+        return cli_results(&client, a->operand, &a->list, &a->results);
     default: /* list */
         return ambc_batches_list_each(&client, &a->list.params, a->list.all, cli_print_batch,
                                       &a->list);

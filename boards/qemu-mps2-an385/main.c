@@ -22,11 +22,12 @@
  *   beta=1     the beta flavour
  *   create=N   first create a batch of N requests (1..100) written from flash with the params
  *              writer, wait for it to end, then list (the new batch comes first)
+ *   results=1  after the wait, stream the batch's results (results_demo.c)
  *   sntp=A.B.C.D|off  the SNTP server asked for the time before the first handshake (default
  *              10.0.2.2); sntp_wait=MS how long to wait for it (default 2000)
  *   probe=P[,P...]  instead of listing: a TLS handshake with each port in turn, reporting its
  *              status (certificate tests)
- * A real device keeps these in flash.
+ * A real device keeps these (and the CA certificates) in flash.
  *
  * Output: `created: ` and `ended: ` lines with the new batch (create=N), record lines, then
  * `ambc-fw: ...` lines with the measurements (emulated microseconds: under -icount,
@@ -52,6 +53,7 @@
 #include "board.h"
 #include "lan9118.h"
 #include "meter.h"
+#include "results_demo.h"
 #include "wallclock.h"
 
 enum { EXIT_USAGE = 2, EXIT_NET = 3, EXIT_API = 4, EXIT_PROTOCOL = 5 };
@@ -86,6 +88,7 @@ typedef struct {
     uint16_t probe[PROBES_MAX];
     uint16_t sntp_wait_ms;
     bool beta;
+    bool results; /* stream the created batch's results after the wait */
     bool sntp;
     ip4_addr_t sntp_server;
     const char *ca_path;
@@ -306,6 +309,8 @@ static ambc_status_t on_poll(void *ctx, const ambc_batch_t *b, uint32_t polls, u
     return AMBC_OK;
 }
 
+static const ambc_batch_t *ended; /* the created batch as the wait left it */
+
 /* Create a batch of n requests and wait for it to end; the batch is printed both times. */
 static ambc_status_t create_and_wait(uint16_t n, uint32_t *create_ms, uint32_t *wait_ms,
                                      uint32_t *polls)
@@ -339,6 +344,7 @@ static ambc_status_t create_and_wait(uint16_t n, uint32_t *create_ms, uint32_t *
     if (st == AMBC_OK) {
         board_puts("ended: ");
         print_json(&b);
+        ended = &b;
     }
     return st;
 }
@@ -415,6 +421,8 @@ static bool parse_word(char *w, fw_args_t *a)
         return parse_u16(v, 1, 100, &a->create);
     } else if (strcmp(w, "beta") == 0) {
         a->beta = strcmp(v, "1") == 0;
+    } else if (strcmp(w, "results") == 0) {
+        a->results = strcmp(v, "1") == 0;
     } else {
         return false;
     }
@@ -666,6 +674,9 @@ static ambc_status_t run(const fw_args_t *a, walk_t *walk, ambc_status_t st)
     if (st == AMBC_OK && a->create > 0) {
         uint32_t create_ms = 0, wait_ms = 0, polls = 0;
         st = create_and_wait(a->create, &create_ms, &wait_ms, &polls);
+        if (st == AMBC_OK && a->results) {
+            st = results_demo_run(&client, ended);
+        }
         board_puts("ambc-fw: create");
         measure("requests", a->create);
         measure("create_ms", create_ms);
@@ -703,7 +714,7 @@ int main(void)
     board_puts("ambc-fw: WARNING: this QEMU build's TLS entropy is NOT SECURE (test only)\n");
     if (!parse_args(&a)) {
         board_puts("ambc-fw: usage: -append \"port=N [ca=DER] [key=K] [limit=N] [host=A.B.C.D]"
-                   " [name=NAME] [beta=1] [create=N] [sntp=A.B.C.D|off] [sntp_wait=MS]"
+                   " [name=NAME] [beta=1] [create=N] [results=1] [sntp=A.B.C.D|off] [sntp_wait=MS]"
                    " [probe=P,...]\"\n");
         return EXIT_USAGE;
     }

@@ -69,6 +69,7 @@
 #include "ambc/http.h"
 #include "ambc/log.h"
 #include "ambc/port.h"
+#include "ambc/results.h"
 #include "ambc/retry.h"
 #include "ambc/status.h"
 #include "ambc/time.h"
@@ -158,7 +159,8 @@ typedef struct {
     uint32_t requests;     /**< requests sent */
     uint32_t reconnects;   /**< requests re-sent because a kept-alive connection was closed */
     uint32_t retries;      /**< attempts made after a retryable failure (policy in retry.h) */
-    uint32_t resumed;      /**< records skipped, by id, on a retried page: delivered before */
+    uint32_t resumed;      /**< records skipped, by id, on a retried page, and results lines
+                                skipped on a resumed download: delivered before */
     uint32_t idle_dropped; /**< kept-alive connections dropped before reuse because something
                                 was already waiting on them (stray bytes, a close, an error) */
 } ambc_client_stats_t;
@@ -166,7 +168,7 @@ typedef struct {
 struct client_call;
 
 /** The client. Caller-allocated; every field is private. */
-typedef struct {
+typedef struct ambc_client {
     /** @privatesection */
     ambc_client_options_t opt;
     ambc_stream_t stream;
@@ -178,6 +180,7 @@ typedef struct {
     bool body_sent;    /* this attempt's request body has left whole (its last byte sent) */
     uint8_t mode;      /* ambc_page_mode_t of the current request */
     ambc_page_t *page; /* the current request's page metadata (caller's) */
+    const struct client_call *call; /* the request being made (during client_request only) */
     ambc_batch_fn on_batch;
     void *on_batch_ctx;
     uint64_t deadline;      /* now_ms value the current request must finish by */
@@ -191,7 +194,8 @@ typedef struct {
     union {
         ambc_page_parser_t page;
         ambc_api_error_parser_t error;
-        ambc_request_writer_t writer; /* while a create body is being sent */
+        ambc_request_writer_t writer;  /* while a create body is being sent */
+        ambc_results_parser_t results; /* a results download */
     } body;
     ambc_batch_t record;
     char request[CONFIG_AMBC_REQUEST_BUF_SIZE];
@@ -204,9 +208,10 @@ typedef struct {
  *
  * The calls that send a request to the API (ambc_batches_list_page(), ambc_batches_list(),
  * ambc_batches_list_each(), ambc_batches_retrieve(), ambc_batches_cancel(),
- * ambc_batches_delete(), ambc_batches_create(), ambc_batches_wait()) share these. After any of
- * them but AMBC_ERR_API the connection is closed. A failure the SDKs retry (retry.h) is
- * returned only when the retries are spent or the next one would pass the deadline.
+ * ambc_batches_delete(), ambc_batches_create(), ambc_batches_wait(), ambc_batches_results())
+ * share these. After any of them but AMBC_ERR_API the connection is closed. A failure the SDKs
+ * retry (retry.h) is returned only when the retries are spent or the next one would pass the
+ * deadline.
  *
  * @retval AMBC_ERR_INVALID_ARG the request cannot be written from the client's options: a host
  *         or header value the request writer refuses (a control byte); or the stream refused

@@ -33,6 +33,7 @@
 #define CONFIG_AMBC_OP_CANCEL             1 /**< ambc_batches_cancel */
 #define CONFIG_AMBC_OP_DELETE             1 /**< ambc_batches_delete */
 #define CONFIG_AMBC_OP_WAIT               1 /**< ambc_batches_wait (needs RETRIEVE) */
+#define CONFIG_AMBC_OP_RESULTS            1 /**< ambc_batches_results, the results parser */
 #define CONFIG_AMBC_STRERROR_FULL         1 /**< "NAME: meaning" (or _NAMES, _NONE) */
 #define CONFIG_AMBC_API_ERROR_BODY        1 /**< API errors read their body (type, message) */
 #define CONFIG_AMBC_RETRY_AFTER_HTTP_DATE 1 /**< retry-after as an HTTP date understood */
@@ -40,6 +41,9 @@
 #endif
 #if defined(CONFIG_AMBC_OP_WAIT) && !defined(CONFIG_AMBC_OP_RETRIEVE)
 #error "CONFIG_AMBC_OP_WAIT needs CONFIG_AMBC_OP_RETRIEVE (a wait polls with retrieve)"
+#endif
+#if defined(CONFIG_AMBC_OP_RESULTS) && !defined(CONFIG_AMBC_OP_RETRIEVE)
+#error "CONFIG_AMBC_OP_RESULTS needs CONFIG_AMBC_OP_RETRIEVE (it retrieves the results_url)"
 #endif
 #if defined(CONFIG_AMBC_STRERROR_FULL) + defined(CONFIG_AMBC_STRERROR_NAMES) +                     \
         defined(CONFIG_AMBC_STRERROR_NONE) !=                                                      \
@@ -435,6 +439,82 @@
 #endif
 #if CONFIG_AMBC_LOG_LEVEL > 4
 #error "CONFIG_AMBC_LOG_LEVEL must be in 0..4"
+#endif
+
+/**
+ * Longest custom_id of a results line, bytes including the NUL.
+ * Size of ambc_result_t.custom_id. The API allows 1..64 characters (^[a-zA-Z0-9_-]{1,64}$), so 65
+ * holds every one. A longer custom_id is AMBC_ERR_STRING_TOO_LONG, never cut: it is how a result
+ * is matched to its request. Range 16..256, default 65.
+ */
+#ifndef CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX
+#define CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX 65
+#endif
+#if CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX < 16 || CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX > 256
+#error "CONFIG_AMBC_RESULTS_CUSTOM_ID_MAX must be in 16..256"
+#endif
+
+/**
+ * Model and tool name kept, bytes including the NUL.
+ * Size of ambc_result_t.model and ambc_result_block_t.tool_name. Longer values are kept cut on a
+ * UTF-8 boundary and flagged. Range 16..256, default 64.
+ */
+#ifndef CONFIG_AMBC_RESULTS_NAME_MAX
+#define CONFIG_AMBC_RESULTS_NAME_MAX 64
+#endif
+#if CONFIG_AMBC_RESULTS_NAME_MAX < 16 || CONFIG_AMBC_RESULTS_NAME_MAX > 256
+#error "CONFIG_AMBC_RESULTS_NAME_MAX must be in 16..256"
+#endif
+
+/**
+ * Result type, stop reason, block and error type kept, bytes including the NUL.
+ * Size of the short texts of a results line kept beside their enums: result.type, stop_reason, a
+ * content block's type and the error's type. Longer values are kept cut and flagged. Range
+ * 16..128, default 32.
+ */
+#ifndef CONFIG_AMBC_RESULTS_TEXT_MAX
+#define CONFIG_AMBC_RESULTS_TEXT_MAX 32
+#endif
+#if CONFIG_AMBC_RESULTS_TEXT_MAX < 16 || CONFIG_AMBC_RESULTS_TEXT_MAX > 128
+#error "CONFIG_AMBC_RESULTS_TEXT_MAX must be in 16..128"
+#endif
+
+/**
+ * stop_sequence kept, bytes including the NUL.
+ * Size of ambc_result_t.stop_sequence (the caller's own stop sequence, when one ended the
+ * message). A longer one is kept cut on a UTF-8 boundary and flagged. Range 16..1024, default 64.
+ */
+#ifndef CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX
+#define CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX 64
+#endif
+#if CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX < 16 || CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX > 1024
+#error "CONFIG_AMBC_RESULTS_STOP_SEQUENCE_MAX must be in 16..1024"
+#endif
+
+/**
+ * Error message of an errored result kept, bytes including the NUL.
+ * Size of ambc_result_t.error_message. A longer message is kept cut on a UTF-8 boundary and
+ * flagged. Range 16..4096, default 128.
+ */
+#ifndef CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX
+#define CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX 128
+#endif
+#if CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX < 16 || CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX > 4096
+#error "CONFIG_AMBC_RESULTS_ERROR_MESSAGE_MAX must be in 16..4096"
+#endif
+
+/**
+ * Deadline of one results download, ms.
+ * A results download, with all its attempts and waits, ends by this time (AMBC_ERR_DEADLINE). It
+ * replaces AMBC_TOTAL_TIMEOUT_MS for the download, because a 1 GB file over a slow link takes
+ * hours; the I/O timeout still bounds every read. Default for ambc_results_params_t.timeout_ms.
+ * Range 1000..172800000, default 86400000 (one day).
+ */
+#ifndef CONFIG_AMBC_RESULTS_TIMEOUT_MS
+#define CONFIG_AMBC_RESULTS_TIMEOUT_MS 86400000
+#endif
+#if CONFIG_AMBC_RESULTS_TIMEOUT_MS < 1000 || CONFIG_AMBC_RESULTS_TIMEOUT_MS > 172800000
+#error "CONFIG_AMBC_RESULTS_TIMEOUT_MS must be in 1000..172800000"
 #endif
 
 /**

@@ -15,7 +15,10 @@
  * into the scalar buffer. A string value longer than the buffer is delivered in several
  * AMBC_JSON_STRING events, all but the last with `partial` set: that is how the very large
  * text values of a results line can pass through without being held whole. A part boundary
- * never splits an escape, but may split a multi-byte UTF-8 character written raw.
+ * never splits an escape, nor (with CONFIG_AMBC_OP_RESULTS, whose text chunks need it) a UTF-8
+ * character: a part that would end inside one ends before it, and its first bytes begin the
+ * next part (so a part of valid UTF-8 is valid on its own). Where parts end depends only on
+ * the text, never on how it was sliced.
  *
  * Depth: the root value has depth 0; the members of a root object or elements of a root
  * array have depth 1, and so on. BEGIN and END events carry the depth of the container value.

@@ -14,11 +14,15 @@
  *   failure a retry would have come after), "outcome unknown" ("", 0, the failure after the
  *   whole create body was sent), "source changed" ("", bytes, AMBC_ERR_SOURCE_CHANGED),
  *   "loop" (cursor, pages, AMBC_ERR_API_LOOP), "walk limit" (cursor, pages,
- *   AMBC_ERR_WALK_LIMIT);
+ *   AMBC_ERR_WALK_LIMIT), "results not ready" (the batch's status, 0,
+ *   AMBC_ERR_RESULTS_NOT_READY), "results_url refused" ("", 0, AMBC_ERR_RESULTS_ORIGIN or
+ *   _URL), "results changed" ("", body offset, AMBC_ERR_RESULTS_CHANGED or the parser's error
+ *   on the bytes read again);
  * - warn: "retry" ("", wait in ms, the failure retried);
  * - info: "connect" (host, port, OK), "response" (request-id, HTTP status, OK), "resume" (the
  *   id skipped to, records skipped so far, OK), "stale" ("bytes waiting" or "", bytes, what the
- *   idle check read), "create" ("", requests, OK);
+ *   idle check read), "create" ("", requests, OK), "results" (the results path, 0, OK),
+ *   "results resume" ("", body bytes delivered before the cut, OK);
  * - debug: "request" (path, attempt, OK), "wait" (batch id, sleep in ms, OK), "close" ("", 0,
  *   OK).
  */

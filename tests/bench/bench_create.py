@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +32,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
 from mockctl import MockServer, gen_certs  # noqa: E402
+
+from benchlib import parse_time_v, require_sdk  # noqa: E402
 
 HEAD, TAIL = b'{"requests":[', b"]}"
 
@@ -122,33 +123,12 @@ out.end();
 """
 
 
-def parse_time_v(path):
-    with open(path) as f:
-        t = f.read()
-    def num(label):
-        return re.search(re.escape(label) + r".*?: ([\d.:]+)\s*$", t, re.M).group(1)
-    wall = num("Elapsed (wall clock) time")
-    secs = 0.0
-    for part in wall.split(":"):
-        secs = secs * 60 + float(part)
-    return secs, float(num("User time")) + float(num("System time")), int(num("Maximum resident"))
-
-
 def main():
     cli, node_dir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     n = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
-    sdk_pkg = os.path.join(node_dir, "node_modules", "@anthropic-ai", "sdk", "package.json")
-    for ok, why in ((shutil.which("node"), "node is not installed"),
-                    (os.path.exists(sdk_pkg), f"no @anthropic-ai/sdk in {node_dir} (scripts/"
-                                              "bench.sh or ctest -R integration.create_sdk "
-                                              "installs it)"),
-                    (os.access("/usr/bin/time", os.X_OK), "GNU time (/usr/bin/time) is missing")):
-        if not ok:
-            print(f"SKIP: {why}")
-            sys.exit(77)
-    # ESM resolves packages from the script's own folder: run it beside node_modules
-    shutil.copy(os.path.join(HERE, "sdk_create.mjs"), node_dir)
+    sdk_pkg = require_sdk(node_dir, os.path.join(HERE, "sdk_create.mjs"),
+                          "ctest -R integration.create_sdk")
     tmp = tempfile.mkdtemp(prefix="ambc-bench-create-")
     mock = None
     try:

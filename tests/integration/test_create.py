@@ -33,11 +33,11 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
 from mockctl import MockServer, gen_certs  # noqa: E402
+import node_sdk  # noqa: E402
 
 CLI = os.environ.get("AMBC_CLI", os.path.join(HERE, "..", "..", "build", "bin", "ambc"))
 CLI_PLAIN = os.environ.get("AMBC_CLI_PLAIN", CLI)
 NODE_DIR = os.environ.get("AMBC_NODE_DIR", "")
-SDK_VERSION = "1.14.0"
 KEY = "sk-ant-test-create"
 KNOWN = ("id", "type", "processing_status", "request_counts", "created_at", "expires_at",
          "ended_at", "cancel_initiated_at", "archived_at", "results_url")
@@ -786,31 +786,8 @@ class Scale(unittest.TestCase):
 # The official TypeScript SDK creates the same batch from the same file
 
 def ensure_sdk():
-    """The folder with @anthropic-ai/sdk@SDK_VERSION and sdk_create.mjs, installed with npm
-    into the build tree (AMBC_NODE_DIR) when missing; skips the test when that cannot be."""
-    if not NODE_DIR:
-        raise unittest.SkipTest("AMBC_NODE_DIR is not set (ctest sets it to <build>/bench/node)")
-    for tool in ("node", "npm"):
-        if shutil.which(tool) is None:
-            raise unittest.SkipTest(f"{tool} is not installed: the SDK comparison needs Node.js")
-    pkg = os.path.join(NODE_DIR, "node_modules", "@anthropic-ai", "sdk", "package.json")
-    if not os.path.exists(pkg):
-        os.makedirs(NODE_DIR, exist_ok=True)
-        p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--save-exact",
-                            f"@anthropic-ai/sdk@{SDK_VERSION}"], cwd=NODE_DIR,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           timeout=300)
-        if p.returncode != 0 or not os.path.exists(pkg):
-            raise unittest.SkipTest(f"npm could not install @anthropic-ai/sdk@{SDK_VERSION} "
-                                    f"into {NODE_DIR}: {p.stdout[-500:]}")
-    with open(pkg) as f:
-        version = json.load(f)["version"]
-    if version != SDK_VERSION:
-        raise unittest.SkipTest(f"{NODE_DIR} holds @anthropic-ai/sdk {version}, not "
-                                f"{SDK_VERSION}: remove its node_modules to reinstall")
-    # ESM resolves packages from the script's own folder: it runs beside node_modules
-    shutil.copy(os.path.join(HERE, "..", "bench", "sdk_create.mjs"), NODE_DIR)
-    return NODE_DIR
+    """The folder with the SDK and sdk_create.mjs (node_sdk.py)."""
+    return node_sdk.ensure_sdk(NODE_DIR, ["sdk_create.mjs"])
 
 
 class SdkEquality(unittest.TestCase):

@@ -56,6 +56,9 @@ The write side and the batch lifecycle (details: mock_batches.py, mock_create.py
   retrieve and results of the batch answer 404 (as the API is reported to while it propagates).
   --results-base auto: results_url values use the scheme and Host header of each request (so a
   server on port 0 serves its own results); otherwise the given base.
+  --results-mock CUSTOM_ID=JSON (repeatable): the "mock" params extension given to every created
+  request with that custom_id whose params carry none, checked as strictly as the extension;
+  a client that cannot write the extension (the QEMU firmware) still gets a 5 MB line.
 Results (details: mock_results.py).
   GET /v1/messages/batches/{id}/results  (the path of results_url; ?beta=true accepted, not
       needed; any Accept, e.g. the SDKs' application/binary): 200 application/x-jsonl, one line
@@ -258,7 +261,7 @@ from mock_http import CLOSE, CLOSE_DRAIN, CLOSE_HARD, CLOSE_NOW, KEEP, REASONS, 
     close_draining, close_gracefully, close_hard, close_now, read_request, sleep_ms, \
     write_response
 from mock_batches import Batches, Clock
-from mock_create import CreateError, validate_create
+from mock_create import CreateError, check_mock, validate_create
 from mock_results import Results, Variant
 from mock_store import RequestIds, Store, Walk, dumps, synthetic_id, synthetic_record
 
@@ -539,6 +542,9 @@ class App:
             specs = validate_create(req.body)
         except CreateError as e:
             return self.error(400, "invalid_request_error", str(e))
+        for spec in specs:     # --results-mock: a shape for requests that ask for none
+            if spec.mock is None:
+                spec.mock = self.opts.results_mock.get(spec.custom_id)
         batch = self.batches.create(specs, req.body, hashlib.sha256(req.body).hexdigest(),
                                     len(req.body), KEEP_BODY_LIMIT)
         self.stats.bump("creates")
@@ -990,6 +996,10 @@ def parse_args(argv):
     p.add_argument("--results-no-final-newline", action="store_true",
                    help="results files: no line ending after the last line "
                         "(per request: x-mock-results-final-newline)")
+    p.add_argument("--results-mock", action="append", default=[], metavar="CUSTOM_ID=JSON",
+                   help='the "mock" params extension for created requests with this custom_id '
+                        'that carry none (repeatable): a client that cannot write the extension '
+                        '(the firmware) still gets, say, a line of 5 MB')
     p.add_argument("--silent-close-after", type=int, default=0, metavar="N",
                    help="close each connection (FIN) after N responses that all said keep-alive")
     p.add_argument("--hostile", action="store_true",
@@ -1010,6 +1020,14 @@ def parse_args(argv):
         p.error("--hostile-big must be between 2 and 1 GiB")
     if not 0.0 <= opts.random_faults <= 1.0:
         p.error("--random-faults must be between 0 and 1")
+    shapes = {}
+    for item in opts.results_mock:
+        custom_id, _, text = item.partition("=")
+        try:
+            shapes[custom_id] = check_mock(f"--results-mock {custom_id}", json.loads(text))
+        except (ValueError, CreateError) as e:
+            p.error(f"--results-mock {item!r}: {e}")
+    opts.results_mock = shapes
     opts.results_base = opts.results_base.rstrip("/")
     # With "auto" the store is built with a placeholder base, replaced per request.
     opts.store_base = AUTO_PLACEHOLDER if opts.results_base == "auto" else opts.results_base

@@ -67,7 +67,7 @@ def _content_chars(content):
     return n
 
 
-def _check_mock(where, mock):
+def check_mock(where, mock):
     if not isinstance(mock, dict):
         raise CreateError(f"{where}: Input should be a valid dictionary")
     for name, value in mock.items():
@@ -138,7 +138,7 @@ def _check_params(i, params):
     if params.get("stream") is True:
         raise CreateError(f"{where}.stream: Streaming is not supported in the Message Batches "
                           "API")
-    mock = _check_mock(f"{where}.mock", params["mock"]) if "mock" in params else None
+    mock = check_mock(f"{where}.mock", params["mock"]) if "mock" in params else None
     return model, 1 + chars // 4, mock
 
 

@@ -2269,7 +2269,8 @@ class ResultsTest(unittest.TestCase):
         cls.plain = MockServer(cls.tmp, "results-plain", [
             "--batches", "10", "--chunked", "never", "--results-base", "auto",
             "--batch-duration-ms", "100", "--results-crlf", "--results-no-final-newline",
-            "--propagation-ms", "60000"])
+            "--propagation-ms", "60000",
+            "--results-mock", 'shaped-1={"blocks":["tool_use","text"],"text_bytes":12345}'])
         cls.addClassCleanup(cls.plain.stop)
         cls.rnd = MockServer(cls.tmp, "results-rnd", ["--batches", "60", "--chunked", "never",
                                                       "--random-faults", "0.6"])
@@ -2428,6 +2429,27 @@ class ResultsTest(unittest.TestCase):
         resp.read()
         self.assertEqual(resp.status, 400)
         conn.close()
+
+    def test_results_mock_option_shapes_requests_without_one(self):
+        """--results-mock gives its shape to the requests of that custom_id that ask for none
+        (the firmware cannot write the extension); one that asks keeps its own; a bad shape
+        stops the server at its start."""
+        batch = self.make_batch(self.plain, [req_item("shaped-1"), req_item("shaped-2"),
+                                             req_item("shaped-1x", {"text_bytes": 3})])
+        _, _, body = self.fetch(batch["id"], server=self.plain)
+        lines = {x["custom_id"]: x for x in map(json.loads, body.split(b"\r\n"))}
+        content = lines["shaped-1"]["result"]["message"]["content"]
+        self.assertEqual([b["type"] for b in content], ["tool_use", "text"])
+        self.assertEqual(len(content[1]["text"].encode()), 12345)
+        self.assertEqual(len(lines["shaped-1x"]["result"]["message"]["content"][0]["text"]
+                             .encode()), 3)
+        self.assertLess(sum(len(b.get("text", "").encode())
+                            for b in lines["shaped-2"]["result"]["message"]["content"]), 12345)
+        bad = subprocess.run([sys.executable, MOCK, "--port", "0", "--results-mock",
+                              'x={"blocks":["texts"]}'], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--results-mock", bad.stderr)
 
     def test_results_errors(self):
         running = self.make_batch(self.srv, [req_item("r")], end=False)

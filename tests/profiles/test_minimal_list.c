@@ -16,8 +16,9 @@
 #include "ambc/ambc.h"
 #include "fake_server.h"
 
-#if defined(CONFIG_AMBC_OP_CREATE) || defined(CONFIG_AMBC_API_ERROR_BODY) ||                       \
-    !defined(CONFIG_AMBC_STRERROR_NAMES) || CONFIG_AMBC_LOG_LEVEL != 0
+#if defined(CONFIG_AMBC_OP_CREATE) || defined(CONFIG_AMBC_OP_RESULTS) ||                           \
+    defined(CONFIG_AMBC_API_ERROR_BODY) || !defined(CONFIG_AMBC_STRERROR_NAMES) ||                 \
+    CONFIG_AMBC_LOG_LEVEL != 0
 #error "this test must be built with the minimal-list profile's ambc_kconfig.h"
 #endif
 

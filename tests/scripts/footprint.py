@@ -52,17 +52,25 @@ SLACK = 64  # bytes: tiny files may move a few instructions without meaning anyt
 # checks the key, Host and beta lengths against their named limits (client.c +146 B), and a
 # create answer cut after its whole batch is success, not a retry (create.c +16 B). Then +4 B
 # for both profiles: ambc_client_init split in two (its complexity exception removed).
+# Raised for issue 13 (20632 -> 24884, +4252 B): the results download, a whole new operation
+# (core/results.c 2344 B, core/results_fetch.c 1632 B, client.c +108 B for its request and
+# json_scan.c +108 B for the scan of a value's raw bytes; 4192 B with AMBC_OP_RESULTS, measured
+# by tests/scripts/flash_of_feature.py) and +60 B without it: ambc_strerror()'s full texts in
+# two strings, as C99 promises string literals of 4095 bytes only (status.c +36 B), batches.c
+# +16 B, request_writer.c +8 B. A build without results pays the 60 B.
 CORE_TEXT_BUDGET = 10 * 1024
-CORE_TEXT_CEILING = 20632
+CORE_TEXT_CEILING = 24884
 # Issue 14's budget: the core of the `minimal-list` profile, .text + .rodata on Cortex-M4 -Os,
 # at most 12 KB. Not met (see docs/footprint.md, "Profiles"): held under a ceiling that only
 # ever goes down, as above. Raised for issue 16's argument checks and limits (17763 -> 18019,
 # +256 B: client.c +146, json_scan.c +40, page.c +28, stream.c +26, api_error.c +12, the rest
 # +4; then +4 with ambc_client_init split). Lowered by issue 15 (18023 -> 17991):
 # ambc_strerror()'s codes kept in one byte each and its loop without strlen (-61 B) paid for a
-# status of its own for certificates not valid yet (+29 B).
+# status of its own for certificates not valid yet (+29 B). Lowered by issue 13
+# (17991 -> 17955): batches.c's call descriptors set member by member rather than copied
+# from a constant (Cortex-M4: .rodata -40 B, .text +4 B).
 MINIMAL_LIST_BUDGET = 12 * 1024
-MINIMAL_LIST_CEILING = 17991
+MINIMAL_LIST_CEILING = 17955
 PROFILES = ["minimal-list", "default", "full"]
 
 

@@ -30,6 +30,8 @@ __attribute__((section(".ambc_sizes"), used)) const size_row_t ambc_size_rows[] 
     ROW(ambc_http_response_t), ROW(ambc_http_callbacks_t), ROW(ambc_http_request_t),
     ROW(ambc_http_field_t), ROW(ambc_api_error_parser_t), ROW(ambc_api_error_t),
     ROW(ambc_retry_policy_t), ROW(ambc_stream_t), ROW(ambc_stream_ops_t), ROW(ambc_clock_t),
+    ROW(ambc_results_parser_t), ROW(ambc_results_params_t), ROW(ambc_result_t),
+    ROW(ambc_result_block_t), ROW(ambc_result_chunk_t),
 #ifdef AMBC_SIZES_POSIX
     ROW(ambc_posix_tcp_t),
 #endif

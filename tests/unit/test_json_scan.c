@@ -157,6 +157,67 @@ static void test_long_string_in_parts(void **state)
     free(r);
 }
 
+/* Parts of a long string of raw multi-byte UTF-8: none ends inside a character (the scanner
+ * holds its first bytes back for the next part), whatever the slicing; joined, they are the
+ * text; every part but the last is within 3 bytes of the buffer size. */
+typedef struct {
+    char text[8192];
+    size_t len;
+    int parts, split_chars, short_parts;
+} utf8_rec_t;
+
+static ambc_status_t utf8_parts(void *ctx, const ambc_json_event_t *ev)
+{
+    utf8_rec_t *r = ctx;
+    if (ev->type == AMBC_JSON_STRING) {
+        unsigned char last = ev->len ? (unsigned char)ev->text[ev->len - 1] : 0;
+        size_t k = ev->len;
+        r->parts++;
+        while (k > 0 && ((unsigned char)ev->text[k - 1] & 0xC0u) == 0x80u) {
+            k--; /* back to the start of the last character */
+        }
+        if (last >= 0x80u && k > 0) {
+            unsigned char lead = (unsigned char)ev->text[k - 1];
+            size_t need = lead >= 0xF0u ? 4u : lead >= 0xE0u ? 3u : 2u;
+            r->split_chars += ev->len - (k - 1) != need;
+        }
+        r->short_parts += ev->partial && ev->len + 3 < CONFIG_AMBC_JSON_SCALAR_MAX;
+        memcpy(r->text + r->len, ev->text, ev->len);
+        r->len += ev->len;
+    }
+    return AMBC_OK;
+}
+
+static void test_parts_end_on_utf8_boundaries(void **state)
+{
+    static const char *const chars[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+    static char doc[6000], text[6000];
+    static utf8_rec_t r;
+    size_t n = 0, split, i;
+    (void)state;
+    for (i = 0; n < 5000; i++) { /* every phase of 1-4 byte characters against the buffer */
+        const char *c = chars[(i * 7 + i / 5) % 4];
+        memcpy(text + n, c, strlen(c));
+        n += strlen(c);
+    }
+    doc[0] = '"';
+    memcpy(doc + 1, text, n);
+    doc[n + 1] = '"';
+    for (split = 0; split <= n + 2; split += 13) {
+        ambc_json_scan_t s;
+        memset(&r, 0, sizeof(r));
+        ambc_json_scan_init(&s, utf8_parts, &r);
+        assert_int_equal(ambc_json_scan_feed(&s, doc, split), AMBC_OK);
+        assert_int_equal(ambc_json_scan_feed(&s, doc + split, n + 2 - split), AMBC_OK);
+        assert_int_equal(ambc_json_scan_finish(&s), AMBC_OK);
+        assert_true(r.parts > (int)(n / CONFIG_AMBC_JSON_SCALAR_MAX));
+        assert_int_equal(r.split_chars, 0);
+        assert_int_equal(r.short_parts, 0);
+        assert_int_equal(r.len, n);
+        assert_memory_equal(r.text, text, n);
+    }
+}
+
 /* The parts of a long string: the one holding an escape's decoded bytes is flagged `escaped`
  * wherever the escape falls, a string without escapes never is. */
 typedef struct {
@@ -411,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_events_and_depths),
         cmocka_unit_test(test_escapes_decoded),
         cmocka_unit_test(test_long_string_in_parts),
+        cmocka_unit_test(test_parts_end_on_utf8_boundaries),
         cmocka_unit_test(test_key_truncated_flagged),
         cmocka_unit_test(test_validate_only),
         cmocka_unit_test(test_skip_value),

@@ -21,6 +21,7 @@
 #include "ambc/http.h"
 #include "ambc/json.h"
 #include "ambc/port.h"
+#include "ambc/results.h"
 #include "ambc/retry.h"
 #include "ambc/status.h"
 #include "ambc/time.h"
@@ -65,6 +66,7 @@ static void test_client_calls(void **state)
     ambc_create_params_t cp = {.source = on_source};
     ambc_create_params_t no_source = {.source = NULL};
     ambc_client_stats_t st;
+    ambc_results_params_t rp;
     (void)state;
 
     assert_int_equal(ambc_client_init(NULL, &opt, s, &fake_clock), BAD);
@@ -110,6 +112,11 @@ static void test_client_calls(void **state)
     assert_int_equal(ambc_batches_wait(NULL, "msgbatch_1", NULL, &b), BAD);
     assert_int_equal(ambc_batches_wait(&client, NULL, NULL, &b), BAD);
     assert_int_equal(ambc_batches_wait(&client, "msgbatch_1", NULL, NULL), BAD);
+    memset(&rp, 0, sizeof(rp));
+    assert_int_equal(ambc_batches_results(NULL, "msgbatch_1", &rp), BAD);
+    assert_int_equal(ambc_batches_results(&client, NULL, &rp), BAD); /* no id, no batch */
+    assert_int_equal(ambc_batches_results(&client, "", &rp), BAD);
+    assert_int_equal(ambc_batches_results(&client, "msgbatch_1", NULL), BAD);
 
     /* none of them reached the network: a check that came after a connect is too late */
     assert_int_equal(fake.connect_calls, 0);
@@ -121,6 +128,7 @@ static void test_parser_calls(void **state)
 {
     static ambc_page_parser_t pp;
     static ambc_api_error_parser_t ep;
+    static ambc_results_parser_t rp;
     ambc_api_error_t err;
     ambc_page_t page;
     ambc_batch_t b;
@@ -156,6 +164,16 @@ static void test_parser_calls(void **state)
     assert_int_equal(ambc_batch_parse(&pp, NULL, 2, &b), BAD);
     assert_int_equal(ambc_batch_parse(&pp, "{}", 2, NULL), BAD);
     assert_string_equal(ambc_batch_status_name((ambc_batch_status_t)9999), "unknown");
+
+    ambc_results_parser_init(NULL, NULL);
+    ambc_results_parser_init(&rp, NULL); /* no handler: validate only */
+    assert_int_equal(ambc_results_parser_feed(NULL, (const uint8_t *)"{", 1), BAD);
+    assert_int_equal(ambc_results_parser_feed(&rp, NULL, 1), BAD);
+    assert_int_equal(ambc_results_parser_feed(&rp, NULL, 0), AMBC_OK);
+    assert_int_equal(ambc_results_parser_finish(NULL), BAD);
+    assert_int_equal(ambc_results_parser_error_line(NULL), 0);
+    assert_null(ambc_results_parser_error_field(NULL));
+    assert_string_equal(ambc_result_type_name((ambc_result_type_t)99), "unknown");
 }
 
 static ambc_status_t sink(void *ctx, const char *data, size_t len)
