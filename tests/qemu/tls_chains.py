@@ -18,6 +18,7 @@ Roots sign with SHA-384 where the real ones do (GTS R1/R4, X2), the rest with SH
 Roots and intermediates are valid from 2020-01-01 for 20 years. OpenSSL 3.0 (Debian 12) has no
 `x509 -not_before`, so everything is issued with `openssl ca` and a throwaway configuration.
 """
+import fcntl
 import os
 import shutil
 import subprocess
@@ -104,6 +105,15 @@ def issue(work, key, cn, ext, md, start, end, out, signer=None, rsa_leaf=False):
 
 
 def make_roots(outdir):
+    """Under an exclusive lock on OUTDIR/.lock: two callers at once (two builds of one tree)
+    would each make a chain and mix their files."""
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        make_roots_locked(outdir)
+
+
+def make_roots_locked(outdir):
     for chain, (root_key, root_md, int_key, int_md, _) in CHAINS.items():
         d = os.path.join(outdir, chain)
         if all(os.path.exists(os.path.join(d, f)) for f in
