@@ -310,7 +310,7 @@ ambc_status_t cli_results(ambc_client_t *c, const char *id, const cli_list_args_
         return AMBC_ERR_INVALID_ARG;
     }
     w.tty = isatty(fileno(w.out)) != 0;
-    w.progress = isatty(2) != 0;
+    w.progress = isatty(2) != 0 && !w.tty; /* not over results shown on a terminal */
     w.t0_ms = ambc_posix_clock()->now_ms(NULL);
     memset(&p, 0, sizeof(p));
     p.handler.on_result = on_result;

@@ -24,6 +24,7 @@ import hashlib
 import http.client
 import json
 import os
+import pty
 import re
 import shutil
 import socket
@@ -483,6 +484,63 @@ class Refusals(unittest.TestCase):
         self.assertEqual(re.findall(r"(GET \S+) -> 200", log),
                          [f"GET /v1/messages/batches/{first}?beta=true",
                           f"GET /v1/messages/batches/{first}/results"])
+
+
+class Progress(unittest.TestCase):
+    """The progress line: on stderr when stderr is a terminal and the results are not, and its
+    last figures are the file's; never in a pipe, never over results shown on the terminal."""
+
+    PROGRESS = re.compile(rb"ambc: results: (\d+) lines, (\d+\.\d) MB, (\d+\.\d) MB/s")
+
+    def run_on_pty(self, batch_id, *args, stdout_on_pty=False):
+        """The CLI with stderr (and stdout when asked) on a pseudo-terminal; (status, what the
+        terminal showed)."""
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen([CLI, "results", batch_id, *args, "--ca-file", Env.ca],
+                                 env=cli_env(Env.main), stdin=subprocess.DEVNULL,
+                                 stdout=slave if stdout_on_pty else subprocess.DEVNULL,
+                                 stderr=slave)
+            os.close(slave)
+            slave = None
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:     # EIO: the CLI has exited and closed its side
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            return p.wait(timeout=120), shown
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+
+    def test_progress_only_where_it_belongs(self):
+        first, _ = Env.rich[Env.main]
+        raw = results_bytes(Env.main, first)
+        out = os.path.join(Env.tmp, "progress.jsonl")
+        status, shown = self.run_on_pty(first, "-o", out)
+        self.assertEqual(status, 0, shown)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), raw)
+        last = self.PROGRESS.findall(shown)
+        self.assertTrue(last, f"no progress line on the terminal: {shown!r}")
+        lines, mb, _ = last[-1]
+        self.assertEqual(int(lines), len(lines_of(raw)))
+        self.assertEqual(mb.decode(), f"{len(raw) / 1e6:.1f}")
+        self.assertTrue(shown.endswith(b"\r\n") or shown.endswith(b"\n"), shown[-80:])
+        # a pipe: no progress line
+        r = cli(Env.main, "results", first, "-o", out)
+        self.assertEqual(r.returncode, 0, r.err)
+        self.assertNotIn("ambc: results:", r.err)
+        # the results themselves on the terminal: no progress line over them
+        status, shown = self.run_on_pty(first, stdout_on_pty=True)
+        self.assertEqual(status, 0, shown)
+        self.assertIsNone(self.PROGRESS.search(shown), shown[-200:])
+        self.assertEqual(shown.replace(b"\r\n", b"\n"), raw.replace(b"\r\n", b"\n"))
 
 
 class SdkEquality(unittest.TestCase):
