@@ -532,6 +532,99 @@ static void test_long_lines(void **state)
     }
 }
 
+/* A line from the template with each '@' replaced: by nothing, or by an unknown member whose
+ * value is `unknown` (malloc'd; the caller frees). */
+static char *with_unknowns(const char *tmpl, const char *unknown, size_t *len)
+{
+    size_t at = 0, n = 0, ulen = unknown != NULL ? strlen(unknown) : 0;
+    const char *t;
+    char *line;
+    for (t = tmpl; *t != '\0'; t++) {
+        at += *t == '@';
+    }
+    line = malloc(strlen(tmpl) + at * (ulen + 16) + 1);
+    assert_non_null(line);
+    for (t = tmpl; *t != '\0'; t++) {
+        if (*t != '@') {
+            line[n++] = *t;
+        } else if (unknown != NULL) {
+            n += (size_t)sprintf(line + n, "\"x_future\":%s,", unknown);
+        }
+    }
+    line[n] = '\0';
+    *len = n;
+    return line;
+}
+
+/* Unknown members of a megabyte, a string or a wide nested value, at every level a line has
+ * (the line, result, message, a content block, usage, an error): what the handler sees is the
+ * same as without them, in every slicing, and none of their bytes reaches a chunk. */
+static void test_large_unknown_members_pass_by(void **state)
+{
+    static const char tmpl[] =
+        "{@\"custom_id\":\"req-1\",\"result\":{@\"type\":\"succeeded\",\"message\":{@\"id\":"
+        "\"msg_01\",\"content\":[{@\"type\":\"text\",\"text\":\"Hello \\u00e9\"},{@\"type\":"
+        "\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{\"a\":[1,{\"b\":null}]}}],"
+        "\"stop_reason\":\"end_turn\",\"usage\":{@\"input_tokens\":3,\"output_tokens\":4}}}}\n"
+        "{@\"custom_id\":\"req-2\",\"result\":{@\"type\":\"errored\",\"error\":{@\"type\":"
+        "\"error\",\"error\":{@\"type\":\"overloaded_error\",\"message\":\"busy\"}}}}\n";
+    enum { BIG = 1 << 20 };
+    char *big_string = malloc(BIG + 3), *big_nested = malloc(BIG + 64);
+    const char *unknowns[2];
+    size_t k, n, i;
+    size_t plain_len;
+    char *plain = with_unknowns(tmpl, NULL, &plain_len);
+    sink_t want = {0};
+    (void)state;
+    assert_non_null(big_string);
+    assert_non_null(big_nested);
+    /* "text, \"quotes\", \u00e9 and é ..." repeated: escapes and raw UTF-8 all the way */
+    n = 0;
+    big_string[n++] = '"';
+    while (n < BIG - 16) {
+        static const char part[] = "ab \\\"q\\\" \\u00e9 \xc3\xa9 \\n ";
+        memcpy(big_string + n, part, sizeof(part) - 1);
+        n += sizeof(part) - 1;
+    }
+    big_string[n++] = '"';
+    big_string[n] = '\0';
+    /* [{"text":"decoy","k":[1,2.5e3,true,null,"s"]},...]: keys the mapper knows, elsewhere */
+    n = 0;
+    big_nested[n++] = '[';
+    while (n < BIG - 64) {
+        n += (size_t)sprintf(big_nested + n,
+                             "%s{\"text\":\"decoy\",\"type\":\"text\",\"k\":"
+                             "[1,2.5e3,true,null,\"s\"]}",
+                             n > 1 ? "," : "");
+    }
+    big_nested[n++] = ']';
+    big_nested[n] = '\0';
+    unknowns[0] = big_string;
+    unknowns[1] = big_nested;
+
+    assert_int_equal(parse(plain, plain_len, 0, 0, &want, &parser), AMBC_OK);
+    assert_non_null(strstr(want.log, "R 1 [req-1] succeeded"));
+    assert_non_null(strstr(want.log, "R 2 [req-2] errored"));
+    for (k = 0; k < 2; k++) {
+        static const size_t steps[] = {0, 1, 7, 4093};
+        size_t len;
+        char *line = with_unknowns(tmpl, unknowns[k], &len);
+        assert_true(len > 10u * BIG);
+        for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+            sink_t s = {0};
+            assert_int_equal(parse(line, len, steps[i], 0, &s, &parser), AMBC_OK);
+            assert_int_equal(s.len, want.len);
+            assert_memory_equal(s.log, want.log, want.len);
+            sink_free(&s);
+        }
+        free(line);
+    }
+    sink_free(&want);
+    free(plain);
+    free(big_string);
+    free(big_nested);
+}
+
 static void test_callback_stops_the_parse(void **state)
 {
     sink_t s = {0};
@@ -971,6 +1064,7 @@ int main(void)
         cmocka_unit_test(test_texts_kept_cut_and_flagged),
         cmocka_unit_test(test_nulls_kept_apart),
         cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_large_unknown_members_pass_by),
         cmocka_unit_test(test_callback_stops_the_parse),
         cmocka_unit_test(test_without_callbacks),
         cmocka_unit_test(test_request_after_retrieve),
