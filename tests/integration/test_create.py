@@ -34,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
 from mockctl import MockServer, gen_certs  # noqa: E402
 import node_sdk  # noqa: E402
+from cli_support import cli_env, stat  # noqa: E402
 
 CLI = os.environ.get("AMBC_CLI", os.path.join(HERE, "..", "..", "build", "bin", "ambc"))
 CLI_PLAIN = os.environ.get("AMBC_CLI_PLAIN", CLI)
@@ -92,15 +93,12 @@ def start(name, args):
     return s
 
 
-def cli_env(server):
-    return dict(os.environ, ANTHROPIC_API_KEY=KEY,
-                ANTHROPIC_BASE_URL=f"https://localhost:{server.port}",
-                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=97",
-                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=98")
+def env_for(server):
+    return cli_env(KEY, f"https://localhost:{server.port}")
 
 
 def cli_popen(server, *args, binary=None):
-    return subprocess.Popen([binary or CLI, *args, "--ca-file", Env.ca], env=cli_env(server),
+    return subprocess.Popen([binary or CLI, *args, "--ca-file", Env.ca], env=env_for(server),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -119,12 +117,6 @@ def cli(server, *args, binary=None, timeout=120):
 
 def records(out):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
-def stat(stderr, name):
-    m = re.search(rf"\b{name} (\d+)", stderr)
-    assert m, f"no {name} in: {stderr}"
-    return int(m.group(1))
 
 
 def log_mark(server):
@@ -737,7 +729,7 @@ class Scale(unittest.TestCase):
         t0 = time.monotonic()
         p = finish(subprocess.Popen(["/usr/bin/time", "-o", tfile, "-v", CLI_PLAIN, "create", path,
                                      "--json", "--stats", "--ca-file", Env.ca],
-                                    env=cli_env(Env.main), stdout=subprocess.PIPE,
+                                    env=env_for(Env.main), stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE), t0, timeout=170)
         with open(tfile) as f:
             m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
@@ -749,7 +741,6 @@ class Scale(unittest.TestCase):
         figures = {}
         for n in (1_000, 100_000):
             path = small_file(os.path.join(Env.tmp, f"flat-{n}.jsonl"), n, "flat", text_bytes=500)
-            size = os.path.getsize(path)
             rss, r = self.peak_rss_kb(path)
             self.assertEqual(r.returncode, 0, r.err)
             [b] = records(r.out)
@@ -799,7 +790,7 @@ class SdkEquality(unittest.TestCase):
         cls.node_dir = ensure_sdk()
 
     def sdk(self, path, *flag):
-        env = dict(cli_env(Env.main), NODE_EXTRA_CA_CERTS=Env.ca)
+        env = dict(env_for(Env.main), NODE_EXTRA_CA_CERTS=Env.ca)
         p = subprocess.run(["node", os.path.join(self.node_dir, "sdk_create.mjs"), path, *flag],
                            cwd=self.node_dir, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, timeout=120)

@@ -22,6 +22,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
 from mockctl import MockServer, dump_store, gen_certs  # noqa: E402
+from cli_support import cli_env  # noqa: E402
 
 CLI = os.environ.get("AMBC_CLI", os.path.join(HERE, "..", "..", "build", "bin", "ambc"))
 # The soak measures RSS, which ASan's quarantine inflates: it runs the plain build.
@@ -64,10 +65,7 @@ def faults(*items):
 
 
 def cli(*args, port=None, timeout=120, key=KEY, binary=None):
-    env = dict(os.environ, ANTHROPIC_API_KEY=key,
-               ANTHROPIC_BASE_URL=f"https://localhost:{port or Env.mock.port}",
-               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=97",
-               UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=98")
+    env = cli_env(key, f"https://localhost:{port or Env.mock.port}")
     t0 = time.monotonic()
     r = subprocess.run([binary or CLI, *args, "--ca-file", Env.ca], env=env, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=timeout)

@@ -12,7 +12,6 @@ Run by ctest (integration.hostile); by hand:
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
 from mockctl import MockServer, dump_store, gen_certs  # noqa: E402
+from cli_support import cli_env, stat  # noqa: E402
 
 CLI = os.environ.get("AMBC_CLI", os.path.join(HERE, "..", "..", "build", "bin", "ambc"))
 KEY = "sk-ant-test-hostile"
@@ -63,10 +63,7 @@ def start(name, args):
 
 
 def cli(server, *args, timeout=120):
-    env = dict(os.environ, ANTHROPIC_API_KEY=KEY,
-               ANTHROPIC_BASE_URL=f"https://localhost:{server.port}",
-               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=97",
-               UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=98")
+    env = cli_env(KEY, f"https://localhost:{server.port}")
     t0 = time.monotonic()
     r = subprocess.run([CLI, *args, "--ca-file", Env.ca], env=env, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=timeout)
@@ -78,12 +75,6 @@ def cli(server, *args, timeout=120):
 
 def records(out):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
-def stat(stderr, name):
-    m = re.search(rf"\b{name} (\d+)", stderr)
-    assert m, f"no {name} in: {stderr}"
-    return int(m.group(1))
 
 
 def raw_page(server, query, hostile=None):

@@ -33,13 +33,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "mock"))
 from mockctl import MockServer, gen_certs  # noqa: E402
 import node_sdk  # noqa: E402
+from cli_support import cli_env, stat  # noqa: E402
 
 CLI = os.environ.get("AMBC_CLI", os.path.join(HERE, "..", "..", "build", "bin", "ambc"))
 CLI_PLAIN = os.environ.get("AMBC_CLI_PLAIN", CLI)
@@ -196,15 +196,12 @@ def expected(obj, line):
 
 # ---- the CLI ---------------------------------------------------------------------------------
 
-def cli_env(server, base=None):
-    return dict(os.environ, ANTHROPIC_API_KEY=KEY,
-                ANTHROPIC_BASE_URL=base or f"https://localhost:{server.port}",
-                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=97",
-                UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=98")
+def env_for(server, base=None):
+    return cli_env(KEY, base or f"https://localhost:{server.port}")
 
 
 def cli(server, *args, binary=None, base=None, timeout=300):
-    p = subprocess.Popen([binary or CLI, *args, "--ca-file", Env.ca], env=cli_env(server, base),
+    p = subprocess.Popen([binary or CLI, *args, "--ca-file", Env.ca], env=env_for(server, base),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = p.communicate(timeout=timeout)
     p.out, p.err = out, err.decode("utf-8", "replace")
@@ -217,16 +214,10 @@ def peak_rss_kb(server, *args):
     out = os.path.join(Env.tmp, "time.txt")
     with open(os.devnull, "wb") as null:
         p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out, CLI_PLAIN, *args,
-                            "--ca-file", Env.ca], env=cli_env(server), stdout=null,
+                            "--ca-file", Env.ca], env=env_for(server), stdout=null,
                            stderr=subprocess.PIPE, timeout=300)
     with open(out) as f:
         return int(f.read().split()[-1]), p.returncode
-
-
-def stat(stderr, name):
-    m = re.search(rf"\b{name} (\d+)", stderr)
-    assert m, f"no {name} in: {stderr}"
-    return int(m.group(1))
 
 
 def blocks_lines(out):
@@ -498,7 +489,7 @@ class Progress(unittest.TestCase):
         master, slave = pty.openpty()
         try:
             p = subprocess.Popen([CLI, "results", batch_id, *args, "--ca-file", Env.ca],
-                                 env=cli_env(Env.main), stdin=subprocess.DEVNULL,
+                                 env=env_for(Env.main), stdin=subprocess.DEVNULL,
                                  stdout=slave if stdout_on_pty else subprocess.DEVNULL,
                                  stderr=slave)
             os.close(slave)
@@ -551,7 +542,7 @@ class SdkEquality(unittest.TestCase):
         for server in (Env.main, Env.hostile):
             for batch_id in Env.rich[server]:
                 with self.subTest(server=server.log_path, batch=batch_id):
-                    env = dict(cli_env(server), NODE_EXTRA_CA_CERTS=Env.ca)
+                    env = dict(env_for(server), NODE_EXTRA_CA_CERTS=Env.ca)
                     p = subprocess.run(["node", os.path.join(node_dir, "sdk_results.mjs"),
                                         batch_id], cwd=node_dir, env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
